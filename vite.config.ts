@@ -1,8 +1,43 @@
 import { defineConfig } from 'vitest/config';
 import preact from '@preact/preset-vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import { readFileSync } from 'node:fs';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
 export default defineConfig({
-  plugins: [preact()],
+  plugins: [
+    preact(),
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src/sw',
+      filename: 'sw.ts',
+      injectRegister: false, // registered by src/pwa with workbox-window
+      registerType: 'prompt', // updates wait for the welcome screen
+      // Kill switch (README, "Retiring a broken service worker"): build with KIOSK_SW_KILL=1.
+      selfDestroying: process.env.KIOSK_SW_KILL === '1',
+      injectManifest: { globPatterns: ['**/*.{js,css,html,png,svg,json}'] },
+      manifest: {
+        name: 'Đánh giá sự hài lòng – SIPAS',
+        short_name: 'SIPAS',
+        description: 'Phiếu đánh giá mức độ hài lòng của người dân, tổ chức (SIPAS)',
+        lang: 'vi',
+        start_url: '/',
+        scope: '/',
+        display: 'fullscreen',
+        display_override: ['fullscreen', 'standalone'],
+        orientation: 'any',
+        background_color: '#ffffff',
+        theme_color: '#0b4f8a',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+    }),
+  ],
+  define: { __APP_VERSION__: JSON.stringify(version) },
   build: { target: 'es2020', sourcemap: false },
   test: {
     include: ['tests/**/*.test.{ts,tsx}'],
