@@ -38,7 +38,8 @@ export default defineConfig({
     }),
   ],
   define: { __APP_VERSION__: JSON.stringify(version) },
-  build: { target: 'es2020', sourcemap: false },
+  // The manifest lets the benchmark measure exactly what the citizen path loads.
+  build: { target: 'es2020', sourcemap: false, manifest: true },
   test: {
     include: ['tests/**/*.test.{ts,tsx}'],
     // Browser tests launch Chromium and servers; give them room but keep unit tests fast.

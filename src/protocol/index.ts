@@ -4,13 +4,9 @@
  */
 import { z } from 'zod';
 
-/** Path of the batch submission endpoint, relative to the collector's base URL. */
-export const SUBMIT_PATH = '/api/v1/responses';
-export const HEALTH_PATH = '/api/v1/health';
+import { MAX_BATCH_RESPONSES } from './constants';
 
-/** Limits the collector enforces; the kiosk sizes its batches below them. */
-export const MAX_BATCH_RESPONSES = 500;
-export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+export * from './constants';
 
 /** What the kiosk tells the collector about itself on every sync, so the fleet view stays current. */
 export const kioskReportSchema = z.strictObject({

@@ -1,4 +1,5 @@
-import { SUBMIT_PATH, type KioskReport, type ResponseResult, type SubmitResult } from '../protocol';
+import { SUBMIT_PATH } from '../protocol/constants';
+import type { KioskReport, ResponseResult, SubmitResult } from '../protocol';
 import type { SurveyResponse } from '../survey/response-schema';
 
 /** What one POST of a batch came to, as the outbox needs to know it. */

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+interface ManifestChunk {
+  file: string;
+  src?: string;
+  isEntry?: boolean;
+  imports?: string[];
+  dynamicImports?: string[];
+  css?: string[];
+}
+
+/**
+ * Gzip size of what a citizen's tablet loads: the entry chunk, its static imports and CSS, and the
+ * default questionnaire's chunk. Dynamic imports other than the definition (staff screens) are not
+ * part of the citizen path and are excluded.
+ */
+export function citizenBundleSize(distDir: string, definitionFile = 'survey-definitions/sipas-2023.json'): { jsGzipBytes: number; cssGzipBytes: number; totalGzipBytes: number; files: string[] } {
+  const manifest = JSON.parse(readFileSync(join(distDir, '.vite/manifest.json'), 'utf8')) as Record<string, ManifestChunk>;
+  const entryKey = Object.keys(manifest).find((key) => manifest[key].isEntry && key.endsWith('index.html'));
+  if (!entryKey) throw new Error('no index.html entry in the vite manifest');
+  const files = new Set<string>();
+  const visit = (key: string) => {
+    const chunk = manifest[key];
+    if (!chunk || files.has(chunk.file)) return;
+    files.add(chunk.file);
+    chunk.css?.forEach((css) => files.add(css));
+    chunk.imports?.forEach(visit);
+  };
+  visit(entryKey);
+  if (manifest[definitionFile]) visit(definitionFile);
+  let js = 0;
+  let css = 0;
+  for (const file of files) {
+    const size = gzipSync(readFileSync(join(distDir, file)), { level: 9 }).length;
+    if (file.endsWith('.css')) css += size;
+    else js += size;
+  }
+  return { jsGzipBytes: js, cssGzipBytes: css, totalGzipBytes: js + css, files: [...files] };
+}
