@@ -4,3 +4,5 @@
  */
 export * from './definition-schema';
 export * from './response-schema';
+export * from './engine';
+export * from './scoring';
