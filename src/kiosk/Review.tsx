@@ -30,16 +30,17 @@ export function Review({ t, definition, answers, language, engineOptions, submit
       <ol class="review-list">
         {asked.map(({ question }) => {
           const value = answers[question.id];
+          const label = localize(question.kind === 'satisfaction' && question.shortLabel ? question.shortLabel : question.text, language);
           return (
             <li key={question.id}>
-              <span class="review-question">{localize(question.shortLabel ?? question.text, language)}</span>
+              <span class="review-question">{label}</span>
               <span class="review-answer">
                 {value === undefined ? t('review.notAnswered') : answerLabel(definition, question.id, value, language)}
               </span>
               <button
                 type="button"
                 class="secondary edit"
-                aria-label={`${t('review.edit')}: ${localize(question.shortLabel ?? question.text, language)}`}
+                aria-label={`${t('review.edit')}: ${label}`}
                 onClick={() => onEdit(question.id)}
               >
                 {t('review.edit')}
