@@ -1,0 +1,6 @@
+/**
+ * Node-side loading and checking of questionnaire definition files (survey-definitions/*.json):
+ * used by the build (vite plugin), the `definitions:check` CLI and the collector. Not for the browser.
+ */
+export { DEFINITIONS_DIR, checkDefinitionText, formatProblem, loadDefinitionsFromDir, type DefinitionProblem } from './check-definitions';
+export { definitionsPlugin } from './vite-plugin';
