@@ -1,0 +1,27 @@
+/**
+ * The reference collector: the HTTP endpoint kiosks send their batches to, and its storage. Node only.
+ * The wire contract lives in src/protocol; the delivery rules are in README ("Collection endpoint").
+ */
+export { createCollector, DEVICE_SELF_PATH, ERROR_CODES, UNAUTHORIZED_MESSAGE, type CollectorOptions } from './app';
+export { checkResponse, indexDefinitions, MAX_RESPONSE_BYTES, type DefinitionIndex } from './check-response';
+export {
+  DEMO_DEVICE,
+  authenticateToken,
+  issueDemoDeviceToken,
+  registerDevice,
+  revokeDevice,
+  rotateDeviceToken,
+  type DeviceDetails,
+  type IssuedToken,
+} from './devices';
+export { DATABASE_FILE, openSqliteStore, SCHEMA_VERSION } from './sqlite-store';
+export type {
+  CollectorStore,
+  DeviceRecord,
+  IngestBatch,
+  IngestItem,
+  IngestOutcome,
+  NewDevice,
+  ResponseSource,
+  SequenceGap,
+} from './store';

@@ -1,0 +1,95 @@
+/**
+ * The reference collector's command line:
+ *   tsx src/collector/main.ts [--port 8080] [--host 127.0.0.1] [--data ./data] [--static dist] [--demo]
+ *                             [--definitions survey-definitions]
+ * Environment: COLLECTOR_PORT, COLLECTOR_HOST, COLLECTOR_DATA_DIR (flags win).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFINITIONS_DIR, formatProblem, loadDefinitionsFromDir } from '../definitions';
+import { HEALTH_PATH } from '../protocol';
+import { DATABASE_FILE, createCollector, issueDemoDeviceToken, openSqliteStore } from './index';
+
+const USAGE =
+  'usage: tsx src/collector/main.ts [--port 8080] [--host 127.0.0.1] [--data ./data] [--static dist] [--demo] [--definitions survey-definitions]';
+
+function fail(message: string): never {
+  console.error(`collector: ${message}`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        static: { type: 'string' },
+        demo: { type: 'boolean', default: false },
+        definitions: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    fail(`${(error as Error).message}\n${USAGE}`);
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return;
+  }
+
+  const portText = args.port ?? process.env.COLLECTOR_PORT ?? '8080';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) fail(`--port: expected a port number 0–65535, found ${JSON.stringify(portText)}`);
+  const host = args.host ?? process.env.COLLECTOR_HOST ?? '127.0.0.1';
+  const dataDir = resolve(args.data ?? process.env.COLLECTOR_DATA_DIR ?? 'data');
+  const staticDir = args.static ?? (existsSync('dist') ? 'dist' : undefined);
+  if (staticDir !== undefined && !existsSync(staticDir)) fail(`--static: folder ${staticDir} does not exist (run npm run build first)`);
+
+  // A collector that cannot check answers against a definition must not accept any.
+  const { definitions, problems } = loadDefinitionsFromDir(args.definitions ?? DEFINITIONS_DIR);
+  if (problems.length > 0) {
+    fail(`refusing to start: ${problems.length} problem(s) in the survey definitions\n${problems.map(formatProblem).join('\n')}`);
+  }
+
+  mkdirSync(dataDir, { recursive: true });
+  const store = openSqliteStore(join(dataDir, DATABASE_FILE));
+  const app = await createCollector({ store, definitions, staticDir, logger: true });
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info(`${signal}: closing`);
+    try {
+      await app.close();
+    } finally {
+      await store.close();
+    }
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  await app.listen({ port, host });
+  const address = app.server.address() as AddressInfo;
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const base = `http://${shownHost}:${address.port}`;
+
+  console.log(`Collector: ${base} (data ${join(dataDir, DATABASE_FILE)}, definitions ${definitions.map((d) => `${d.id}@${d.version}`).join(', ')})`);
+  if (args.demo) {
+    const { token } = await issueDemoDeviceToken(store);
+    if (!staticDir) console.log('No kiosk build to serve (run npm run build); the link below needs one.');
+    console.log(`Kiosk: ${base}/#provision=${encodeURIComponent(token)}`);
+  }
+  console.log(`Health: ${base}${HEALTH_PATH}`);
+}
+
+main().catch((error: unknown) => {
+  fail(error instanceof Error ? error.message : String(error));
+});

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { createCollector, openSqliteStore, registerDevice, type CollectorStore } from '../../src/collector';
+import { SUBMIT_PATH, type KioskReport, type SubmitResult } from '../../src/protocol';
+import { definitionSchema, type SurveyDefinition, type SurveyResponse } from '../../src/survey';
+
+const text = (vi: string, en: string) => ({ vi, en });
+const item = (id: string) => ({ id, kind: 'satisfaction', scale: 'sat', text: text(`Câu ${id}`, `Item ${id}`) });
+
+/** A small SIPAS-shaped definition: five components, a required filter question guarding component 5, a free text. */
+export function testDefinition(id = 'sipas-test', version = 1): SurveyDefinition {
+  return definitionSchema.parse({
+    id,
+    version,
+    title: text('Khảo sát thử', 'Trial survey'),
+    languages: ['vi', 'en'],
+    wording: { verified: false, source: 'collector tests' },
+    scales: {
+      sat: {
+        options: [1, 2, 3, 4, 5].map((code) => ({ code, label: text(`Mức ${code}`, `Level ${code}`) })),
+      },
+    },
+    scoring: { method: 'item-percent-mean', satisfiedCodes: [4, 5] },
+    sections: [
+      { id: 'access', component: 1, title: text('Tiếp cận', 'Access'), questions: [item('TC1'), item('TC2')] },
+      { id: 'procedures', component: 2, title: text('Thủ tục', 'Procedures'), questions: [item('TT1')] },
+      { id: 'servant', component: 3, title: text('Công chức', 'Civil servant'), questions: [item('CC1')] },
+      { id: 'result', component: 4, title: text('Kết quả', 'Result'), questions: [item('KQ1')] },
+      {
+        id: 'filter',
+        title: text('Phản ánh', 'Feedback'),
+        questions: [
+          {
+            id: 'PA0',
+            kind: 'single',
+            required: true,
+            text: text('Có phản ánh không?', 'Any feedback?'),
+            options: [
+              { code: 'yes', label: text('Có', 'Yes') },
+              { code: 'no', label: text('Không', 'No') },
+            ],
+          },
+        ],
+      },
+      { id: 'feedback', component: 5, showIf: { question: 'PA0', equals: 'yes' }, title: text('Tiếp nhận', 'Handling'), questions: [item('PA1')] },
+      {
+        id: 'comment',
+        optional: true,
+        title: text('Ý kiến', 'Comment'),
+        questions: [{ id: 'COMMENT', kind: 'text', maxLength: 200, text: text('Ý kiến khác', 'Other comments') }],
+      },
+    ],
+  });
+}
+
+/** The definitions every test collector knows. */
+export const DEFINITIONS: SurveyDefinition[] = [testDefinition('sipas-test', 1), testDefinition('sipas-old', 2)];
+
+export const KIOSK_ID = '7d1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b';
+
+/** A valid complete response; `seq` also varies the id so each seq is a distinct response. */
+export function makeResponse(overrides: Partial<SurveyResponse> = {}): SurveyResponse {
+  return {
+    id: randomUUID(),
+    kioskId: KIOSK_ID,
+    seq: 1,
+    definitionId: 'sipas-test',
+    definitionVersion: 1,
+    locale: 'vi',
+    status: 'complete',
+    startedAt: '2026-03-02T01:00:00.000Z',
+    completedAt: '2026-03-02T01:01:30.000Z',
+    durationMs: 90_000,
+    agencyCode: 'UBND-Q1',
+    counterCode: 'Q01',
+    deviceLabel: 'Quầy 1',
+    appVersion: '0.1.0',
+    answers: { TC1: 4, TC2: 5, TT1: 3, CC1: 5, KQ1: 4, PA0: 'no' },
+    flags: { tooFast: false, belowMinInterval: false },
+    ...overrides,
+  };
+}
+
+export function makeReport(overrides: Partial<KioskReport> = {}): KioskReport {
+  return {
+    kioskId: KIOSK_ID,
+    appVersion: '0.1.0',
+    definition: 'sipas-test@1',
+    queueDepth: 0,
+    oldestUnsentAt: null,
+    conflicts: 0,
+    rejected: 0,
+    storage: { persisted: true, usageBytes: 1024, quotaBytes: 1_000_000 },
+    lastError: null,
+    ...overrides,
+  };
+}
+
+/** A batch body as the kiosk sends it. */
+export function makeBatch(responses: unknown[], kiosk: unknown = makeReport()): { kiosk: unknown; responses: unknown[] } {
+  return { kiosk, responses };
+}
+
+/** A fresh temp folder holding one SQLite file; `cleanup` removes it. */
+export function tempDatabase(): { dir: string; file: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'sipas-collector-'));
+  return { dir, file: join(dir, 'collector.sqlite'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface TestCollector {
+  app: FastifyInstance;
+  store: CollectorStore;
+  file: string;
+  dir: string;
+  deviceId: string;
+  token: string;
+  /** POSTs a batch with this device's token. */
+  submit(body: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+/** A collector on a fresh temp database with one registered device. */
+export async function startTestCollector(options: { now?: () => Date; staticDir?: string } = {}): Promise<TestCollector> {
+  const db = tempDatabase();
+  const store = openSqliteStore(db.file);
+  const { deviceId, token } = await registerDevice(store, { label: 'Quầy 1', agencyCode: 'UBND-Q1', counterCode: 'Q01' });
+  const app = await createCollector({ store, definitions: DEFINITIONS, ...options });
+  return {
+    app,
+    store,
+    file: db.file,
+    dir: db.dir,
+    deviceId,
+    token,
+    submit: (body, headers = {}) =>
+      app.inject({
+        method: 'POST',
+        url: SUBMIT_PATH,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+        payload: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    close: async () => {
+      await app.close();
+      await store.close();
+      db.cleanup();
+    },
+  };
+}
+
+/** The parsed 200 answer of a batch. */
+export function resultsOf(response: { statusCode: number; body: string }): SubmitResult {
+  if (response.statusCode !== 200) throw new Error(`expected 200, got ${response.statusCode}: ${response.body}`);
+  return JSON.parse(response.body) as SubmitResult;
+}

@@ -1,0 +1,137 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { authenticateToken, DEVICE_SELF_PATH, openSqliteStore } from '../../src/collector';
+import { HEALTH_PATH } from '../../src/protocol';
+import { tempDatabase } from './helpers';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
+});
+
+interface Run {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function run(args: string[], script = 'src/collector/main.ts'): Run {
+  const child = spawn(TSX, [script, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  cleanups.push(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+/** Resolves with the line's match once the process prints it; rejects if it exits first. */
+function waitForLine(r: Run, pattern: RegExp): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const match = pattern.exec(r.output());
+      if (match) {
+        r.child.stdout!.off('data', check);
+        resolve(match);
+      }
+    };
+    r.child.stdout!.on('data', check);
+    void r.exited.then(() => reject(new Error(`exited before printing ${pattern}:\n${r.output()}`)));
+    check();
+  });
+}
+
+function setup() {
+  const db = tempDatabase();
+  cleanups.push(db.cleanup);
+  const staticDir = join(db.dir, 'dist');
+  mkdirSync(staticDir);
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>kiosk</title>');
+  return { dataDir: join(db.dir, 'data'), staticDir, dir: db.dir };
+}
+
+describe('collector command line', () => {
+  it('--demo prints a provisioning link whose token works, and rotates it on the next start', async () => {
+    const { dataDir, staticDir } = setup();
+    const args = ['--demo', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--static', staticDir];
+
+    const first = run(args);
+    const [, base, encoded] = await waitForLine(first, /Kiosk: (http:\/\/127\.0\.0\.1:\d+)\/#provision=(\S+)/);
+    await waitForLine(first, /Health: http:\/\/127\.0\.0\.1:\d+\/api\/v1\/health/);
+    const token = decodeURIComponent(encoded);
+    const health = await fetch(`${base}${HEALTH_PATH}`);
+    expect(health.status).toBe(200);
+    expect(((await health.json()) as { definitions: string[] }).definitions.length).toBeGreaterThan(0);
+    const me = await fetch(`${base}${DEVICE_SELF_PATH}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ label: 'Demo kiosk', received: 0 });
+    const page = await fetch(`${base}/`);
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    const second = run(args);
+    const [, base2, encoded2] = await waitForLine(second, /Kiosk: (http:\/\/127\.0\.0\.1:\d+)\/#provision=(\S+)/);
+    const token2 = decodeURIComponent(encoded2);
+    expect(token2.split('.')[0]).toBe(token.split('.')[0]);
+    expect(token2).not.toBe(token);
+    expect((await fetch(`${base2}${DEVICE_SELF_PATH}`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    expect((await fetch(`${base2}${DEVICE_SELF_PATH}`, { headers: { authorization: `Bearer ${token2}` } })).status).toBe(200);
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+
+    const db = new Database(join(dataDir, 'collector.sqlite'), { readonly: true });
+    try {
+      expect(db.prepare("SELECT count(*) AS n FROM devices WHERE label = 'Demo kiosk'").get()).toEqual({ n: 1 });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses to start when a definition is invalid, naming the file and path', async () => {
+    const { dataDir, dir } = setup();
+    const definitions = join(dir, 'definitions');
+    mkdirSync(definitions);
+    writeFileSync(join(definitions, 'broken.json'), JSON.stringify({ id: 'broken', version: 'one' }));
+    const r = run(['--port', '0', '--data', dataDir, '--definitions', definitions]);
+    expect(await r.exited).toBe(1);
+    expect(r.output()).toMatch(/refusing to start/);
+    expect(r.output()).toMatch(/broken\.json.*\$\.version/);
+  });
+
+  it('devices-cli registers, lists and revokes devices in the data folder', async () => {
+    const { dataDir } = setup();
+    mkdirSync(dataDir);
+    await openSqliteStore(join(dataDir, 'collector.sqlite')).close();
+    const cli = (args: string[]) => run([...args, '--data', dataDir], 'src/collector/devices-cli.ts');
+
+    const register = cli(['register', '--label', 'Quầy 2', '--agency', 'SNV', '--counter', 'Q2', '--url', 'https://collector.example/']);
+    expect(await register.exited).toBe(0);
+    const token = /Token \(shown once\): (\S+)/.exec(register.output())![1];
+    expect(register.output()).toContain(`Provisioning link: https://collector.example/#provision=${encodeURIComponent(token)}&endpoint=`);
+    const deviceId = token.split('.')[0];
+
+    const list = cli(['list']);
+    expect(await list.exited).toBe(0);
+    expect(list.output()).toContain(`${deviceId}  SNV/Q2  Quầy 2`);
+
+    const store = openSqliteStore(join(dataDir, 'collector.sqlite'));
+    try {
+      expect((await authenticateToken(store, token))?.id).toBe(deviceId);
+      const revoke = cli(['revoke', deviceId]);
+      expect(await revoke.exited).toBe(0);
+      expect(await authenticateToken(store, token)).toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
+});
