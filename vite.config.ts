@@ -2,11 +2,14 @@ import { defineConfig } from 'vitest/config';
 import preact from '@preact/preset-vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { readFileSync } from 'node:fs';
+import { definitionsPlugin } from './src/definitions';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
 export default defineConfig({
   plugins: [
+    // A broken definition fails the build, so it can never reach a tablet.
+    definitionsPlugin(),
     preact(),
     VitePWA({
       strategies: 'injectManifest',
@@ -42,6 +45,7 @@ export default defineConfig({
   build: { target: 'es2020', sourcemap: false, manifest: true },
   test: {
     include: ['tests/**/*.test.{ts,tsx}'],
+    globalSetup: ['tests/e2e/global-setup.ts'],
     // Browser tests launch Chromium and servers; give them room but keep unit tests fast.
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -23,7 +23,7 @@ async function boot(root: HTMLElement): Promise<void> {
     appVersion: __APP_VERSION__,
     origin: window.location.origin,
     locks: navigator.locks,
-    events: Object.assign(window, { document }),
+    events: window,
   });
   sync.start();
   render(

@@ -36,8 +36,14 @@ export function QuestionScreen(props: Props) {
   const shownAt = useRef(Date.now());
   const advancing = useRef(false);
   const [showRequired, setShowRequired] = useState(false);
+  // Exposed as data-accepting so styles (and browser tests) can tell when taps start to count.
+  const [accepting, setAccepting] = useState(false);
 
-  useEffect(() => heading.current?.focus(), []);
+  useEffect(() => {
+    heading.current?.focus();
+    const timer = setTimeout(() => setAccepting(true), INPUT_GUARD_MS);
+    return () => clearTimeout(timer);
+  }, []);
 
   /** Accepts a choice unless it is the echo of a double tap or a move is already under way. */
   const choose = (next: AnswerValue, advance: boolean) => {
@@ -73,7 +79,7 @@ export function QuestionScreen(props: Props) {
   const partLabel = section.component ? `${t('question.part', { number: section.component })} · ` : '';
 
   return (
-    <main class="screen question" aria-labelledby={headingId}>
+    <main class="screen question" aria-labelledby={headingId} data-accepting={accepting}>
       <header class="question-header">
         <p class="component">
           {partLabel}
@@ -181,7 +187,9 @@ export function QuestionScreen(props: Props) {
             aria-describedby={`${headingId}-count`}
             maxLength={question.maxLength}
             rows={5}
-            value={typeof value === 'string' ? value : ''}
+            // Uncontrolled: this screen remounts for every question, and a controlled textarea
+            // was reset by Preact before the answer reached state (typing was lost in Chromium).
+            defaultValue={typeof value === 'string' ? value : ''}
             onInput={(event) => {
               const text = (event.currentTarget as HTMLTextAreaElement).value.slice(0, question.maxLength);
               props.onAnswer(text.trim() ? text : undefined, false);

@@ -168,6 +168,7 @@ function checkDefinitionIntegrity(definition: RawDefinition, ctx: z.RefinementCt
   const sectionIds = new Set<string>();
   const questionIndex = new Map<string, { kind: QuestionKind; order: number; options?: string[] }>();
   const components = new Map<number, number>();
+  const optionalQuestions = new Set<string>();
   let order = 0;
   definition.sections.forEach((section, s) => {
     if (sectionIds.has(section.id)) issue(['sections', s, 'id'], `a unique section id`, section.id);
@@ -179,9 +180,21 @@ function checkDefinitionIntegrity(definition: RawDefinition, ctx: z.RefinementCt
       components.set(section.component, s);
       if (section.optional) issue(['sections', s, 'optional'], 'scored components cannot be optional', true);
     }
-    if (section.showIf) checkCondition(section.showIf, ['sections', s, 'showIf'], order);
+    if (section.showIf) {
+      checkCondition(section.showIf, ['sections', s, 'showIf'], order);
+      // Staff may switch optional sections off; a scored component must not vanish with them.
+      if (section.component !== undefined) {
+        for (const id of conditionQuestions(section.showIf)) {
+          if (optionalQuestions.has(id)) issue(['sections', s, 'showIf'], 'a condition on questions of non-optional sections (staff can switch optional ones off)', id);
+        }
+      }
+    }
     section.questions.forEach((question, q) => {
       const path = ['sections', s, 'questions', q];
+      // The collector cannot know which optional sections a kiosk switched off, so it could not
+      // tell a missing required answer from a switched-off one.
+      if (section.optional && question.required) issue([...path, 'required'], 'false: questions of optional sections cannot be required', true);
+      if (section.optional) optionalQuestions.add(question.id);
       if (question.showIf) checkCondition(question.showIf, [...path, 'showIf'], order);
       if (questionIndex.has(question.id)) {
         issue([...path, 'id'], 'a question id unique in the definition', question.id);
@@ -241,6 +254,14 @@ function checkDefinitionIntegrity(definition: RawDefinition, ctx: z.RefinementCt
       }
     }
   }
+}
+
+/** Question ids a condition looks at. */
+function conditionQuestions(condition: Condition): string[] {
+  if ('all' in condition) return condition.all.flatMap(conditionQuestions);
+  if ('any' in condition) return condition.any.flatMap(conditionQuestions);
+  if ('not' in condition) return conditionQuestions(condition.not);
+  return [condition.question];
 }
 
 /** Walks the definition and reports every localized text lacking one of the languages. */

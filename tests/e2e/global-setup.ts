@@ -2,13 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Builds the kiosk once before the test run, so the browser tests exercise the real production
- * bundle and service worker that a tablet gets.
+ * Builds the kiosk once before a run that includes the browser tests, so they exercise the real
+ * production bundle and service worker a tablet gets. A run limited to other files skips it.
  */
 export default function buildKioskOnce(): void {
+  const files = process.argv.slice(2).filter((arg) => !arg.startsWith('-') && arg !== 'run');
+  if (files.length > 0 && !files.some((file) => file.includes('e2e'))) return;
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  execFileSync(process.execPath, [fileURLToPath(new URL('../../node_modules/vite/bin/vite.js', import.meta.url)), 'build', '--logLevel', 'error'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 }
