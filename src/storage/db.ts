@@ -32,6 +32,19 @@ export interface PersistenceState {
   checkedAt: string;
 }
 
+/** The staff PIN as the tablet keeps it: a salted PBKDF2 hash and the lockout counter, never the PIN. */
+export interface StaffPinRecord {
+  algorithm: 'PBKDF2-SHA-256';
+  /** Recorded with the hash so the count can be raised later without locking staff out. */
+  iterations: number;
+  saltB64: string;
+  hashB64: string;
+  /** Wrong PINs in a row since the last right one. */
+  failures: number;
+  /** ISO time until which no PIN is checked, or null. */
+  lockedUntil: string | null;
+}
+
 /** Known keys of the meta store and their value types. */
 export interface MetaValues {
   kioskId: string;
@@ -42,6 +55,7 @@ export interface MetaValues {
   settings: KioskSettings;
   persistence: PersistenceState;
   lastSync: { at: string; ok: boolean; message: string | null };
+  staffPin: StaffPinRecord;
 }
 export type MetaKey = keyof MetaValues;
 

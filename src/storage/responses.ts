@@ -99,21 +99,39 @@ export async function oldestPending(): Promise<StoredResponse | undefined> {
 }
 
 /**
- * Reads up to `limit` pending responses after sequence number `afterSeq` with a cursor, so a queue
- * of 100,000 responses is never held in memory at once.
+ * Reads up to `limit` responses in one sync state after sequence number `afterSeq`, in sequence
+ * order, with a cursor in its own short transaction: a queue of 100,000 responses is never held in
+ * memory at once.
  */
-export async function readPendingBatch(afterSeq: number, limit: number): Promise<StoredResponse[]> {
+export async function readStateAfter(state: SyncState, afterSeq: number, limit: number): Promise<StoredResponse[]> {
   const db = await openKioskDb();
   const batch: StoredResponse[] = [];
   let cursor = await db
     .transaction(RESPONSES)
     .store.index('by-state-seq')
-    .openCursor(IDBKeyRange.bound(['pending', afterSeq], ['pending', Infinity], true, false));
+    .openCursor(IDBKeyRange.bound([state, afterSeq], [state, Infinity], true, false));
   while (cursor && batch.length < limit) {
     batch.push(cursor.value);
     cursor = await cursor.continue();
   }
   return batch;
+}
+
+/** The outbox read: pending responses after `afterSeq`, oldest first. */
+export function readPendingBatch(afterSeq: number, limit: number): Promise<StoredResponse[]> {
+  return readStateAfter('pending', afterSeq, limit);
+}
+
+/** Up to `limit` stored responses after `afterSeq`, whatever their sync state (exports). */
+export async function readResponsesAfter(afterSeq: number, limit: number): Promise<StoredResponse[]> {
+  const db = await openKioskDb();
+  const chunk: StoredResponse[] = [];
+  let cursor = await db.transaction(RESPONSES).store.index('by-seq').openCursor(IDBKeyRange.lowerBound(afterSeq, true));
+  while (cursor && chunk.length < limit) {
+    chunk.push(cursor.value);
+    cursor = await cursor.continue();
+  }
+  return chunk;
 }
 
 /** The collector's verdict on one response, as the sync engine applies it. */

@@ -14,7 +14,7 @@ import {
   type DeliveryOutcome,
   type StoredResponse,
 } from '../storage';
-import type { SurveyResponse } from '../survey/response-schema';
+import { toWireResponse } from '../export/evacuation';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { postBatch, submitUrl } from './transport';
 
@@ -39,8 +39,8 @@ export interface SyncStatus {
 
 export interface SyncEngineOptions {
   loadSettings: () => Promise<KioskSettings>;
-  /** "id@version" of the active definition, for the collector's fleet view. */
-  activeDefinition: () => string;
+  /** "id@version" of the definition these settings make active, for the collector's fleet view. */
+  activeDefinition: (settings: KioskSettings) => string;
   appVersion: string;
   origin: string;
   fetch?: typeof fetch;
@@ -89,7 +89,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     options.onStatus?.(status);
   };
 
-  async function report(): Promise<KioskReport> {
+  async function report(settings: KioskSettings): Promise<KioskReport> {
     const [counts, oldest, storage, persistence, kioskId] = await Promise.all([
       countByState(),
       oldestPending(),
@@ -100,7 +100,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return {
       kioskId,
       appVersion: options.appVersion,
-      definition: options.activeDefinition(),
+      definition: options.activeDefinition(settings),
       queueDepth: counts.pending,
       oldestUnsentAt: oldest?.completedAt ?? null,
       conflicts: counts.conflict,
@@ -128,7 +128,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const batch = await readPendingBatch(afterSeq, batchSize);
       // An empty queue still reports once per drain, so the fleet view sees the kiosk alive.
       if (batch.length === 0 && sentSomething) break;
-      const outcome = await postBatch(url, settings.deviceToken, await report(), batch.map(toWire), options.fetch);
+      const outcome = await postBatch(url, settings.deviceToken, await report(settings), batch.map(toWireResponse), options.fetch);
       sentSomething = true;
       if (outcome.kind === 'unauthorized') {
         unauthorizedToken = settings.deviceToken;
@@ -233,12 +233,6 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     requestDrain: (reason) => requestDrain(reason),
     status: () => status,
   };
-}
-
-/** The wire record: the stored response without its delivery bookkeeping. */
-function toWire(record: StoredResponse): SurveyResponse {
-  const { syncState: _state, attempts: _attempts, sentAt: _sentAt, syncReason: _reason, ...response } = record;
-  return response;
 }
 
 /**
