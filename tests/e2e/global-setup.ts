@@ -9,5 +9,10 @@ export default function buildKioskOnce(): void {
   const files = process.argv.slice(2).filter((arg) => !arg.startsWith('-') && arg !== 'run');
   if (files.length > 0 && !files.some((file) => file.includes('e2e'))) return;
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    // vitest sets NODE_ENV=test, which would make Vite build a non-production bundle (no service worker).
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
 }

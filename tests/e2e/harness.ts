@@ -137,3 +137,60 @@ export function writeKioskSettings(page: Page, settings: Record<string, unknown>
     settings,
   );
 }
+
+/**
+ * Puts `count` complete, valid sipas-2023 responses in the kiosk's outbox in one transaction, as if
+ * citizens had answered them (same record shape and sequence bookkeeping as storeResponse).
+ */
+export function queueResponsesInPage(page: Page, count: number): Promise<void> {
+  return page.evaluate(
+    (n) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('sipas-kiosk');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction(['responses', 'meta'], 'readwrite');
+          const meta = tx.objectStore('meta');
+          const kioskRequest = meta.get('kioskId');
+          const seqRequest = meta.get('nextSeq');
+          tx.oncomplete = () => {
+            db.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+          seqRequest.onsuccess = () => {
+            const first = (seqRequest.result as number | undefined) ?? 1;
+            const items = ['TC1', 'TC2', 'TC3', 'TC4', 'TT1', 'TT2', 'TT3', 'TT4', 'CC1', 'CC2', 'CC3', 'CC4', 'CC5', 'KQ1', 'KQ2', 'KQ3'];
+            for (let i = 0; i < n; i++) {
+              const answers: Record<string, number | string> = { PA0: 'no' };
+              items.forEach((id, k) => (answers[id] = ((i + k) % 5) + 1));
+              const completed = new Date(Date.UTC(2026, 10, 20, 8, 0, i));
+              tx.objectStore('responses').add({
+                id: crypto.randomUUID(),
+                kioskId: kioskRequest.result,
+                seq: first + i,
+                definitionId: 'sipas-2023',
+                definitionVersion: 1,
+                locale: 'vi',
+                status: 'complete',
+                startedAt: new Date(completed.getTime() - 60_000).toISOString(),
+                completedAt: completed.toISOString(),
+                durationMs: 60_000,
+                agencyCode: 'SNV',
+                counterCode: 'Q1',
+                deviceLabel: 'e2e',
+                appVersion: 'e2e',
+                answers,
+                flags: { tooFast: false, belowMinInterval: false },
+                syncState: 'pending',
+                attempts: 0,
+              });
+            }
+            meta.put(first + n, 'nextSeq');
+          };
+        };
+      }),
+    count,
+  );
+}
