@@ -124,11 +124,20 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     let batchSize = settings.syncBatchSize;
     let afterSeq = 0;
     let sentSomething = false;
+    // Counted once per drain: counting the outbox for every batch made a long queue drain in
+    // quadratic time. Later batches carry the depth as it shrinks.
+    const health = await report(settings);
+    let delivered = 0;
     for (;;) {
       const batch = await readPendingBatch(afterSeq, batchSize);
       // An empty queue still reports once per drain, so the fleet view sees the kiosk alive.
       if (batch.length === 0 && sentSomething) break;
-      const outcome = await postBatch(url, settings.deviceToken, await report(settings), batch.map(toWireResponse), options.fetch);
+      const kiosk: KioskReport = {
+        ...health,
+        queueDepth: Math.max(0, health.queueDepth - delivered),
+        oldestUnsentAt: batch[0]?.completedAt ?? (delivered > 0 ? null : health.oldestUnsentAt),
+      };
+      const outcome = await postBatch(url, settings.deviceToken, kiosk, batch.map(toWireResponse), options.fetch);
       sentSomething = true;
       if (outcome.kind === 'unauthorized') {
         unauthorizedToken = settings.deviceToken;
@@ -147,7 +156,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         continue;
       }
       if (outcome.kind === 'failed') throw new Error(outcome.message);
-      await applyDeliveryOutcomes(outcomesFor(batch, outcome.results), now());
+      const outcomes = outcomesFor(batch, outcome.results);
+      await applyDeliveryOutcomes(outcomes, now());
+      delivered += outcomes.filter((o) => o.state === 'sent').length;
       if (batch.length === 0) break;
       afterSeq = batch[batch.length - 1].seq;
     }

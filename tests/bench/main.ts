@@ -6,6 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { citizenBundleSize } from './bundle-size';
 import { measureStoreInChromium } from './store-in-chromium';
+import { measureQueueMemory, measureSyncFromChromium } from './sync-in-chromium';
+import { benchIngest } from '../collector/bench-ingest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const figures: Record<string, number | string | boolean> = {};
@@ -25,6 +27,19 @@ async function main() {
   const store = await measureStoreInChromium();
   report('store_response_median_ms', store.medianMs, 'ms', '≤ 5', store.medianMs <= 5);
   figures.store_response_p95_ms = store.p95Ms;
+
+  const sync = await measureSyncFromChromium(10_000);
+  report('sync_10k_seconds', sync.seconds, 's', '≤ 10', sync.seconds <= 10 && sync.delivered === 10_000);
+  figures.sync_responses_per_second = sync.perSecond;
+
+  const ingest = await benchIngest(10_000);
+  report('collector_ingest_per_second', Math.round(ingest.perSecond), 'responses/s', '≥ 5000', ingest.perSecond >= 5_000);
+
+  const memory = await measureQueueMemory(100_000);
+  const growth = memory.queuedPeakHeapMb - memory.emptyHeapMb;
+  report('kiosk_heap_empty_queue_mb', memory.emptyHeapMb, 'MB', '—', true);
+  report('kiosk_heap_100k_queued_mb', memory.queuedPeakHeapMb, 'MB', 'flat', growth < 10);
+  figures.kiosk_heap_growth_mb = Math.round(growth * 100) / 100;
 
   console.log(JSON.stringify({ bench: 'sipas-kiosk', ...figures }));
 }
