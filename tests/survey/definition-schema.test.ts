@@ -195,6 +195,20 @@ describe('definitionSchema rules', () => {
       [['sections.2.questions.0.text.en', 'a "en" translation', undefined]],
     ],
     [
+      'a required question in an optional section',
+      (d) => ((d.sections[6]!.questions[0] as { required: boolean }).required = true),
+      [['sections.6.questions.0.required', 'false: questions of optional sections cannot be required', true]],
+    ],
+    [
+      'a scored component that depends on an optional section',
+      (d) => {
+        const extra = d.sections.splice(6, 1)[0]!;
+        d.sections.splice(4, 0, extra);
+        d.sections[6]!.showIf = { question: 'X1', equals: 'yes' };
+      },
+      [['sections.6.showIf', 'a condition on questions of non-optional sections (staff can switch optional ones off)', 'X1']],
+    ],
+    [
       'a scale with a code twice',
       (d) => (d.scales.sat.options[4]!.code = 4),
       [['scales.sat.options', 'codes 1, 2, 3, 4, 5 once each', [1, 2, 3, 4, 4]]],
