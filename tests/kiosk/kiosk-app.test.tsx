@@ -13,6 +13,8 @@ interface Harness {
   saved: NewResponse[];
   alerts: string[];
   storedCount: () => number;
+  /** How many times the welcome screen offered to apply a waiting update. */
+  welcomes: () => number;
 }
 
 async function renderKiosk(settings: Partial<KioskSettings> = {}, saveResponse?: (r: NewResponse) => Promise<unknown>): Promise<Harness> {
@@ -20,6 +22,7 @@ async function renderKiosk(settings: Partial<KioskSettings> = {}, saveResponse?:
   const saved: NewResponse[] = [];
   const alerts: string[] = [];
   let stored = 0;
+  let welcomes = 0;
   render(
     <KioskApp
       definition={miniDefinition}
@@ -33,9 +36,10 @@ async function renderKiosk(settings: Partial<KioskSettings> = {}, saveResponse?:
       }
       onStaffAlert={(_kind, key) => alerts.push(key)}
       onResponseStored={() => stored++}
+      onWelcome={() => welcomes++}
     />,
   );
-  return { saved, alerts, storedCount: () => stored };
+  return { saved, alerts, storedCount: () => stored, welcomes: () => welcomes };
 }
 
 /** Lets time pass inside Preact's act so timers and re-renders settle. */
@@ -193,6 +197,21 @@ describe('the citizen flow', () => {
     expect(document.documentElement.lang).toBe('en');
     tap(/^4\s*Satisfied/);
     expect(harness.saved).toHaveLength(0);
+  });
+});
+
+describe('app updates', () => {
+  it('are offered only on the welcome screen, never in the middle of a survey', async () => {
+    const harness = await renderKiosk({ idleTimeoutMs: 30_000, idleWarningMs: 10_000 });
+    expect(harness.welcomes()).toBe(1);
+    fireEvent.click(screen.getByRole('button', { name: 'Bắt đầu đánh giá' }));
+    tap(/Hài lòng$/);
+    tap(/Bình thường/);
+    pass(20_000);
+    expect(harness.welcomes()).toBe(1);
+    pass(11_000); // idle reset → welcome
+    expect(heading().textContent).toBe('Đánh giá sự hài lòng');
+    expect(harness.welcomes()).toBe(2);
   });
 });
 
