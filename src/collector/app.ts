@@ -11,11 +11,14 @@ import {
 } from '../protocol';
 import type { SurveyDefinition } from '../survey';
 import { checkResponse, indexDefinitions } from './check-response';
+import { registerAdmin, type ThrottleOptions } from './admin';
 import { parseOrExplain } from './describe-issues';
 import { authenticateToken } from './devices';
 import { registerKioskFiles } from './static-files';
 import type { CollectorStore, DeviceRecord, IngestItem } from './store';
 import { bearerToken } from './tokens';
+
+const ADMIN_API_PREFIX = '/api/v1/admin/';
 
 /** Path of the device's own status: identity, last contact, responses received and sequence gaps. */
 export const DEVICE_SELF_PATH = '/api/v1/devices/me';
@@ -30,6 +33,13 @@ export interface CollectorOptions {
   logger?: boolean;
   /** Clock, for tests. */
   now?: () => Date;
+  /**
+   * The collector's address as tablets and staff reach it (e.g. https://sipas.example.gov.vn), when it
+   * sits behind a proxy; used in provisioning links and accepted as an origin of staff forms.
+   */
+  publicUrl?: string;
+  /** Lock-out after failed staff sign-ins (defaults: 1 s doubling to 60 s). */
+  loginThrottle?: ThrottleOptions;
 }
 
 /** The `error` codes of non-2xx answers, defined once. */
@@ -44,6 +54,10 @@ export const ERROR_CODES = {
   notFound: 'not_found',
   badRequest: 'bad_request',
   internal: 'internal_error',
+  /** A staff POST that did not come from the collector's own pages (CSRF check). */
+  forbidden: 'forbidden',
+  /** An evacuation file whose envelope is not one (the responses in it are judged one by one). */
+  invalidEvacuationFile: 'invalid_evacuation_file',
 } as const;
 
 /** One message for every bad token, so a caller cannot tell which part was wrong. */
@@ -106,10 +120,12 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
   );
 
   // The kiosk may be served from another origin than the collector; the token is a bearer header,
-  // never a cookie, so allowing any origin exposes nothing.
+  // never a cookie, so allowing any origin exposes nothing. The staff API works with a cookie and is
+  // for the collector's own pages only: no CORS there.
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/api/')) return;
-    reply.header('access-control-allow-origin', '*').header('cache-control', 'no-store');
+    reply.header('cache-control', 'no-store');
+    if (!request.url.startsWith(ADMIN_API_PREFIX)) reply.header('access-control-allow-origin', '*');
   });
   app.options('/api/*', (_request, reply) =>
     reply
@@ -196,6 +212,15 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
       received,
       gaps,
     };
+  });
+
+  await registerAdmin(app, {
+    store,
+    definitions: options.definitions,
+    definitionIndex: definitions,
+    now,
+    publicUrl: options.publicUrl,
+    loginThrottle: options.loginThrottle,
   });
 
   if (options.staticDir !== undefined) {

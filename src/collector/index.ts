@@ -15,8 +15,24 @@ export {
   type IssuedToken,
 } from './devices';
 export { DATABASE_FILE, openSqliteStore, SCHEMA_VERSION } from './sqlite-store';
+export {
+  ensureAdminPassword,
+  setAdminPassword,
+  passwordProblem,
+  MIN_PASSWORD_LENGTH,
+  type AdminPasswordOrigin,
+  type ThrottleOptions,
+} from './admin';
 export type {
+  AdminSession,
   CollectorStore,
+  DefinitionCount,
+  PlaceCount,
+  ResponseFilter,
+  ResponseSnapshot,
+  ScorableRow,
+  SnapshotOptions,
+  StoredResponse,
   DeviceRecord,
   IngestBatch,
   IngestItem,

@@ -1,8 +1,10 @@
 /**
  * The reference collector's command line:
  *   tsx src/collector/main.ts [--port 8080] [--host 127.0.0.1] [--data ./data] [--static dist] [--demo]
- *                             [--definitions survey-definitions]
- * Environment: COLLECTOR_PORT, COLLECTOR_HOST, COLLECTOR_DATA_DIR (flags win).
+ *                             [--definitions survey-definitions] [--public-url https://sipas.example]
+ * Environment: COLLECTOR_PORT, COLLECTOR_HOST, COLLECTOR_DATA_DIR, COLLECTOR_PUBLIC_URL (flags win), and
+ * COLLECTOR_ADMIN_PASSWORD: the staff password, taken only when none is set yet.
+ * --demo also makes up a staff password when none is set and prints it with the staff pages' address.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -10,10 +12,10 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFINITIONS_DIR, formatProblem, loadDefinitionsFromDir } from '../definitions';
 import { HEALTH_PATH } from '../protocol';
-import { DATABASE_FILE, createCollector, issueDemoDeviceToken, openSqliteStore } from './index';
+import { DATABASE_FILE, createCollector, ensureAdminPassword, issueDemoDeviceToken, openSqliteStore, type AdminPasswordOrigin } from './index';
 
 const USAGE =
-  'usage: tsx src/collector/main.ts [--port 8080] [--host 127.0.0.1] [--data ./data] [--static dist] [--demo] [--definitions survey-definitions]';
+  'usage: tsx src/collector/main.ts [--port 8080] [--host 127.0.0.1] [--data ./data] [--static dist] [--demo] [--definitions survey-definitions] [--public-url <URL>]';
 
 function fail(message: string): never {
   console.error(`collector: ${message}`);
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
         static: { type: 'string' },
         demo: { type: 'boolean', default: false },
         definitions: { type: 'string' },
+        'public-url': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -57,9 +60,23 @@ async function main(): Promise<void> {
     fail(`refusing to start: ${problems.length} problem(s) in the survey definitions\n${problems.map(formatProblem).join('\n')}`);
   }
 
+  const publicUrl = args['public-url'] ?? process.env.COLLECTOR_PUBLIC_URL;
+  if (publicUrl !== undefined && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(publicUrl)) {
+    fail(`--public-url: expected an address such as https://sipas.example.gov.vn, found ${JSON.stringify(publicUrl)}`);
+  }
+
   mkdirSync(dataDir, { recursive: true });
   const store = openSqliteStore(join(dataDir, DATABASE_FILE));
-  const app = await createCollector({ store, definitions, staticDir, logger: true });
+  let admin: AdminPasswordOrigin;
+  try {
+    admin = await ensureAdminPassword(store, { envPassword: process.env.COLLECTOR_ADMIN_PASSWORD, demo: args.demo });
+  } catch (error) {
+    await store.close();
+    fail((error as Error).message);
+  }
+  // Read once; child processes need not inherit it.
+  delete process.env.COLLECTOR_ADMIN_PASSWORD;
+  const app = await createCollector({ store, definitions, staticDir, logger: true, publicUrl });
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -86,6 +103,23 @@ async function main(): Promise<void> {
     const { token } = await issueDemoDeviceToken(store);
     if (!staticDir) console.log('No kiosk build to serve (run npm run build); the link below needs one.');
     console.log(`Kiosk: ${base}/#provision=${encodeURIComponent(token)}`);
+  }
+  const staffBase = publicUrl ? publicUrl.replace(/\/+$/, '') : base;
+  console.log(`Admin: ${staffBase}/admin`);
+  switch (admin.kind) {
+    case 'demo':
+      console.log(`Admin password (demo, made up now, shown once): ${admin.password}`);
+      break;
+    case 'env':
+      console.log('Admin password: set from COLLECTOR_ADMIN_PASSWORD.');
+      break;
+    case 'existing':
+      if (admin.envIgnored) console.log('Admin password: already set, COLLECTOR_ADMIN_PASSWORD ignored (change it with admin-cli set-password).');
+      else if (args.demo) console.log('Admin password: set earlier (forgotten? run: tsx src/collector/admin-cli.ts set-password)');
+      break;
+    case 'none':
+      console.log('Admin password: none yet; run tsx src/collector/admin-cli.ts set-password (or set COLLECTOR_ADMIN_PASSWORD) to use the staff pages.');
+      break;
   }
   console.log(`Health: ${base}${HEALTH_PATH}`);
 }

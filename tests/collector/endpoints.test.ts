@@ -151,7 +151,8 @@ describe('kiosk files', () => {
 describe('public/openapi.yaml', () => {
   it('documents every path and error code the collector uses', () => {
     const doc = readFileSync(fileURLToPath(new URL('../../public/openapi.yaml', import.meta.url)), 'utf8');
-    for (const path of [SUBMIT_PATH, HEALTH_PATH, DEVICE_SELF_PATH]) expect(doc).toContain(`\n  ${path}:\n`);
+    const staff = ['fleet', 'report', 'responses.csv', 'responses.xlsx', 'responses.json', 'imports'].map((p) => `/api/v1/admin/${p}`);
+    for (const path of [SUBMIT_PATH, HEALTH_PATH, DEVICE_SELF_PATH, ...staff]) expect(doc).toContain(`\n  ${path}:\n`);
     for (const code of Object.values(ERROR_CODES)) expect(doc).toMatch(new RegExp(`\\n {12}- ${code}\\n`));
     expect(doc).toContain(`maxItems: ${MAX_BATCH_RESPONSES}`);
   });

@@ -1,11 +1,19 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { createCollector, openSqliteStore, registerDevice, type CollectorStore } from '../../src/collector';
+import {
+  createCollector,
+  openSqliteStore,
+  registerDevice,
+  setAdminPassword,
+  type CollectorStore,
+  type IngestItem,
+  type ThrottleOptions,
+} from '../../src/collector';
 import { SUBMIT_PATH, type KioskReport, type SubmitResult } from '../../src/protocol';
-import { definitionSchema, type SurveyDefinition, type SurveyResponse } from '../../src/survey';
+import { canonicalJson, definitionSchema, type SurveyDefinition, type SurveyResponse } from '../../src/survey';
 
 const text = (vi: string, en: string) => ({ vi, en });
 const item = (id: string) => ({ id, kind: 'satisfaction', scale: 'sat', text: text(`Câu ${id}`, `Item ${id}`) });
@@ -122,12 +130,21 @@ export interface TestCollector {
   close(): Promise<void>;
 }
 
+/** What a test collector may be started with. */
+export interface TestCollectorOptions {
+  now?: () => Date;
+  staticDir?: string;
+  definitions?: SurveyDefinition[];
+  publicUrl?: string;
+  loginThrottle?: ThrottleOptions;
+}
+
 /** A collector on a fresh temp database with one registered device. */
-export async function startTestCollector(options: { now?: () => Date; staticDir?: string } = {}): Promise<TestCollector> {
+export async function startTestCollector(options: TestCollectorOptions = {}): Promise<TestCollector> {
   const db = tempDatabase();
   const store = openSqliteStore(db.file);
   const { deviceId, token } = await registerDevice(store, { label: 'Quầy 1', agencyCode: 'UBND-Q1', counterCode: 'Q01' });
-  const app = await createCollector({ store, definitions: DEFINITIONS, ...options });
+  const app = await createCollector({ store, ...options, definitions: options.definitions ?? DEFINITIONS });
   return {
     app,
     store,
@@ -154,4 +171,85 @@ export async function startTestCollector(options: { now?: () => Date; staticDir?
 export function resultsOf(response: { statusCode: number; body: string }): SubmitResult {
   if (response.statusCode !== 200) throw new Error(`expected 200, got ${response.statusCode}: ${response.body}`);
   return JSON.parse(response.body) as SubmitResult;
+}
+
+/** The staff password of admin test collectors (non-ASCII on purpose). */
+export const ADMIN_PASSWORD = 'mật khẩu thử 2026';
+
+/** The Origin a browser sends to a collector reached as fastify's inject does (Host: localhost:80). */
+export const ORIGIN = 'http://localhost';
+
+/** A test collector with a staff password set and a signed-in session. */
+export interface AdminTestCollector extends TestCollector {
+  /** Cookie header of the signed-in session. */
+  cookie: string;
+  /** GET with the session. */
+  get(url: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  /** POST a form (or JSON when `body` is not a string record) with the session and our origin. */
+  post(url: string, body: Record<string, string> | unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+}
+
+/** Signs in through the login form; returns the Cookie header value. */
+export async function signIn(app: FastifyInstance, password = ADMIN_PASSWORD, headers: Record<string, string> = {}): Promise<string> {
+  const answer = await app.inject({
+    method: 'POST',
+    url: '/admin/login',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, ...headers },
+    payload: new URLSearchParams({ password, next: '/admin/fleet' }).toString(),
+  });
+  if (answer.statusCode !== 303) throw new Error(`sign-in failed: ${answer.statusCode} ${answer.body.slice(0, 300)}`);
+  const cookies = ([] as string[]).concat(answer.headers['set-cookie'] ?? []);
+  return cookies[0].split(';')[0];
+}
+
+/** A collector with the staff password set and a session, plus helpers to call staff routes. */
+export async function startAdminCollector(options: TestCollectorOptions = {}): Promise<AdminTestCollector> {
+  const c = await startTestCollector(options);
+  await setAdminPassword(c.store, ADMIN_PASSWORD, options.now?.());
+  const cookie = await signIn(c.app);
+  return {
+    ...c,
+    cookie,
+    get: (url, headers = {}) => c.app.inject({ method: 'GET', url, headers: { cookie, ...headers } }),
+    post: (url, body, headers = {}) => {
+      const isForm = body !== null && typeof body === 'object' && !Array.isArray(body) && Object.values(body).every((v) => typeof v === 'string') && !url.startsWith('/api/');
+      return c.app.inject({
+        method: 'POST',
+        url,
+        headers: {
+          cookie,
+          origin: ORIGIN,
+          'content-type': isForm ? 'application/x-www-form-urlencoded' : 'application/json',
+          ...headers,
+        },
+        payload: isForm ? new URLSearchParams(body as Record<string, string>).toString() : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+    },
+  };
+}
+
+/** A response ready for store.ingest, hashed as the collector hashes it. */
+export function validItem(response: SurveyResponse): IngestItem {
+  const canonical = canonicalJson(response);
+  return { kind: 'valid', response, canonical, contentHash: createHash('sha256').update(canonical, 'utf8').digest('hex') };
+}
+
+/**
+ * Stores `count` responses made by `make` straight through store.ingest (one transaction per 10,000),
+ * skipping HTTP and checking: for seeding exports, reports and benchmarks fast.
+ */
+export async function seedResponses(
+  store: CollectorStore,
+  deviceId: string | null,
+  count: number,
+  make: (i: number) => SurveyResponse,
+  source: 'sync' | 'import' = 'sync',
+): Promise<void> {
+  for (let start = 0; start < count; start += 10_000) {
+    const items: IngestItem[] = [];
+    for (let i = start; i < Math.min(count, start + 10_000); i++) items.push(validItem(make(i)));
+    const outcomes = await store.ingest({ deviceId, receivedAt: new Date().toISOString(), report: null, source, items });
+    const failed = outcomes.find((o) => o.status !== 'created');
+    if (failed) throw new Error(`seeding failed: ${failed.status} ${failed.reason ?? ''}`);
+  }
 }

@@ -22,8 +22,13 @@ interface Run {
   exited: Promise<number | null>;
 }
 
-function run(args: string[], script = 'src/collector/main.ts'): Run {
-  const child = spawn(TSX, [script, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+function run(args: string[], script = 'src/collector/main.ts', options: { env?: Record<string, string>; input?: string } = {}): Run {
+  const child = spawn(TSX, [script, ...args], {
+    cwd: ROOT,
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    env: { ...process.env, COLLECTOR_ADMIN_PASSWORD: '', ...options.env },
+  });
+  if (options.input !== undefined) child.stdin!.end(options.input);
   cleanups.push(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
@@ -133,5 +138,71 @@ describe('collector command line', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+/** Signs in through the real login form; resolves with the Cookie header or null when refused. */
+async function signInOver(base: string, password: string): Promise<string | null> {
+  const answer = await fetch(`${base}/admin/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
+    body: new URLSearchParams({ password }).toString(),
+  });
+  if (answer.status !== 303) return null;
+  return answer.headers.getSetCookie()[0].split(';')[0];
+}
+
+describe('staff password at start-up and from the command line', () => {
+  it('--demo makes up a staff password once, prints it with the staff address, and it signs in', async () => {
+    const { dataDir, staticDir } = setup();
+    const args = ['--demo', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--static', staticDir];
+    const first = run(args);
+    const [, base] = await waitForLine(first, /Admin: (http:\/\/127\.0\.0\.1:\d+)\/admin\n/);
+    const [, password] = await waitForLine(first, /Admin password \(demo, made up now, shown once\): (\S+)/);
+    await waitForLine(first, /Health: /);
+    const cookie = await signInOver(base, password);
+    expect(cookie).toMatch(/^sipas_admin=/);
+    const fleet = await fetch(`${base}/admin/fleet`, { headers: { cookie: cookie! } });
+    expect(fleet.status).toBe(200);
+    expect(await fleet.text()).toContain('Demo kiosk');
+    expect(await signInOver(base, 'not the password')).toBeNull();
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    // The next start keeps it (only its hash is stored, so it cannot be shown again).
+    const second = run(args);
+    const [, base2] = await waitForLine(second, /Admin: (http:\/\/127\.0\.0\.1:\d+)\/admin\n/);
+    await waitForLine(second, /Admin password: set earlier/);
+    expect(second.output()).not.toContain(password);
+    expect(await signInOver(base2, password)).toMatch(/^sipas_admin=/);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+
+  it('takes COLLECTOR_ADMIN_PASSWORD on first start, and admin-cli set-password replaces it from standard input', async () => {
+    const { dataDir } = setup();
+    const args = ['--port', '0', '--host', '127.0.0.1', '--data', dataDir];
+    const first = run(args, 'src/collector/main.ts', { env: { COLLECTOR_ADMIN_PASSWORD: 'mật khẩu từ môi trường' } });
+    const [, base] = await waitForLine(first, /Admin: (http:\/\/127\.0\.0\.1:\d+)\/admin\n/);
+    await waitForLine(first, /Admin password: set from COLLECTOR_ADMIN_PASSWORD\./);
+    expect(await signInOver(base, 'mật khẩu từ môi trường')).toMatch(/^sipas_admin=/);
+
+    const tooShort = run(['set-password', '--data', dataDir], 'src/collector/admin-cli.ts', { input: 'short\n' });
+    expect(await tooShort.exited).toBe(1);
+    expect(tooShort.output()).toMatch(/at least 10 characters/);
+
+    const cli = run(['set-password', '--password-stdin', '--data', dataDir], 'src/collector/admin-cli.ts', { input: 'mật khẩu mới của Sở Nội vụ\n' });
+    expect(await cli.exited).toBe(0);
+    expect(cli.output()).toContain('Staff password set');
+    // The running collector sees it at once; the old password and its sessions no longer work.
+    expect(await signInOver(base, 'mật khẩu mới của Sở Nội vụ')).toMatch(/^sipas_admin=/);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    const again = run(args, 'src/collector/main.ts', { env: { COLLECTOR_ADMIN_PASSWORD: 'mật khẩu từ môi trường' } });
+    await waitForLine(again, /COLLECTOR_ADMIN_PASSWORD ignored/);
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
   });
 });
