@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildProvisioningLink } from '../protocol/provisioning';
 import { DATABASE_FILE, openSqliteStore, registerDevice, revokeDevice, rotateDeviceToken, type IssuedToken } from './index';
 
 const USAGE = `usage:
@@ -50,12 +51,12 @@ async function main(): Promise<void> {
       case 'register': {
         const { label, agency, counter } = values;
         if (!label || !agency || !counter) fail(`register needs --label, --agency and --counter\n${USAGE}`);
-        printToken(await registerDevice(store, { label, agencyCode: agency, counterCode: counter }), values.url);
+        printToken(await registerDevice(store, { label, agencyCode: agency, counterCode: counter }), { label, agencyCode: agency, counterCode: counter }, values.url);
         break;
       }
       case 'rotate':
         if (!deviceId) fail(`rotate needs a device id\n${USAGE}`);
-        printToken(await rotateDeviceToken(store, deviceId), values.url);
+        printToken(await rotateDeviceToken(store, deviceId), await store.getDevice(deviceId), values.url);
         break;
       case 'revoke':
         if (!deviceId) fail(`revoke needs a device id\n${USAGE}`);
@@ -76,12 +77,12 @@ async function main(): Promise<void> {
   }
 }
 
-function printToken(issued: IssuedToken, url: string | undefined): void {
+function printToken(issued: IssuedToken, device: { label: string; agencyCode: string; counterCode: string } | undefined, url: string | undefined): void {
   console.log(`Device: ${issued.deviceId}`);
   console.log(`Token (shown once): ${issued.token}`);
   if (url) {
-    const base = url.replace(/\/+$/, '');
-    console.log(`Provisioning link: ${base}/#provision=${encodeURIComponent(issued.token)}&endpoint=${encodeURIComponent(base)}`);
+    const link = buildProvisioningLink(url, { token: issued.token, agencyCode: device?.agencyCode, counterCode: device?.counterCode, deviceLabel: device?.label });
+    console.log(`Provisioning link: ${link}`);
   }
 }
 

@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFINITIONS_DIR, formatProblem, loadDefinitionsFromDir } from '../definitions';
 import { HEALTH_PATH } from '../protocol';
+import { buildProvisioningLink } from '../protocol/provisioning';
 import { DATABASE_FILE, createCollector, ensureAdminPassword, issueDemoDeviceToken, openSqliteStore, type AdminPasswordOrigin } from './index';
 
 const USAGE =
@@ -100,9 +101,10 @@ async function main(): Promise<void> {
 
   console.log(`Collector: ${base} (data ${join(dataDir, DATABASE_FILE)}, definitions ${definitions.map((d) => `${d.id}@${d.version}`).join(', ')})`);
   if (args.demo) {
-    const { token } = await issueDemoDeviceToken(store);
+    const { deviceId, token } = await issueDemoDeviceToken(store);
+    const device = await store.getDevice(deviceId);
     if (!staticDir) console.log('No kiosk build to serve (run npm run build); the link below needs one.');
-    console.log(`Kiosk: ${base}/#provision=${encodeURIComponent(token)}`);
+    console.log(`Kiosk: ${buildProvisioningLink(base, { token, agencyCode: device?.agencyCode, counterCode: device?.counterCode, deviceLabel: device?.label })}`);
   }
   const staffBase = publicUrl ? publicUrl.replace(/\/+$/, '') : base;
   console.log(`Admin: ${staffBase}/admin`);

@@ -1,22 +1,24 @@
+import { hasProvisioningFragment, parseProvisioningFragment } from '../protocol/provisioning';
 import { loadSettings, saveSettings } from '../storage';
-
-/** URL fragment key of a provisioning link: `#provision=<device token>[&endpoint=<collector URL>]`. */
-export const PROVISION_KEY = 'provision';
 
 /**
  * Applies a provisioning link opened on the tablet (printed by the collector, or its QR code): the
- * device token and optional collector URL are saved, then removed from the address bar and history
- * so the token never stays visible. The token travels in the fragment, which is never sent to a server.
+ * device token, collector URL, agency, counter and device label are saved, then the fragment is
+ * removed from the address bar and history so the token never stays visible.
  */
 export async function applyProvisioningLink(location: Location, history: History): Promise<boolean> {
-  const params = new URLSearchParams(location.hash.replace(/^#/, ''));
-  const token = params.get(PROVISION_KEY);
-  if (!token) return false;
+  if (!hasProvisioningFragment(location.hash)) return false;
+  const provisioning = parseProvisioningFragment(location.hash);
   history.replaceState(null, '', location.pathname + location.search);
-  if (!/^[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{20,100}$/.test(token)) return false;
-  const endpoint = params.get('endpoint') ?? '';
+  if (!provisioning) return false;
   const current = await loadSettings();
-  const endpointUrl = /^https?:\/\/[^\s]+$/.test(endpoint) ? endpoint : current.endpointUrl;
-  await saveSettings({ ...current, deviceToken: token, endpointUrl });
+  await saveSettings({
+    ...current,
+    deviceToken: provisioning.token,
+    endpointUrl: provisioning.endpoint ?? current.endpointUrl,
+    agencyCode: provisioning.agencyCode ?? current.agencyCode,
+    counterCode: provisioning.counterCode ?? current.counterCode,
+    deviceLabel: provisioning.deviceLabel ?? current.deviceLabel,
+  });
   return true;
 }

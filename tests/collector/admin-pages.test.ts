@@ -1,3 +1,4 @@
+import { buildProvisioningLink, parseProvisioningFragment } from '../../src/protocol/provisioning';
 import { afterEach, describe, expect, it } from 'vitest';
 import { authenticateToken, registerDevice, revokeDevice } from '../../src/collector';
 import { assessDevice, escapeHtml, html, jsonForScript, sortFleet, trustedHtml, type FleetEntry } from '../../src/collector/admin';
@@ -56,7 +57,8 @@ describe('devices page', () => {
     expect(answer.statusCode).toBe(200);
     expect(answer.headers['cache-control']).toBe('no-store');
     const token = /<code>([^<]+)<\/code>/.exec(answer.body)![1];
-    const link = `http://localhost:80/#provision=${encodeURIComponent(token)}&endpoint=${encodeURIComponent('http://localhost:80')}`;
+    const link = buildProvisioningLink('http://localhost:80', { token, agencyCode: 'SNV', counterCode: 'Q02', deviceLabel: 'Quầy 2 – tầng 1' });
+    expect(parseProvisioningFragment(new URL(link).hash)).toEqual({ token, endpoint: 'http://localhost:80', agencyCode: 'SNV', counterCode: 'Q02', deviceLabel: 'Quầy 2 – tầng 1' });
     expect(answer.body).toContain(`href="${escapeHtml(link)}"`);
     expect(answer.body).toMatch(/<figure class="qr"><svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*viewBox="0 0 \d+ \d+"[^>]*><path/);
     expect(answer.body).toContain('chỉ hiện MỘT lần');
@@ -74,7 +76,7 @@ describe('devices page', () => {
     const c = await admin({ publicUrl: 'https://sipas.example.gov.vn/' });
     const answer = await c.post('/admin/devices', { label: 'Quầy 3', agencyCode: 'SNV', counterCode: 'Q03' }, { origin: 'https://sipas.example.gov.vn' });
     expect(answer.statusCode).toBe(200);
-    expect(answer.body).toMatch(/href="https:\/\/sipas\.example\.gov\.vn\/#provision=[^"]+&amp;endpoint=https%3A%2F%2Fsipas\.example\.gov\.vn"/);
+    expect(answer.body).toMatch(/href="https:\/\/sipas\.example\.gov\.vn\/#provision=[^"]+&amp;endpoint=https%3A%2F%2Fsipas\.example\.gov\.vn&amp;agency=SNV&amp;counter=Q03&amp;label=Qu%E1%BA%A7y\+3"/);
   });
 
   it('rotates a token (the old one stops at once) and revokes a device (its responses stay)', async () => {

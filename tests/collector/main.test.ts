@@ -1,3 +1,4 @@
+import { parseProvisioningFragment } from '../../src/protocol/provisioning';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -70,9 +71,11 @@ describe('collector command line', () => {
     const args = ['--demo', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--static', staticDir];
 
     const first = run(args);
-    const [, base, encoded] = await waitForLine(first, /Kiosk: (http:\/\/127\.0\.0\.1:\d+)\/#provision=(\S+)/);
+    const [, base, fragment] = await waitForLine(first, /Kiosk: (http:\/\/127\.0\.0\.1:\d+)\/(#provision=\S+)/);
     await waitForLine(first, /Health: http:\/\/127\.0\.0\.1:\d+\/api\/v1\/health/);
-    const token = decodeURIComponent(encoded);
+    const provisioning = parseProvisioningFragment(fragment)!;
+    expect(provisioning).toMatchObject({ endpoint: base, agencyCode: 'DEMO', counterCode: 'Q1', deviceLabel: 'Demo kiosk' });
+    const token = provisioning.token;
     const health = await fetch(`${base}${HEALTH_PATH}`);
     expect(health.status).toBe(200);
     expect(((await health.json()) as { definitions: string[] }).definitions.length).toBeGreaterThan(0);
@@ -85,8 +88,8 @@ describe('collector command line', () => {
     expect(await first.exited).toBe(0);
 
     const second = run(args);
-    const [, base2, encoded2] = await waitForLine(second, /Kiosk: (http:\/\/127\.0\.0\.1:\d+)\/#provision=(\S+)/);
-    const token2 = decodeURIComponent(encoded2);
+    const [, base2, fragment2] = await waitForLine(second, /Kiosk: (http:\/\/127\.0\.0\.1:\d+)\/(#provision=\S+)/);
+    const token2 = parseProvisioningFragment(fragment2)!.token;
     expect(token2.split('.')[0]).toBe(token.split('.')[0]);
     expect(token2).not.toBe(token);
     expect((await fetch(`${base2}${DEVICE_SELF_PATH}`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
@@ -123,6 +126,7 @@ describe('collector command line', () => {
     expect(await register.exited).toBe(0);
     const token = /Token \(shown once\): (\S+)/.exec(register.output())![1];
     expect(register.output()).toContain(`Provisioning link: https://collector.example/#provision=${encodeURIComponent(token)}&endpoint=`);
+    expect(register.output()).toContain('&agency=SNV&counter=Q2&label=Qu%E1%BA%A7y+2');
     const deviceId = token.split('.')[0];
 
     const list = cli(['list']);

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
 import { createCollector, openSqliteStore, registerDevice, type CollectorStore } from '../../src/collector';
 import { DEFINITIONS_DIR, loadDefinitionsFromDir } from '../../src/definitions';
+import { buildProvisioningLink } from '../../src/protocol/provisioning';
 
 export const DIST_DIR = fileURLToPath(new URL('../../dist', import.meta.url));
 
@@ -52,7 +53,7 @@ export async function startCollector(options: { port?: number; dataDir?: string 
 /** Registers a kiosk device and returns its provisioning link. */
 export async function provisioningLink(collector: RunningCollector): Promise<{ link: string; deviceId: string; token: string }> {
   const { deviceId, token } = await registerDevice(collector.store, { label: 'E2E kiosk', agencyCode: 'SNV', counterCode: 'Q1' });
-  return { link: `${collector.url}/#provision=${encodeURIComponent(token)}`, deviceId, token };
+  return { link: buildProvisioningLink(collector.url, { token, agencyCode: 'SNV', counterCode: 'Q1', deviceLabel: 'E2E kiosk' }), deviceId, token };
 }
 
 /** The visible question's heading text. */

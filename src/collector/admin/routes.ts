@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { buildProvisioningLink } from '../../protocol/provisioning';
 import QRCode from 'qrcode';
 import type { ErrorBody } from '../../protocol';
 import type { SurveyDefinition } from '../../survey';
@@ -324,8 +325,7 @@ export async function registerAdmin(app: FastifyInstance, options: AdminOptions)
   /** The token page with the provisioning link and its QR code. */
   async function tokenResult(ctx: PageContext, request: FastifyRequest, device: DeviceRecord, token: string, rotated: boolean): Promise<Html> {
     const base = baseUrl(request);
-    // Same form as devices-cli: the kiosk reads the token and, when given, the collector's address.
-    const link = `${base}/#provision=${encodeURIComponent(token)}&endpoint=${encodeURIComponent(base)}`;
+    const link = buildProvisioningLink(base, { token, agencyCode: device.agencyCode, counterCode: device.counterCode, deviceLabel: device.label });
     const qrSvg = await QRCode.toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
     return tokenPage(ctx, { device, token, link, qrSvg, rotated });
   }
