@@ -8,6 +8,7 @@ import { citizenBundleSize } from './bundle-size';
 import { measureStoreInChromium } from './store-in-chromium';
 import { measureQueueMemory, measureSyncFromChromium } from './sync-in-chromium';
 import { benchIngest } from '../collector/bench-ingest';
+import { benchExportCsv, benchReport } from '../collector/bench-admin';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const figures: Record<string, number | string | boolean> = {};
@@ -40,6 +41,15 @@ async function main() {
   report('kiosk_heap_empty_queue_mb', memory.emptyHeapMb, 'MB', '—', true);
   report('kiosk_heap_100k_queued_mb', memory.queuedPeakHeapMb, 'MB', 'flat', growth < 10);
   figures.kiosk_heap_growth_mb = Math.round(growth * 100) / 100;
+
+  const csv = await benchExportCsv(100_000);
+  report('collector_csv_100k_seconds', csv.seconds, 's', '≤ 3', csv.seconds <= 3 && csv.rows === 100_000);
+  figures.collector_csv_100k_rss_growth_mb = csv.peakRssMb - csv.baselineRssMb;
+  figures.collector_csv_100k_rows = csv.rows;
+
+  const sipas = await benchReport(100_000);
+  report('collector_report_100k_seconds', sipas.seconds, 's', '≤ 1', sipas.seconds <= 1);
+  figures.collector_report_100k_rss_growth_mb = sipas.peakRssMb - sipas.baselineRssMb;
 
   console.log(JSON.stringify({ bench: 'sipas-kiosk', ...figures }));
 }
