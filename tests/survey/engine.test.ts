@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   answerLabel,
   canLeaveQuestion,
-  definitionSchema,
   findQuestion,
   firstQuestionId,
   isAnswered,
@@ -17,81 +16,10 @@ import {
   type Answers,
   type Condition,
   type Question,
-  type SurveyDefinition,
 } from '../../src/survey';
+import { fiveComponentDefinition } from '../fixtures/five-components';
 
-const text = (vi: string, en: string) => ({ vi, en });
-const item = (id: string) => ({ id, kind: 'satisfaction', scale: 'sat', text: text(`Câu ${id}`, `Item ${id}`) });
-const yesNo = (id: string, extra: object = {}) => ({
-  id,
-  kind: 'single',
-  text: text(`Câu ${id}`, `Question ${id}`),
-  options: [
-    { code: 'yes', label: text('Có', 'Yes') },
-    { code: 'no', label: text('Không', 'No') },
-  ],
-  ...extra,
-});
-
-/**
- * Five components of two items each (CC1 required), a required filter FB guarding component 5, an
- * optional section with a multiple choice and a chain LATE → TOLD → APOLOGY, and a closing text.
- */
-const def: SurveyDefinition = definitionSchema.parse({
-  id: 'engine-test',
-  version: 2,
-  title: text('Thử', 'Test'),
-  languages: ['vi', 'en'],
-  wording: { verified: false, source: 'test' },
-  scales: {
-    sat: {
-      options: [
-        { code: 1, label: text('Rất không hài lòng', 'Very dissatisfied') },
-        { code: 2, label: text('Không hài lòng', 'Dissatisfied') },
-        { code: 3, label: text('Bình thường', 'Neutral') },
-        { code: 4, label: text('Hài lòng', 'Satisfied') },
-        { code: 5, label: text('Rất hài lòng', 'Very satisfied') },
-      ],
-    },
-  },
-  scoring: { method: 'item-percent-mean', satisfiedCodes: [4, 5] },
-  sections: [
-    { id: 'access', component: 1, title: text('Tiếp cận', 'Access'), questions: [item('TC1'), item('TC2')] },
-    { id: 'procedures', component: 2, title: text('Thủ tục', 'Procedures'), questions: [item('TT1'), item('TT2')] },
-    { id: 'servant', component: 3, title: text('Công chức', 'Servant'), questions: [{ ...item('CC1'), required: true }, item('CC2')] },
-    { id: 'result', component: 4, title: text('Kết quả', 'Result'), questions: [item('KQ1'), item('KQ2')] },
-    { id: 'filter', title: text('Phản ánh', 'Feedback'), questions: [yesNo('FB', { required: true })] },
-    {
-      id: 'feedback',
-      component: 5,
-      title: text('Xử lý phản ánh', 'Feedback handling'),
-      showIf: { question: 'FB', equals: 'yes' },
-      questions: [item('PA1'), item('PA2')],
-    },
-    {
-      id: 'extra',
-      optional: true,
-      title: text('Thêm', 'More'),
-      questions: [
-        {
-          id: 'CH',
-          kind: 'multiple',
-          maxSelected: 2,
-          text: text('Kênh', 'Channels'),
-          options: [
-            { code: 'direct', label: text('Trực tiếp', 'In person') },
-            { code: 'online', label: text('Trực tuyến', 'Online') },
-            { code: 'post', label: text('Bưu chính', 'By post') },
-          ],
-        },
-        yesNo('LATE'),
-        yesNo('TOLD', { showIf: { question: 'LATE', equals: 'yes' } }),
-        yesNo('APOLOGY', { showIf: { question: 'TOLD', equals: 'yes' } }),
-      ],
-    },
-    { id: 'closing', title: text('Ý kiến', 'Comments'), questions: [{ id: 'COMMENT', kind: 'text', maxLength: 20, text: text('Ý kiến khác', 'Other') }] },
-  ],
-});
+const def = fiveComponentDefinition();
 
 const ids = (answers: Answers, options?: { disabledSections?: string[] }) =>
   visibleQuestions(def, answers, options).map((ref) => ref.question.id);

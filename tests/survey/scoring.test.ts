@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   createScoreAccumulator,
-  definitionSchema,
   formatPercent,
   scoreResponses,
   type Answers,
@@ -10,73 +9,11 @@ import {
   type SipasScore,
   type SurveyDefinition,
 } from '../../src/survey';
+import { fiveComponentDefinition } from '../fixtures/five-components';
 
-const text = (vi: string, en: string) => ({ vi, en });
-const item = (id: string) => ({ id, kind: 'satisfaction', scale: 'sat', text: text(`Câu ${id}`, `Item ${id}`) });
-const yesNo = (id: string, extra: object = {}) => ({
-  id,
-  kind: 'single',
-  text: text(`Câu ${id}`, `Question ${id}`),
-  options: [
-    { code: 'yes', label: text('Có', 'Yes') },
-    { code: 'no', label: text('Không', 'No') },
-  ],
-  ...extra,
-});
-
-/**
- * Five components of two items each; FB (yes/no) guards component 5 as the SIPAS filter does; an
- * optional section with a multiple choice CH and a chain LATE → TOLD → APOLOGY; a free text.
- */
+/** The shared five-component definition (see the fixture), under this file's own id. */
 function makeDefinition(overrides: { satisfiedCodes?: number[] } = {}): SurveyDefinition {
-  return definitionSchema.parse({
-    id: 'scoring-test',
-    version: 3,
-    title: text('Thử', 'Test'),
-    languages: ['vi', 'en'],
-    wording: { verified: false, source: 'test' },
-    scales: {
-      sat: {
-        options: [1, 2, 3, 4, 5].map((code) => ({ code, label: text(`Mức ${code}`, `Level ${code}`) })),
-      },
-    },
-    scoring: { method: 'item-percent-mean', satisfiedCodes: overrides.satisfiedCodes ?? [4, 5] },
-    sections: [
-      { id: 'access', component: 1, title: text('Tiếp cận', 'Access'), questions: [item('TC1'), item('TC2')] },
-      { id: 'procedures', component: 2, title: text('Thủ tục', 'Procedures'), questions: [item('TT1'), item('TT2')] },
-      { id: 'servant', component: 3, title: text('Công chức', 'Servant'), questions: [item('CC1'), item('CC2')] },
-      { id: 'result', component: 4, title: text('Kết quả', 'Result'), questions: [item('KQ1'), item('KQ2')] },
-      { id: 'filter', title: text('Phản ánh', 'Feedback'), questions: [yesNo('FB', { required: true })] },
-      {
-        id: 'feedback',
-        component: 5,
-        title: text('Xử lý phản ánh', 'Feedback handling'),
-        showIf: { question: 'FB', equals: 'yes' },
-        questions: [item('PA1'), item('PA2')],
-      },
-      {
-        id: 'extra',
-        optional: true,
-        title: text('Thêm', 'More'),
-        questions: [
-          {
-            id: 'CH',
-            kind: 'multiple',
-            text: text('Kênh', 'Channels'),
-            options: [
-              { code: 'direct', label: text('Trực tiếp', 'In person') },
-              { code: 'online', label: text('Trực tuyến', 'Online') },
-              { code: 'post', label: text('Bưu chính', 'By post') },
-            ],
-          },
-          yesNo('LATE'),
-          yesNo('TOLD', { showIf: { question: 'LATE', equals: 'yes' } }),
-          yesNo('APOLOGY', { showIf: { question: 'TOLD', equals: 'yes' } }),
-        ],
-      },
-      { id: 'closing', title: text('Ý kiến', 'Comments'), questions: [{ id: 'COMMENT', kind: 'text', maxLength: 200, text: text('Ý kiến', 'Other') }] },
-    ],
-  });
+  return fiveComponentDefinition({ id: 'scoring-test', version: 3, ...overrides });
 }
 
 const def = makeDefinition();
