@@ -211,7 +211,9 @@ export function QuestionScreen(props: Props) {
         <button type="button" class="secondary back" disabled={!canGoBack} onClick={() => !advancing.current && props.onBack()}>
           ← {t('question.back')}
         </button>
-        <button type="button" class="primary next" onClick={goNext}>
+        {/* Skipping is allowed but never the eye-catching choice: the big coloured button is for
+            moving on after answering, so nobody skips items by tapping the obvious button. */}
+        <button type="button" class={`${answered || question.required ? 'primary' : 'secondary'} next`} onClick={goNext}>
           {answered || question.required ? t('question.next') : t('question.skip')} →
         </button>
       </nav>
