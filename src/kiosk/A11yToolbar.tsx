@@ -26,7 +26,8 @@ export function A11yToolbar({ t, state, onChange, onReadAloud }: Props) {
       <button
         type="button"
         class="tool"
-        aria-label={t('a11y.textSmaller')}
+        // The name starts with the visible text, so voice control ("tap A minus") finds it (WCAG 2.5.3).
+        aria-label={`A− ${t('a11y.textSmaller')}`}
         disabled={index <= 0}
         onClick={() => onChange({ ...state, textScale: TEXT_SCALES[Math.max(0, index - 1)] })}
       >
@@ -38,7 +39,7 @@ export function A11yToolbar({ t, state, onChange, onReadAloud }: Props) {
       <button
         type="button"
         class="tool"
-        aria-label={t('a11y.textLarger')}
+        aria-label={`A+ ${t('a11y.textLarger')}`}
         disabled={index >= TEXT_SCALES.length - 1}
         onClick={() => onChange({ ...state, textScale: TEXT_SCALES[Math.min(TEXT_SCALES.length - 1, index + 1)] })}
       >

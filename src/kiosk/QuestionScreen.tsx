@@ -88,6 +88,7 @@ export function QuestionScreen(props: Props) {
         <div
           class="progress"
           role="progressbar"
+          aria-label={t('question.progressName')}
           aria-valuemin={1}
           aria-valuemax={total}
           aria-valuenow={position}

@@ -76,7 +76,7 @@ describe('the kiosk in headless Chromium', { timeout: 90_000 }, () => {
       const historyLength = await page.evaluate(() => history.length);
 
       await page.getByRole('button', { name: 'English' }).click();
-      await page.getByRole('button', { name: 'Larger text' }).click();
+      await page.getByRole('button', { name: /Larger text/ }).click();
       await page.getByRole('button', { name: 'Start' }).click();
       for (const label of [/^2\s*Dissatisfied/, /^5\s*Very satisfied/, /^1\s*Very dissatisfied/]) {
         await page.locator('main.question[data-accepting="true"]').waitFor();
