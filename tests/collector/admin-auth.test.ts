@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ensureAdminPassword,
   LoginThrottle,
@@ -9,23 +9,16 @@ import {
   verifyPassword,
 } from '../../src/collector/admin';
 import { setAdminPassword } from '../../src/collector';
-import { ADMIN_PASSWORD, ORIGIN, signIn, startAdminCollector, startTestCollector, tempDatabase, type AdminTestCollector, type TestCollector } from './helpers';
+import { ADMIN_PASSWORD, ORIGIN, signIn, startTestCollector, tempDatabase, type TestCollector, deferCleanups, adminCollectors } from './helpers';
 import { openSqliteStore } from '../../src/collector';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = deferCleanups();
 
-async function admin(options: Parameters<typeof startAdminCollector>[0] = {}): Promise<AdminTestCollector> {
-  const c = await startAdminCollector(options);
-  cleanups.push(() => c.close());
-  return c;
-}
+const admin = adminCollectors(defer);
 
 async function plain(options: Parameters<typeof startTestCollector>[0] = {}): Promise<TestCollector> {
   const c = await startTestCollector(options);
-  cleanups.push(() => c.close());
+  defer(() => c.close());
   return c;
 }
 
@@ -218,7 +211,7 @@ describe('staff sign-in', () => {
 
   it('stores the password and the session ids only as hashes', async () => {
     const db = tempDatabase();
-    cleanups.push(db.cleanup);
+    defer(db.cleanup);
     const store = openSqliteStore(db.file);
     await setAdminPassword(store, ADMIN_PASSWORD);
     await store.close();

@@ -3,20 +3,13 @@ import { get as httpGet } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { surveyResponseSchema, type SurveyResponse } from '../../src/survey';
-import { makeBatch, makeResponse, resultsOf, seedResponses, startAdminCollector, type AdminTestCollector } from './helpers';
+import { makeBatch, makeResponse, resultsOf, seedResponses, deferCleanups, adminCollectors } from './helpers';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = deferCleanups();
 
-async function admin(options: Parameters<typeof startAdminCollector>[0] = {}): Promise<AdminTestCollector> {
-  const c = await startAdminCollector(options);
-  cleanups.push(() => c.close());
-  return c;
-}
+const admin = adminCollectors(defer);
 
 /** RFC 4180 reader for the tests: quoted cells, doubled quotes, CRLF rows, line breaks inside quotes. */
 function parseCsv(text: string): string[][] {

@@ -1,20 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { evacuationJson } from '../../src/export';
 import type { SurveyResponse } from '../../src/survey';
-import { makeBatch, makeReport, makeResponse, resultsOf, startAdminCollector, type AdminTestCollector } from './helpers';
+import { makeBatch, makeReport, makeResponse, resultsOf, deferCleanups, adminCollectors } from './helpers';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = deferCleanups();
 
-async function admin(options: Parameters<typeof startAdminCollector>[0] = {}): Promise<AdminTestCollector> {
-  const c = await startAdminCollector(options);
-  cleanups.push(() => c.close());
-  return c;
-}
+const admin = adminCollectors(defer);
 
 const KIOSK = '3b9d6c1e-2f4a-4b8c-9d0e-1f2a3b4c5d6e';
 

@@ -1,20 +1,13 @@
 import { buildProvisioningLink, parseProvisioningFragment } from '../../src/protocol/provisioning';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { authenticateToken, registerDevice, revokeDevice } from '../../src/collector';
 import { assessDevice, escapeHtml, html, jsonForScript, sortFleet, trustedHtml, type FleetEntry } from '../../src/collector/admin';
 import type { DeviceRecord } from '../../src/collector';
-import { makeBatch, makeReport, makeResponse, resultsOf, signIn, startAdminCollector, type AdminTestCollector } from './helpers';
+import { makeBatch, makeReport, makeResponse, resultsOf, signIn, deferCleanups, adminCollectors } from './helpers';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = deferCleanups();
 
-async function admin(options: Parameters<typeof startAdminCollector>[0] = {}): Promise<AdminTestCollector> {
-  const c = await startAdminCollector(options);
-  cleanups.push(() => c.close());
-  return c;
-}
+const admin = adminCollectors(defer);
 
 const XSS = '<script>alert(1)</script>';
 const XSS_ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt;';

@@ -1,8 +1,8 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { scoringView, type SipasReport } from '../../src/collector/admin';
 import { DEFINITIONS_DIR, loadDefinitionsFromDir } from '../../src/definitions';
 import type { SurveyDefinition, SurveyResponse } from '../../src/survey';
-import { makeBatch, makeResponse, resultsOf, startAdminCollector, type AdminTestCollector } from './helpers';
+import { makeBatch, makeResponse, resultsOf, startAdminCollector, type AdminTestCollector, deferCleanups } from './helpers';
 
 let sipas2023: SurveyDefinition;
 let sipas2017: SurveyDefinition;
@@ -12,10 +12,7 @@ beforeAll(() => {
   sipas2017 = definitions.find((d) => d.id === 'sipas-2017')!;
 });
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = deferCleanups();
 
 /*
  * The hand-computed dataset (sipas-2023; only the items listed are answered, all others skipped):
@@ -66,7 +63,7 @@ function dataset(): SurveyResponse[] {
 
 async function withDataset(): Promise<AdminTestCollector> {
   const c = await startAdminCollector({ definitions: [sipas2023, sipas2017], now: () => new Date('2026-04-15T03:00:00.000Z') });
-  cleanups.push(() => c.close());
+  defer(() => c.close());
   const results = resultsOf(await c.submit(makeBatch(dataset())));
   expect(results.results.map((x) => x.status)).toEqual(Array(5).fill('created'));
   return c;

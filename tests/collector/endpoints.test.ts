@@ -2,19 +2,16 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCollector, DEVICE_SELF_PATH, ERROR_CODES, openSqliteStore, registerDevice } from '../../src/collector';
 import { HEALTH_PATH, MAX_BATCH_RESPONSES, SUBMIT_PATH } from '../../src/protocol';
-import { makeBatch, makeResponse, resultsOf, startTestCollector, tempDatabase, testDefinition, type TestCollector } from './helpers';
+import { makeBatch, makeResponse, resultsOf, startTestCollector, tempDatabase, testDefinition, type TestCollector, deferCleanups } from './helpers';
 
-const cleanups: Array<() => void | Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = deferCleanups();
 
 async function start(options: Parameters<typeof startTestCollector>[0] = {}): Promise<TestCollector> {
   const c = await startTestCollector(options);
-  cleanups.push(() => c.close());
+  defer(() => c.close());
   return c;
 }
 
@@ -84,16 +81,16 @@ describe('errors and other routes', () => {
 
   it('rejects an item the collector fails to check instead of failing the whole batch', async () => {
     const db = tempDatabase();
-    cleanups.push(db.cleanup);
+    defer(db.cleanup);
     const store = openSqliteStore(db.file);
-    cleanups.push(() => store.close());
+    defer(() => store.close());
     const broken = Object.defineProperty({ ...testDefinition() }, 'sections', {
       get() {
         throw new Error('engine bug');
       },
     });
     const app = await createCollector({ store, definitions: [broken] });
-    cleanups.push(() => app.close());
+    defer(() => app.close());
     const { token } = await registerDevice(store, { label: 'Quầy 1', agencyCode: 'A', counterCode: 'B' });
     const response = makeResponse();
     const answer = await app.inject({
@@ -123,7 +120,7 @@ describe('errors and other routes', () => {
 describe('kiosk files', () => {
   it('serves index.html at / and sw.js without caching, hashed assets for a year', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sipas-dist-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    defer(() => rmSync(dir, { recursive: true, force: true }));
     mkdirSync(join(dir, 'assets'));
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>SIPAS</title>');
     writeFileSync(join(dir, 'sw.js'), 'self.addEventListener("install", () => {});');

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { afterEach } from 'vitest';
 import {
   createCollector,
   openSqliteStore,
@@ -229,7 +230,7 @@ export async function startAdminCollector(options: TestCollectorOptions = {}): P
 }
 
 /** A response ready for store.ingest, hashed as the collector hashes it. */
-export function validItem(response: SurveyResponse): IngestItem {
+export function validItem(response: SurveyResponse = makeResponse()): IngestItem {
   const canonical = canonicalJson(response);
   return { kind: 'valid', response, canonical, contentHash: createHash('sha256').update(canonical, 'utf8').digest('hex') };
 }
@@ -252,4 +253,46 @@ export async function seedResponses(
     const failed = outcomes.find((o) => o.status !== 'created');
     if (failed) throw new Error(`seeding failed: ${failed.status} ${failed.reason ?? ''}`);
   }
+}
+
+/** A cleanup to run after the current test. */
+export type Defer = (cleanup: () => void | Promise<void>) => void;
+
+/**
+ * Registers (call it at a test file's top level) an afterEach that runs every deferred cleanup,
+ * newest first, and returns the function that defers one.
+ */
+export function deferCleanups(): Defer {
+  const cleanups: Array<() => void | Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return (cleanup) => {
+    cleanups.push(cleanup);
+  };
+}
+
+/** Starts admin-enabled collectors that are closed after each test. */
+export function adminCollectors(defer: Defer): (options?: TestCollectorOptions) => Promise<AdminTestCollector> {
+  return async (options = {}) => {
+    const collector = await startAdminCollector(options);
+    defer(() => collector.close());
+    return collector;
+  };
+}
+
+/** Temporary database files and store handles on them, removed and closed after each test. */
+export function storeHandles(defer: Defer): { database: () => ReturnType<typeof tempDatabase>; open: (file: string) => CollectorStore } {
+  return {
+    database: () => {
+      const db = tempDatabase();
+      defer(db.cleanup);
+      return db;
+    },
+    open: (file) => {
+      const store = openSqliteStore(file);
+      defer(() => store.close());
+      return store;
+    },
+  };
 }

@@ -4,18 +4,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { authenticateToken, DEVICE_SELF_PATH, openSqliteStore } from '../../src/collector';
 import { HEALTH_PATH } from '../../src/protocol';
-import { tempDatabase } from './helpers';
+import { deferCleanups, tempDatabase } from './helpers';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
-});
+const defer = deferCleanups();
 
 interface Run {
   child: ChildProcess;
@@ -30,7 +27,7 @@ function run(args: string[], script = 'src/collector/main.ts', options: { env?: 
     env: { ...process.env, COLLECTOR_ADMIN_PASSWORD: '', ...options.env },
   });
   if (options.input !== undefined) child.stdin!.end(options.input);
-  cleanups.push(() => {
+  defer(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
   let output = '';
@@ -58,7 +55,7 @@ function waitForLine(r: Run, pattern: RegExp): Promise<RegExpMatchArray> {
 
 function setup() {
   const db = tempDatabase();
-  cleanups.push(db.cleanup);
+  defer(db.cleanup);
   const staticDir = join(db.dir, 'dist');
   mkdirSync(staticDir);
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>kiosk</title>');

@@ -1,25 +1,12 @@
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openSqliteStore, registerDevice, SCHEMA_VERSION, type CollectorStore, type StoredResponse } from '../../src/collector';
+import { describe, expect, it } from 'vitest';
+import { registerDevice, SCHEMA_VERSION, type StoredResponse } from '../../src/collector';
 import { MIGRATIONS } from '../../src/collector/sqlite-store';
-import { makeResponse, seedResponses, tempDatabase, validItem } from './helpers';
+import { deferCleanups, makeResponse, seedResponses, storeHandles, validItem } from './helpers';
 
-const cleanups: Array<() => void | Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = deferCleanups();
 
-function database() {
-  const db = tempDatabase();
-  cleanups.push(db.cleanup);
-  return db;
-}
-
-function open(file: string): CollectorStore {
-  const store = openSqliteStore(file);
-  cleanups.push(() => store.close());
-  return store;
-}
+const { database, open } = storeHandles(defer);
 
 async function all(snapshotRead: AsyncIterable<readonly StoredResponse[]>): Promise<StoredResponse[]> {
   const rows: StoredResponse[] = [];
@@ -56,14 +43,14 @@ describe('schema version 2', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['created', 'rejected']);
 
     const check = new Database(file, { readonly: true });
-    cleanups.push(() => void check.close());
+    defer(() => void check.close());
     expect(check.prepare('SELECT count(*) AS n FROM conflicts').get()).toEqual({ n: 1 });
     expect(check.prepare('SELECT device_id FROM rejections ORDER BY id').all()).toEqual([{ device_id: 'd1' }, { device_id: null }]);
     expect(check.prepare('SELECT device_id, source FROM responses WHERE id = ?').get(imported.id)).toEqual({ device_id: null, source: 'import' });
     expect(check.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }]);
     // The id is still unique in the schema itself after the rebuild.
     const writer = new Database(file);
-    cleanups.push(() => void writer.close());
+    defer(() => void writer.close());
     expect(() => writer.prepare('INSERT INTO responses SELECT * FROM responses LIMIT 1').run()).toThrow(/UNIQUE constraint failed: responses.id/);
   });
 });

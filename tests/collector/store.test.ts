@@ -1,31 +1,11 @@
-import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openSqliteStore, registerDevice, SCHEMA_VERSION, type CollectorStore, type IngestItem } from '../../src/collector';
-import { canonicalJson } from '../../src/survey';
-import { makeResponse, tempDatabase } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { openSqliteStore, registerDevice, SCHEMA_VERSION } from '../../src/collector';
+import { deferCleanups, makeResponse, storeHandles, validItem } from './helpers';
 
-const cleanups: Array<() => void | Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = deferCleanups();
 
-function database() {
-  const db = tempDatabase();
-  cleanups.push(db.cleanup);
-  return db;
-}
-
-function open(file: string): CollectorStore {
-  const store = openSqliteStore(file);
-  cleanups.push(() => store.close());
-  return store;
-}
-
-function validItem(response = makeResponse()): IngestItem {
-  const canonical = canonicalJson(response);
-  return { kind: 'valid', response, canonical, contentHash: createHash('sha256').update(canonical).digest('hex') };
-}
+const { database, open } = storeHandles(defer);
 
 describe('SQLite store', () => {
   it('keeps one row when two connections insert the same id', async () => {
@@ -44,7 +24,7 @@ describe('SQLite store', () => {
     const { file } = database();
     open(file);
     const raw = new Database(file);
-    cleanups.push(() => void raw.close());
+    defer(() => void raw.close());
     raw.prepare("INSERT INTO devices (id, label, agency_code, counter_code, token_hash, created_at) VALUES ('d', 'l', 'a', 'c', x'00', 'now')").run();
     const insert = raw.prepare(`INSERT INTO responses (id, device_id, kiosk_id, seq, definition_id, definition_version, status,
       agency_code, counter_code, locale, started_at, completed_at, duration_ms, flag_too_fast, flag_below_min_interval,
@@ -64,7 +44,7 @@ describe('SQLite store', () => {
     expect(await again.countResponses(deviceId)).toBe(1);
     open(file); // a second handle while the first is open
     const raw = new Database(file, { readonly: true });
-    cleanups.push(() => void raw.close());
+    defer(() => void raw.close());
     const steps = raw.prepare('SELECT version, reason FROM schema_migrations ORDER BY version').all() as Array<{ version: number; reason: string }>;
     expect(steps.map((s) => s.version)).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
     for (const step of steps) expect(step.reason.length).toBeGreaterThan(10);
