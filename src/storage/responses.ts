@@ -1,5 +1,5 @@
 import type { SurveyResponse } from '../survey/response-schema';
-import { ALERTS, META, RESPONSES, openKioskDb, type StoredResponse, type SyncState } from './db';
+import { ALERTS, META, RESPONSES, openKioskDb, type StaffAlert, type StoredResponse, type SyncState } from './db';
 
 /** What the kiosk knows of a response before storage gives it its place in the sequence. */
 export type NewResponse = Omit<SurveyResponse, 'seq' | 'kioskId' | 'flags'>;
@@ -175,11 +175,11 @@ export async function raiseStaffAlert(kind: 'storage' | 'sync' | 'auth' | 'app',
   }
 }
 
-const memoryAlerts: Array<{ at: string; kind: string; messageKey: string; detail: string }> = [];
+const memoryAlerts: StaffAlert[] = [];
 
 /** Staff alerts, newest first, including those that could only be kept in memory. */
-export async function listStaffAlerts(limit = 50): Promise<Array<{ at: string; kind: string; messageKey: string; detail: string }>> {
-  let stored: Array<{ at: string; kind: string; messageKey: string; detail: string }> = [];
+export async function listStaffAlerts(limit = 50): Promise<StaffAlert[]> {
+  let stored: StaffAlert[] = [];
   try {
     const db = await openKioskDb();
     stored = (await db.getAll(ALERTS)).reverse();

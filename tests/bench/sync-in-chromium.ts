@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { launchProfile, removeProfile } from '../e2e/browser';
-import { provisioningLink, queueResponsesInPage, startCollector } from '../e2e/harness';
+import { openProvisionedKiosk, queueResponsesInPage, startCollector } from '../e2e/harness';
 
 /** Pending and sent counts from the kiosk's outbox index, without loading the records. */
 function countStates(page: Page): Promise<{ pending: number; sent: number }> {
@@ -48,10 +48,7 @@ export async function measureSyncFromChromium(count = 10_000): Promise<{ seconds
   const collector = await startCollector();
   const profile = await launchProfile();
   try {
-    const { link } = await provisioningLink(collector);
-    const page = await profile.context.newPage();
-    await page.goto(link);
-    await page.getByRole('heading', { level: 1 }).waitFor();
+    const page = await openProvisionedKiosk(profile.context, collector);
     await queue(page, count);
     const started = performance.now();
     await page.evaluate(() => window.dispatchEvent(new Event('online')));
@@ -72,17 +69,14 @@ export async function measureSyncFromChromium(count = 10_000): Promise<{ seconds
 
 /**
  * The kiosk page's JS heap with an empty outbox, then with `count` queued responses while it boots
- * and drains them (sampled until `drainSample` have been delivered). The outbox is read with
- * cursors in batches, so the second figure should stay close to the first.
+ * and drains them (sampled until `drainSample` have been delivered). The outbox is read in
+ * bounded batches, so the second figure should stay close to the first.
  */
 export async function measureQueueMemory(count = 100_000, drainSample = 5_000): Promise<{ emptyHeapMb: number; queuedPeakHeapMb: number; queued: number }> {
   const collector = await startCollector();
   const profile = await launchProfile();
   try {
-    const { link } = await provisioningLink(collector);
-    const page = await profile.context.newPage();
-    await page.goto(link);
-    await page.getByRole('heading', { level: 1 }).waitFor();
+    const page = await openProvisionedKiosk(profile.context, collector);
     const emptyHeapMb = await heapMb(page);
     await collector.stop(); // hold delivery while the queue fills
     await queue(page, count);

@@ -3,10 +3,9 @@ import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchProfile, removeProfile } from './browser';
-import { answerWholeSurvey, startCollector, writeKioskSettings, type RunningCollector } from './harness';
+import { answerWholeSurvey, SIPAS_2023_OPTIONAL_SECTIONS, startCollector, writeKioskSettings, type RunningCollector } from './harness';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const OPTIONAL_SECTIONS = ['integrity', 'process', 'channels', 'priorities', 'profile', 'serviceField', 'comment'];
 
 interface AxeViolation {
   id: string;
@@ -47,7 +46,7 @@ describe('accessibility of every citizen screen (axe-core, WCAG 2.1 AA)', { time
       const page = await profile.context.newPage();
       await page.goto(collector.url);
       await page.getByRole('heading', { name: 'Đánh giá sự hài lòng' }).waitFor();
-      await writeKioskSettings(page, { disabledSections: OPTIONAL_SECTIONS });
+      await writeKioskSettings(page, { disabledSections: SIPAS_2023_OPTIONAL_SECTIONS });
       await page.reload();
       await page.getByRole('heading', { name: 'Đánh giá sự hài lòng' }).waitFor();
       expect(await axeViolations(page), 'welcome').toEqual([]);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { createCollector, openSqliteStore, registerDevice, type CollectorStore } from '../../src/collector';
 import { DEFINITIONS_DIR, loadDefinitionsFromDir } from '../../src/definitions';
 import { buildProvisioningLink } from '../../src/protocol/provisioning';
@@ -54,6 +54,35 @@ export async function startCollector(options: { port?: number; dataDir?: string 
 export async function provisioningLink(collector: RunningCollector): Promise<{ link: string; deviceId: string; token: string }> {
   const { deviceId, token } = await registerDevice(collector.store, { label: 'E2E kiosk', agencyCode: 'SNV', counterCode: 'Q1' });
   return { link: buildProvisioningLink(collector.url, { token, agencyCode: 'SNV', counterCode: 'Q1', deviceLabel: 'E2E kiosk' }), deviceId, token };
+}
+
+/** sipas-2023's optional sections, read from the definition; switched off where a test needs only the core questions. */
+export const SIPAS_2023_OPTIONAL_SECTIONS: string[] = loadDefinitionsFromDir(DEFINITIONS_DIR)
+  .definitions.find((d) => d.id === 'sipas-2023')!
+  .sections.filter((section) => section.optional)
+  .map((section) => section.id);
+
+/** Registers a new device, opens its provisioning link in a new page and waits for the welcome screen. */
+export async function openProvisionedKiosk(context: BrowserContext, collector: RunningCollector): Promise<Page> {
+  const { link } = await provisioningLink(collector);
+  const page = await context.newPage();
+  await page.goto(link);
+  await page.getByRole('heading', { level: 1, name: 'Đánh giá sự hài lòng' }).waitFor();
+  return page;
+}
+
+/**
+ * Waits until every response in the kiosk's database is acknowledged. Polls with page.evaluate,
+ * which awaits the IndexedDB read (waitForFunction would take the returned promise as truthy).
+ */
+export async function waitUntilDelivered(page: Page, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const states = (await storedResponses(page)).map((r) => r.syncState);
+    if (states.length > 0 && states.every((state) => state === 'sent')) return;
+    if (Date.now() > deadline) throw new Error(`not delivered in time: ${JSON.stringify(states.slice(0, 10))}`);
+    await page.waitForTimeout(250);
+  }
 }
 
 /** The visible question's heading text. */

@@ -1,11 +1,9 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setAdminPassword } from '../../src/collector/admin';
 import { launchProfile, removeProfile } from './browser';
-import { answerWholeSurvey, startCollector, storedResponses, writeKioskSettings, type RunningCollector } from './harness';
+import { answerWholeSurvey, SIPAS_2023_OPTIONAL_SECTIONS, startCollector, storedResponses, waitUntilDelivered, writeKioskSettings, type RunningCollector } from './harness';
 
 const PASSWORD = 'mat-khau-thu-nghiem-2026';
-const OPTIONAL_SECTIONS = ['integrity', 'process', 'channels', 'priorities', 'profile', 'serviceField', 'comment'];
 
 let collector: RunningCollector;
 
@@ -18,17 +16,6 @@ afterAll(async () => {
   await collector.stop();
   collector.cleanup();
 });
-
-/** Waits until the tablet has delivered every response it holds. */
-async function waitUntilDelivered(page: Page, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const states = (await storedResponses(page)).map((r) => r.syncState);
-    if (states.length > 0 && states.every((state) => state === 'sent')) return;
-    if (Date.now() > deadline) throw new Error(`not delivered: ${states.join(',')}`);
-    await page.waitForTimeout(250);
-  }
-}
 
 describe('a clerk sets up a fresh kiosk by link', { timeout: 180_000 }, () => {
   it('registers it at the collector, provisions it by link, and sees its responses in the fleet view and the report', async () => {
@@ -61,7 +48,7 @@ describe('a clerk sets up a fresh kiosk by link', { timeout: 180_000 }, () => {
       await kiosk.goto(link!);
       await kiosk.getByRole('heading', { name: 'Đánh giá sự hài lòng' }).waitFor();
       expect(kiosk.url()).not.toContain('provision');
-      await writeKioskSettings(kiosk, { disabledSections: OPTIONAL_SECTIONS });
+      await writeKioskSettings(kiosk, { disabledSections: SIPAS_2023_OPTIONAL_SECTIONS });
       await kiosk.reload();
       await kiosk.getByRole('button', { name: 'Bắt đầu đánh giá' }).click();
       await answerWholeSurvey(kiosk, { gaveFeedback: false });

@@ -4,10 +4,17 @@ import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SUBMIT_PATH } from '../../src/protocol/constants';
 import { launchProfile, removeProfile } from './browser';
-import { answerWholeSurvey, provisioningLink, queueResponsesInPage, startCollector, storedResponses, writeKioskSettings, type RunningCollector } from './harness';
-
-/** Optional parts of sipas-2023 switched off, so each survey here is the 17 core questions. */
-const OPTIONAL_SECTIONS = ['integrity', 'process', 'channels', 'priorities', 'profile', 'serviceField', 'comment'];
+import {
+  answerWholeSurvey,
+  openProvisionedKiosk,
+  queueResponsesInPage,
+  SIPAS_2023_OPTIONAL_SECTIONS,
+  startCollector,
+  storedResponses,
+  waitUntilDelivered,
+  writeKioskSettings,
+  type RunningCollector,
+} from './harness';
 
 let collector: RunningCollector;
 
@@ -43,20 +50,6 @@ async function waitForServiceWorker(page: Page): Promise<void> {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
 }
 
-/**
- * Waits until every response in the kiosk's database is acknowledged. Polls with page.evaluate,
- * which awaits the IndexedDB read (waitForFunction would take the returned promise as truthy).
- */
-async function waitForOutboxEmpty(page: Page, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const states = (await storedResponses(page)).map((r) => r.syncState);
-    if (states.length > 0 && states.every((state) => state === 'sent')) return;
-    if (Date.now() > deadline) throw new Error(`outbox not drained in time: ${JSON.stringify(states.slice(0, 10))}`);
-    await page.waitForTimeout(250);
-  }
-}
-
 async function completeCoreSurvey(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Bắt đầu đánh giá' }).click();
   await answerWholeSurvey(page, { gaveFeedback: false });
@@ -68,14 +61,11 @@ async function completeCoreSurvey(page: Page): Promise<void> {
 
 describe('offline-first sync against the real collector', { timeout: 240_000 }, () => {
   it('works with the network off and the server gone, then delivers exactly those responses once', async () => {
-    const { link } = await provisioningLink(collector);
     const profile = await launchProfile();
     try {
-      const page = await profile.context.newPage();
-      await page.goto(link);
-      await page.getByRole('heading', { name: 'Đánh giá sự hài lòng' }).waitFor();
+      const page = await openProvisionedKiosk(profile.context, collector);
       expect(page.url()).not.toContain('provision'); // the token left the address bar
-      await writeKioskSettings(page, { disabledSections: OPTIONAL_SECTIONS, minIntervalMs: 0 });
+      await writeKioskSettings(page, { disabledSections: SIPAS_2023_OPTIONAL_SECTIONS, minIntervalMs: 0 });
       await waitForServiceWorker(page);
 
       await profile.context.setOffline(true);
@@ -88,7 +78,7 @@ describe('offline-first sync against the real collector', { timeout: 240_000 }, 
 
       collector = await collector.restart();
       await profile.context.setOffline(false); // the `online` event starts a drain
-      await waitForOutboxEmpty(page);
+      await waitUntilDelivered(page);
       const rows = collectorRows();
       expect(rows.map((r) => r.id).sort()).toEqual(queued.map((r) => String(r.id)).sort());
       expect(rows.every((r) => r.n === 1)).toBe(true);
@@ -100,12 +90,9 @@ describe('offline-first sync against the real collector', { timeout: 240_000 }, 
   });
 
   it('closing the page in the middle of a sync loses nothing and doubles nothing', async () => {
-    const { link } = await provisioningLink(collector);
     const profile = await launchProfile();
     try {
-      let page = await profile.context.newPage();
-      await page.goto(link);
-      await page.getByRole('heading', { name: 'Đánh giá sự hài lòng' }).waitFor();
+      let page = await openProvisionedKiosk(profile.context, collector);
       // Hold the first submission: it reaches the collector and is committed, then the page is
       // closed before the acknowledgement arrives.
       let committed!: () => void;
@@ -125,7 +112,7 @@ describe('offline-first sync against the real collector', { timeout: 240_000 }, 
       await profile.context.unroute(`**${SUBMIT_PATH}`);
       page = await profile.context.newPage();
       await page.goto(collector.url);
-      await waitForOutboxEmpty(page);
+      await waitUntilDelivered(page);
       const rows = collectorRows();
       expect(rows).toHaveLength(250);
       expect(rows.every((r) => r.n === 1)).toBe(true);
