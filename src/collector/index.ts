@@ -1,9 +1,9 @@
 /**
  * The reference collector: the HTTP endpoint kiosks send their batches to, and its storage. Node only.
- * The wire contract lives in src/protocol; the delivery rules are in README ("Collection endpoint").
+ * The wire contract lives in src/shared/wire and src/shared/schemas; the delivery rules are in README ("Collection endpoint").
  */
-export { createCollector, DEVICE_SELF_PATH, ERROR_CODES, UNAUTHORIZED_MESSAGE, type CollectorOptions } from './app';
-export { checkResponse, indexDefinitions, MAX_RESPONSE_BYTES, type DefinitionIndex } from './check-response';
+export { createCollector, DEVICE_SELF_PATH, ERROR_CODES, UNAUTHORIZED_MESSAGE, type CollectorOptions } from './server';
+export { checkResponse, indexDefinitions, MAX_RESPONSE_BYTES, type DefinitionIndex } from './ingest';
 export {
   DEMO_DEVICE,
   authenticateToken,
@@ -14,7 +14,7 @@ export {
   type DeviceDetails,
   type IssuedToken,
 } from './devices';
-export { DATABASE_FILE, openSqliteStore, SCHEMA_VERSION } from './sqlite-store';
+export { DATABASE_FILE, openSqliteStore, SCHEMA_VERSION } from './stores';
 export {
   ensureAdminPassword,
   setAdminPassword,
@@ -22,7 +22,7 @@ export {
   MIN_PASSWORD_LENGTH,
   type AdminPasswordOrigin,
   type ThrottleOptions,
-} from './admin';
+} from './staff-pages';
 export type {
   AdminSession,
   CollectorStore,
@@ -40,4 +40,4 @@ export type {
   NewDevice,
   ResponseSource,
   SequenceGap,
-} from './store';
+} from './stores';

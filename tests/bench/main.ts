@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { citizenBundleSize } from './bundle-size';
 import { measureStoreInChromium } from './store-in-chromium';
 import { measureQueueMemory, measureSyncFromChromium } from './sync-in-chromium';
-import { benchIngest } from '../collector/bench-ingest';
-import { benchExportCsv, benchReport } from '../collector/bench-admin';
+import { benchIngest } from './collector-ingest';
+import { benchExportCsv, benchReport } from './collector-admin';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const figures: Record<string, number | string | boolean> = {};

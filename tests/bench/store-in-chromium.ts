@@ -13,7 +13,7 @@ export async function measureStoreInChromium(samples = 300): Promise<{ medianMs:
     const page = await profile.context.newPage();
     await page.goto(`http://127.0.0.1:${address.port}/`);
     const timings = await page.evaluate(async ({ count, modulePath }) => {
-      const storage = (await import(/* @vite-ignore */ modulePath)) as typeof import('../../src/storage');
+      const storage = (await import(/* @vite-ignore */ modulePath)) as typeof import('../../src/kiosk/storage');
       const answers: Record<string, number | string> = {};
       for (const id of ['TC1', 'TC2', 'TC3', 'TC4', 'TT1', 'TT2', 'TT3', 'TT4', 'CC1', 'CC2', 'CC3', 'CC4', 'CC5', 'KQ1', 'KQ2', 'KQ3']) answers[id] = 4;
       answers.PA0 = 'no';
@@ -43,7 +43,7 @@ export async function measureStoreInChromium(samples = 300): Promise<{ medianMs:
         times.push(performance.now() - t0);
       }
       return times;
-    }, { count: samples, modulePath: '/src/storage/index.ts' });
+    }, { count: samples, modulePath: '/src/kiosk/storage/index.ts' });
     timings.sort((a, b) => a - b);
     const at = (q: number) => timings[Math.min(timings.length - 1, Math.floor(q * timings.length))];
     return { medianMs: round(at(0.5)), p95Ms: round(at(0.95)), samples };

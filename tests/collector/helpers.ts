@@ -13,8 +13,9 @@ import {
   type IngestItem,
   type ThrottleOptions,
 } from '../../src/collector';
-import { SUBMIT_PATH, type KioskReport, type SubmitResult } from '../../src/protocol';
-import { canonicalJson, definitionSchema, type SurveyDefinition, type SurveyResponse } from '../../src/survey';
+import { SUBMIT_PATH, type KioskReport, type SubmitResult } from '../../src/shared/wire';
+import { canonicalJson, type SurveyDefinition, type SurveyResponse } from '../../src/shared/survey';
+import { definitionSchema } from '../../src/shared/schemas';
 
 const text = (vi: string, en: string) => ({ vi, en });
 const item = (id: string) => ({ id, kind: 'satisfaction', scale: 'sat', text: text(`Câu ${id}`, `Item ${id}`) });

@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createCollector, openSqliteStore, registerDevice, type CollectorStore } from '../../src/collector';
-import { DEFINITIONS_DIR, loadDefinitionsFromDir } from '../../src/definitions';
-import { buildProvisioningLink } from '../../src/protocol/provisioning';
+import { DEFINITIONS_DIR, loadDefinitionsFromDir } from '../../src/build/definitions';
+import { buildProvisioningLink } from '../../src/shared/wire/provisioning';
 
 export const DIST_DIR = fileURLToPath(new URL('../../dist', import.meta.url));
 

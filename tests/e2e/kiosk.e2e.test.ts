@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '../../src/settings/defaults';
+import { DEFAULT_SETTINGS } from '../../src/shared/settings/defaults';
 import { launchProfile, removeProfile } from './browser';
 import { answerWholeSurvey, headingText, startCollector, storedResponses, writeKioskSettings, type RunningCollector } from './harness';
 

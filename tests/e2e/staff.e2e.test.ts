@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setAdminPassword } from '../../src/collector/admin';
+import { setAdminPassword } from '../../src/collector/staff-pages';
 import { launchProfile, removeProfile } from './browser';
 import { answerWholeSurvey, SIPAS_2023_OPTIONAL_SECTIONS, startCollector, storedResponses, waitUntilDelivered, writeKioskSettings, type RunningCollector } from './harness';
 

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SUBMIT_PATH } from '../../src/protocol/constants';
+import { SUBMIT_PATH } from '../../src/shared/wire/constants';
 import { launchProfile, removeProfile } from './browser';
 import {
   answerWholeSurvey,

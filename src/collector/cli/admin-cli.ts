@@ -1,0 +1,109 @@
+/**
+ * Staff password of the collector's staff pages (safe while the collector runs: SQLite WAL):
+ *   tsx src/collector/cli/admin-cli.ts set-password [--password-stdin] [--data ./data]
+ * Asks twice, without echo, on a terminal; reads the first line of standard input when it is piped or
+ * with --password-stdin (e.g. `printf '%s' "$PW" | tsx src/collector/cli/admin-cli.ts set-password`).
+ * Only a salted scrypt hash is stored; setting a password signs every staff session out.
+ *   tsx src/collector/cli/admin-cli.ts sign-out-all [--data ./data]
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DATABASE_FILE, MIN_PASSWORD_LENGTH, openSqliteStore, passwordProblem, setAdminPassword } from '../index';
+
+const USAGE = `usage:
+  tsx src/collector/cli/admin-cli.ts set-password [--password-stdin] [--data <dir>]
+  tsx src/collector/cli/admin-cli.ts sign-out-all [--data <dir>]`;
+
+function fail(message: string): never {
+  console.error(`admin: ${message}`);
+  process.exit(1);
+}
+
+/** All of standard input, up to the first line break. */
+async function readStdinLine(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0];
+}
+
+/** Reads a line from the terminal without showing what is typed. */
+function promptHidden(question: string): Promise<string> {
+  return new Promise((resolvePrompt, reject) => {
+    const stdin = process.stdin;
+    process.stdout.write(question);
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.setEncoding('utf8');
+    let typed = '';
+    const onData = (text: string) => {
+      for (const ch of text) {
+        if (ch === '\r' || ch === '\n') {
+          done();
+          resolvePrompt(typed);
+          return;
+        }
+        if (ch === '\u0003') {
+          done();
+          reject(new Error('cancelled'));
+          return;
+        }
+        if (ch === '\u007f' || ch === '\b') typed = Array.from(typed).slice(0, -1).join('');
+        else typed += ch;
+      }
+    };
+    const done = () => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      process.stdout.write('\n');
+    };
+    stdin.on('data', onData);
+  });
+}
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: { data: { type: 'string' }, 'password-stdin': { type: 'boolean', default: false } },
+    });
+  } catch (error) {
+    fail(`${(error as Error).message}\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  const [command] = positionals;
+  if (command !== 'set-password' && command !== 'sign-out-all') fail(USAGE);
+  const dataDir = resolve(values.data ?? process.env.COLLECTOR_DATA_DIR ?? 'data');
+  const file = join(dataDir, DATABASE_FILE);
+  if (!existsSync(file)) fail(`no collector database at ${file}; start the collector once or pass --data`);
+
+  const store = openSqliteStore(file);
+  try {
+    if (command === 'sign-out-all') {
+      // Re-storing the current hash would keep the password; ending sessions needs only the expiry sweep
+      // with a far-future clock.
+      const ended = await store.deleteExpiredAdminSessions('9999-12-31T23:59:59.999Z');
+      console.log(`Signed out ${ended} staff session(s).`);
+      return;
+    }
+    let password: string;
+    if (values['password-stdin'] || !process.stdin.isTTY) {
+      password = await readStdinLine();
+    } else {
+      console.log(`Choose the staff password (at least ${MIN_PASSWORD_LENGTH} characters; several words are easiest to remember).`);
+      password = await promptHidden('New staff password: ');
+      const again = await promptHidden('Once more: ');
+      if (again !== password) fail('the two passwords differ; nothing changed');
+    }
+    const problem = passwordProblem(password);
+    if (problem) fail(`${problem}; nothing changed`);
+    await setAdminPassword(store, password);
+    console.log('Staff password set (only a salted scrypt hash is stored). Every staff session has been signed out.');
+  } finally {
+    await store.close();
+  }
+}
+
+main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

@@ -1,0 +1,275 @@
+/*
+ * Staff login for the collector: one password, kept only as a salted scrypt hash; sessions whose ids
+ * live in an HttpOnly SameSite=Strict cookie and only as sha256 in the database; failed logins lock the
+ * address out for a growing, capped time; state-changing requests must come from our own pages.
+ */
+import { createHash, randomBytes, randomInt, scrypt, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { CollectorStore } from '../stores/store';
+
+/**
+ * scrypt cost: N = 2^15, r = 8, p = 1 is OWASP's Password Storage Cheat Sheet minimum; about 32 MiB and
+ * some 50–100 ms per hash, which also slows guessing. Stored with the hash, so it can be raised later.
+ */
+export const SCRYPT_COST = { N: 2 ** 15, r: 8, p: 1 } as const;
+const SALT_BYTES = 16;
+const KEY_BYTES = 32;
+
+/** Shortest staff password accepted. */
+export const MIN_PASSWORD_LENGTH = 10;
+/** Longest accepted, so that a login cannot be used to make the server hash megabytes. */
+export const MAX_PASSWORD_LENGTH = 256;
+
+/** How long a staff session lasts from login (a working day); it is not extended by use. */
+export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
+/** Name of the session cookie. */
+export const SESSION_COOKIE = 'sipas_admin';
+/**
+ * The cookie is set twice with the same value: once for the pages and once for the JSON API, since a
+ * cookie's Path is a prefix and /api/v1/admin is not under /admin.
+ */
+export const SESSION_COOKIE_PATHS = ['/admin', '/api/v1/admin'] as const;
+
+function scryptAsync(password: string, salt: Buffer, cost: { N: number; r: number; p: number }): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    // scrypt needs 128·N·r bytes (32 MiB here); node refuses above 32 MiB unless told otherwise.
+    scrypt(password.normalize('NFC'), salt, KEY_BYTES, { ...cost, maxmem: 2 * 128 * cost.N * cost.r + 1024 * 1024 }, (error, key) =>
+      error ? reject(error) : resolve(key),
+    ),
+  );
+}
+
+/** Is this password acceptable as the staff password? Returns the problem in words, or null. */
+export function passwordProblem(password: string): string | null {
+  const length = Array.from(password).length;
+  if (length < MIN_PASSWORD_LENGTH) return `the password must have at least ${MIN_PASSWORD_LENGTH} characters (it has ${length})`;
+  if (length > MAX_PASSWORD_LENGTH) return `the password must have at most ${MAX_PASSWORD_LENGTH} characters`;
+  return null;
+}
+
+/**
+ * A self-describing hash: `scrypt$N$r$p$<salt>$<key>` (base64url). The text is NFC-normalised first, so
+ * "ố" typed as one character or as o + two marks is the same password.
+ */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(SALT_BYTES);
+  const key = await scryptAsync(password, salt, SCRYPT_COST);
+  return ['scrypt', SCRYPT_COST.N, SCRYPT_COST.r, SCRYPT_COST.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+}
+
+const HASH_PATTERN = /^scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9_-]+)\$([A-Za-z0-9_-]+)$/;
+
+/** Checks a password against a stored hash in constant time; false for a malformed hash. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const match = HASH_PATTERN.exec(stored);
+  if (!match || password.length > MAX_PASSWORD_LENGTH * 4) return false;
+  const [N, r, p] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  // Bounds keep a tampered row from making every login allocate gigabytes.
+  if (N < 2 || N > 2 ** 18 || (N & (N - 1)) !== 0 || r < 1 || r > 16 || p < 1 || p > 4) return false;
+  const expected = Buffer.from(match[5], 'base64url');
+  const key = await scryptAsync(password, Buffer.from(match[4], 'base64url'), { N, r, p });
+  return key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+/** Sets the staff password (hash only) and ends every open staff session. Throws when it is unacceptable. */
+export async function setAdminPassword(store: CollectorStore, password: string, now = new Date()): Promise<void> {
+  const problem = passwordProblem(password);
+  if (problem) throw new Error(problem);
+  await store.setAdminPasswordHash(await hashPassword(password), now.toISOString());
+}
+
+/** How the staff password came to be at start-up. */
+export type AdminPasswordOrigin =
+  | { kind: 'existing'; envIgnored: boolean }
+  | { kind: 'env' }
+  | { kind: 'demo'; password: string }
+  | { kind: 'none' };
+
+/**
+ * At start-up: keeps a password already set; else takes COLLECTOR_ADMIN_PASSWORD; else, in demo mode,
+ * makes up one to print. A password already set always wins over the variable (change it with admin-cli).
+ */
+export async function ensureAdminPassword(
+  store: CollectorStore,
+  options: { envPassword?: string; demo: boolean },
+): Promise<AdminPasswordOrigin> {
+  const env = options.envPassword === '' ? undefined : options.envPassword;
+  if ((await store.getAdminPasswordHash()) !== null) return { kind: 'existing', envIgnored: env !== undefined };
+  if (env !== undefined) {
+    const problem = passwordProblem(env);
+    if (problem) throw new Error(`COLLECTOR_ADMIN_PASSWORD: ${problem}`);
+    await setAdminPassword(store, env);
+    return { kind: 'env' };
+  }
+  if (options.demo) {
+    const password = demoPassword();
+    await setAdminPassword(store, password);
+    return { kind: 'demo', password };
+  }
+  return { kind: 'none' };
+}
+
+/** Plain unaccented Vietnamese words, easy to read out and type on any keyboard. */
+const WORDS = (
+  'an ba bac ban bao bay ben bien binh bong bua ca cam canh cao cau cay chan chim chua com con cua ' +
+  'dai dam dao dat den dep dong dua duong gao gio hai hang hat hoa hong hue huong kem khe la lam lan ' +
+  'lua mai man mang mat may me mien minh moc mua nam nang nga ngan ngoc nha nhan nui nuoc oanh phong ' +
+  'que rau rung sao sen son song suoi tam tan thu tien to trang tre truc tuoi van vang vien vuon xanh xoai yen'
+).split(' ');
+
+/** Five random words and two digits, e.g. "sen-nui-mai-que-song-47" (about 40 bits). */
+export function demoPassword(): string {
+  const words = Array.from({ length: 5 }, () => WORDS[randomInt(WORDS.length)]);
+  return `${words.join('-')}-${String(randomInt(100)).padStart(2, '0')}`;
+}
+
+/** A new session id: 32 random bytes, base64url. It goes to the browser only; the store keeps its hash. */
+export function newSessionId(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** sha256 of a session id, as stored. */
+export function hashSessionId(id: string): Buffer {
+  return createHash('sha256').update(id, 'utf8').digest();
+}
+
+/** Parses a Cookie header (RFC 6265 §5.4 as browsers send it); the first of a repeated name wins. */
+export function parseCookies(header: string | undefined): Map<string, string> {
+  const cookies = new Map<string, string>();
+  if (!header) return cookies;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    let value = part.slice(eq + 1).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    if (name === '' || cookies.has(name)) continue;
+    try {
+      cookies.set(name, decodeURIComponent(value));
+    } catch {
+      // A malformed %-sequence is someone else's cookie, not ours; keep it raw rather than fail the request.
+      cookies.set(name, value);
+    }
+  }
+  return cookies;
+}
+
+/** One Set-Cookie value; our cookies are always HttpOnly and SameSite=Strict. */
+export function serializeCookie(name: string, value: string, options: { path: string; maxAgeSeconds: number; secure: boolean }): string {
+  const parts = [`${name}=${encodeURIComponent(value)}`, `Path=${options.path}`, `Max-Age=${options.maxAgeSeconds}`, 'HttpOnly', 'SameSite=Strict'];
+  if (options.secure) parts.push('Secure');
+  return parts.join('; ');
+}
+
+/** Set-Cookie values that start a session on both paths. */
+export function sessionCookies(id: string, secure: boolean): string[] {
+  return SESSION_COOKIE_PATHS.map((path) => serializeCookie(SESSION_COOKIE, id, { path, maxAgeSeconds: SESSION_TTL_MS / 1000, secure }));
+}
+
+/** Set-Cookie values that remove the session cookies. */
+export function clearSessionCookies(secure: boolean): string[] {
+  return SESSION_COOKIE_PATHS.map((path) => serializeCookie(SESSION_COOKIE, '', { path, maxAgeSeconds: 0, secure }));
+}
+
+/** Starts a session: stores the id's hash with its expiry and returns the id for the cookie. */
+export async function startSession(store: CollectorStore, now: Date): Promise<string> {
+  const id = newSessionId();
+  await store.deleteExpiredAdminSessions(now.toISOString());
+  await store.addAdminSession(hashSessionId(id), {
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + SESSION_TTL_MS).toISOString(),
+  });
+  return id;
+}
+
+/** The session id in the request's cookie, if it names a live session. */
+export async function currentSession(store: CollectorStore, request: FastifyRequest, now: Date): Promise<string | null> {
+  const id = parseCookies(request.headers.cookie).get(SESSION_COOKIE);
+  if (!id || id.length > 100) return null;
+  return (await store.findAdminSession(hashSessionId(id), now.toISOString())) ? id : null;
+}
+
+/**
+ * Is a state-changing request from one of our own pages? SameSite=Strict already keeps the cookie off
+ * cross-site requests; this second check (OWASP CSRF Cheat Sheet, "Verifying Origin With Standard
+ * Headers") also covers same-site sibling origins. Without Origin and Referer the request is refused.
+ */
+export function isSameOrigin(request: FastifyRequest, allowedOrigins: readonly string[]): boolean {
+  const origin = request.headers.origin;
+  const claimed =
+    typeof origin === 'string' && origin !== 'null'
+      ? normalizeOrigin(origin)
+      : typeof request.headers.referer === 'string'
+        ? normalizeOrigin(request.headers.referer)
+        : null;
+  return claimed !== null && allowedOrigins.includes(claimed);
+}
+
+/** "http://Host:80/path" → "http://host": the form browsers send in Origin; null when not a URL. */
+export function normalizeOrigin(url: string): string | null {
+  try {
+    const origin = new URL(url).origin;
+    return origin === 'null' ? null : origin.toLowerCase();
+  } catch {
+    // Not a URL: proves nothing, so it is refused like a missing header.
+    return null;
+  }
+}
+
+/** Growing, capped lock-out of an address after failed logins. */
+export interface ThrottleOptions {
+  /** Lock after the first failure; doubled with each further one. */
+  baseMs?: number;
+  maxMs?: number;
+  /** An address quiet this long starts again from zero. */
+  forgetMs?: number;
+  /** Addresses remembered at most (the oldest are forgotten first). */
+  maxEntries?: number;
+}
+
+/**
+ * After the n-th failed login in a row an address may not try again for min(base·2^(n−1), max):
+ * 1 s, 2 s, 4 s … 60 s. Attempts inside that time are refused without checking the password, so
+ * parallel requests do not help a guesser. In memory: a restart forgets it, which costs a guesser a
+ * restart per minute of guesses.
+ */
+export class LoginThrottle {
+  private readonly entries = new Map<string, { failures: number; lockedUntil: number; lastFailureAt: number }>();
+  private readonly baseMs: number;
+  private readonly maxMs: number;
+  private readonly forgetMs: number;
+  private readonly maxEntries: number;
+
+  constructor(
+    private readonly now: () => number,
+    options: ThrottleOptions = {},
+  ) {
+    this.baseMs = options.baseMs ?? 1000;
+    this.maxMs = options.maxMs ?? 60_000;
+    this.forgetMs = options.forgetMs ?? 60 * 60 * 1000;
+    this.maxEntries = options.maxEntries ?? 10_000;
+  }
+
+  /** Milliseconds before this address may try again; 0 when it may try now. */
+  waitMs(address: string): number {
+    const entry = this.entries.get(address);
+    if (!entry) return 0;
+    return Math.max(0, entry.lockedUntil - this.now());
+  }
+
+  /** Records a failure; returns the lock it starts, in milliseconds. */
+  failed(address: string): number {
+    const now = this.now();
+    const previous = this.entries.get(address);
+    const failures = previous && now - previous.lastFailureAt < this.forgetMs ? previous.failures + 1 : 1;
+    const lockMs = Math.min(this.baseMs * 2 ** Math.min(failures - 1, 30), this.maxMs);
+    this.entries.delete(address);
+    this.entries.set(address, { failures, lockedUntil: now + lockMs, lastFailureAt: now });
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    return lockMs;
+  }
+
+  succeeded(address: string): void {
+    this.entries.delete(address);
+  }
+}

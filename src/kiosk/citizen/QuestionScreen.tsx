@@ -1,0 +1,223 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { TFunction } from '../i18n';
+import type { Question, Section, SurveyDefinition } from '../../shared/schemas/definition-schema';
+import type { AnswerValue } from '../../shared/schemas/response-schema';
+import { canLeaveQuestion, isAnswered } from '../../shared/survey/engine';
+import { localize } from '../../shared/l10n/localize';
+
+/** Pause after a tap so the citizen sees the choice light up before the next question. */
+export const ADVANCE_DELAY_MS = 300;
+/**
+ * Taps on a freshly shown question are ignored this long: the second tap of a double tap would
+ * otherwise land on the next question's button in the same place (surveyjs#2616).
+ */
+export const INPUT_GUARD_MS = 350;
+
+interface Props {
+  t: TFunction;
+  definition: SurveyDefinition;
+  section: Section;
+  question: Question;
+  value: AnswerValue | undefined;
+  language: string;
+  position: number;
+  total: number;
+  canGoBack: boolean;
+  /** Records an answer; `advance` asks to move on once the choice has been shown. */
+  onAnswer: (value: AnswerValue | undefined, advance: boolean) => void;
+  onNext: () => void;
+  onBack: () => void;
+}
+
+/** One question per screen, with its component name, progress, large answers, back and next. */
+export function QuestionScreen(props: Props) {
+  const { t, definition, section, question, value, language, position, total, canGoBack } = props;
+  const heading = useRef<HTMLHeadingElement>(null);
+  const shownAt = useRef(Date.now());
+  const advancing = useRef(false);
+  const [showRequired, setShowRequired] = useState(false);
+  // Exposed as data-accepting so styles (and browser tests) can tell when taps start to count.
+  const [accepting, setAccepting] = useState(false);
+
+  useEffect(() => {
+    heading.current?.focus();
+    const timer = setTimeout(() => setAccepting(true), INPUT_GUARD_MS);
+    return () => clearTimeout(timer);
+  }, []);
+
+  /** Accepts a choice unless it is the echo of a double tap or a move is already under way. */
+  const choose = (next: AnswerValue, advance: boolean) => {
+    if (advancing.current || Date.now() - shownAt.current < INPUT_GUARD_MS) return;
+    if (advance) advancing.current = true;
+    props.onAnswer(next, advance);
+  };
+
+  const goNext = () => {
+    if (advancing.current) return;
+    if (!canLeaveQuestion(question, value)) {
+      setShowRequired(true);
+      return;
+    }
+    advancing.current = true;
+    props.onNext();
+  };
+
+  useEffect(() => {
+    if (question.kind !== 'satisfaction') return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.target instanceof HTMLTextAreaElement || event.repeat) return;
+      const code = Number(event.key);
+      if (Number.isInteger(code) && code >= 1 && code <= 5) choose(code, true);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  });
+
+  const headingId = `q-${question.id}`;
+  const helpId = `q-${question.id}-help`;
+  const answered = isAnswered(question, value);
+  const partLabel = section.component ? `${t('question.part', { number: section.component })} · ` : '';
+
+  return (
+    <main class="screen question" aria-labelledby={headingId} data-accepting={accepting}>
+      <header class="question-header">
+        <p class="component">
+          {partLabel}
+          {localize(section.title, language)}
+        </p>
+        <div
+          class="progress"
+          role="progressbar"
+          aria-label={t('question.progressName')}
+          aria-valuemin={1}
+          aria-valuemax={total}
+          aria-valuenow={position}
+          aria-valuetext={t('question.progress', { position, total })}
+        >
+          <div class="progress-fill" style={{ width: `${(100 * position) / total}%` }} />
+        </div>
+        <p class="progress-text" aria-hidden="true">
+          {t('question.progress', { position, total })}
+        </p>
+      </header>
+
+      <h1 id={headingId} class="question-text" tabIndex={-1} ref={heading}>
+        {localize(question.text, language)}
+      </h1>
+      {question.help && (
+        <p id={helpId} class="help">
+          {localize(question.help, language)}
+        </p>
+      )}
+
+      {question.kind === 'satisfaction' && (
+        <div class="answers satisfaction" role="radiogroup" aria-labelledby={headingId}>
+          {definition.scales[question.scale].options.map((option) => (
+            <button
+              type="button"
+              role="radio"
+              key={option.code}
+              class={`answer level-${option.code}`}
+              aria-checked={value === option.code}
+              onClick={() => choose(option.code, true)}
+              onContextMenu={(event) => event.preventDefault()}
+            >
+              {/* The number is part of the name: it is read out with the label, as it is shown. */}
+              <span class="code">{option.code}</span>
+              <span class="label">{localize(option.label, language)}</span>
+            </button>
+          ))}
+        </div>
+      )}
+
+      {question.kind === 'single' && (
+        <div class="answers choice" role="radiogroup" aria-labelledby={headingId}>
+          {question.options.map((option) => (
+            <button
+              type="button"
+              role="radio"
+              key={option.code}
+              class="answer"
+              aria-checked={value === option.code}
+              onClick={() => choose(option.code, true)}
+              onContextMenu={(event) => event.preventDefault()}
+            >
+              <span class="label">{localize(option.label, language)}</span>
+            </button>
+          ))}
+        </div>
+      )}
+
+      {question.kind === 'multiple' && (
+        <div class="answers choice" role="group" aria-labelledby={headingId} aria-describedby={`${headingId}-many`}>
+          <p id={`${headingId}-many`} class="hint">
+            {question.maxSelected ? t('question.chooseAtMost', { count: question.maxSelected }) : t('question.chooseMany')}
+          </p>
+          {question.options.map((option) => {
+            const selected = Array.isArray(value) && value.includes(option.code);
+            const current = Array.isArray(value) ? value : [];
+            const full = question.maxSelected !== undefined && current.length >= question.maxSelected;
+            return (
+              <button
+                type="button"
+                role="checkbox"
+                key={option.code}
+                class="answer"
+                aria-checked={selected}
+                disabled={!selected && full}
+                onClick={() => {
+                  const next = selected ? current.filter((code) => code !== option.code) : [...current, option.code];
+                  choose(next, false);
+                }}
+                onContextMenu={(event) => event.preventDefault()}
+              >
+                <span class="check" aria-hidden="true">
+                  {selected ? '☑' : '☐'}
+                </span>
+                <span class="label">{localize(option.label, language)}</span>
+              </button>
+            );
+          })}
+        </div>
+      )}
+
+      {question.kind === 'text' && (
+        <div class="answers text">
+          <textarea
+            aria-labelledby={headingId}
+            aria-describedby={`${headingId}-count`}
+            maxLength={question.maxLength}
+            rows={5}
+            // Uncontrolled: this screen remounts for every question, and a controlled textarea
+            // was reset by Preact before the answer reached state (typing was lost in Chromium).
+            defaultValue={typeof value === 'string' ? value : ''}
+            onInput={(event) => {
+              const text = (event.currentTarget as HTMLTextAreaElement).value.slice(0, question.maxLength);
+              props.onAnswer(text.trim() ? text : undefined, false);
+            }}
+          />
+          <p id={`${headingId}-count`} class="hint" aria-live="polite">
+            {t('question.charactersLeft', { count: question.maxLength - (typeof value === 'string' ? value.length : 0) })}
+          </p>
+        </div>
+      )}
+
+      {showRequired && !answered && (
+        <p class="required-message" role="alert">
+          {t('question.required')}
+        </p>
+      )}
+
+      <nav class="question-nav">
+        <button type="button" class="secondary back" disabled={!canGoBack} onClick={() => !advancing.current && props.onBack()}>
+          ← {t('question.back')}
+        </button>
+        {/* Skipping is allowed but never the eye-catching choice: the big coloured button is for
+            moving on after answering, so nobody skips items by tapping the obvious button. */}
+        <button type="button" class={`${answered || question.required ? 'primary' : 'secondary'} next`} onClick={goNext}>
+          {answered || question.required ? t('question.next') : t('question.skip')} →
+        </button>
+      </nav>
+    </main>
+  );
+}

@@ -1,0 +1,263 @@
+import type { KioskReport } from '../../shared/schemas';
+import type { KioskSettings } from '../../shared/settings/defaults';
+import {
+  applyDeliveryOutcomes,
+  countByState,
+  estimateStorage,
+  oldestPending,
+  purgeSentBefore,
+  raiseStaffAlert,
+  readKioskId,
+  readMeta,
+  readPendingBatch,
+  writeMeta,
+  type DeliveryOutcome,
+  type StoredResponse,
+} from '../storage';
+import { toWireResponse } from '../../shared/csv/evacuation';
+import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import { postBatch, submitUrl } from './transport';
+
+/** Web Lock name: one drain at a time across every tab of the kiosk. */
+export const DRAIN_LOCK = 'sipas-kiosk-outbox-drain';
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Why a drain was asked for; events bypass the backoff wait, the timer does not. */
+export type DrainReason = 'start' | 'response-stored' | 'online' | 'visible' | 'timer' | 'staff';
+
+export type SyncState = 'idle' | 'syncing' | 'waiting-retry' | 'not-configured' | 'unauthorized';
+
+/** What staff see of the sync engine. */
+export interface SyncStatus {
+  state: SyncState;
+  lastSuccessAt: string | null;
+  lastAttemptAt: string | null;
+  lastError: string | null;
+  consecutiveFailures: number;
+  nextRetryAt: string | null;
+}
+
+export interface SyncEngineOptions {
+  loadSettings: () => Promise<KioskSettings>;
+  /** "id@version" of the definition these settings make active, for the collector's fleet view. */
+  activeDefinition: (settings: KioskSettings) => string;
+  appVersion: string;
+  origin: string;
+  fetch?: typeof fetch;
+  now?: () => Date;
+  random?: () => number;
+  backoff?: BackoffPolicy;
+  /** Web Locks; absent in old browsers and in Node tests, where a single tab is assumed. */
+  locks?: LockManager;
+  /** Where triggers come from (window in the kiosk); absent in unit tests that call drain directly. */
+  events?: Pick<Window, 'addEventListener' | 'removeEventListener'> & { document?: Pick<Document, 'visibilityState'> };
+  onStatus?: (status: SyncStatus) => void;
+}
+
+export interface SyncEngine {
+  /** Wires the triggers (online, visibilitychange, timer) and drains once. */
+  start(): void;
+  stop(): void;
+  /** Asks for a drain; resolves when the drain this request joined has finished. */
+  requestDrain(reason: DrainReason): Promise<void>;
+  status(): SyncStatus;
+}
+
+/**
+ * The outbox drain: reads pending responses in sequence order with a cursor, posts them in batches,
+ * and marks each one only by the collector's own verdict on it. Nothing is ever deleted here.
+ */
+export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
+  const now = options.now ?? (() => new Date());
+  const policy = options.backoff ?? DEFAULT_BACKOFF;
+  let status: SyncStatus = {
+    state: 'idle',
+    lastSuccessAt: null,
+    lastAttemptAt: null,
+    lastError: null,
+    consecutiveFailures: 0,
+    nextRetryAt: null,
+  };
+  let running: Promise<void> | null = null;
+  let again = false;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let intervalTimer: ReturnType<typeof setInterval> | null = null;
+  let unauthorizedToken: string | null = null;
+
+  const setStatus = (change: Partial<SyncStatus>) => {
+    status = { ...status, ...change };
+    options.onStatus?.(status);
+  };
+
+  async function report(settings: KioskSettings): Promise<KioskReport> {
+    const [counts, oldest, storage, persistence, kioskId] = await Promise.all([
+      countByState(),
+      oldestPending(),
+      estimateStorage(),
+      readMeta('persistence'),
+      readKioskId(),
+    ]);
+    return {
+      kioskId,
+      appVersion: options.appVersion,
+      definition: options.activeDefinition(settings),
+      queueDepth: counts.pending,
+      oldestUnsentAt: oldest?.completedAt ?? null,
+      conflicts: counts.conflict,
+      rejected: counts.rejected,
+      storage: { persisted: persistence?.persisted ?? null, usageBytes: storage.usageBytes, quotaBytes: storage.quotaBytes },
+      lastError: status.lastError?.slice(0, 500) ?? null,
+    };
+  }
+
+  /** One full pass over the outbox. Returns normally on success; throws nothing. */
+  async function drainOnce(): Promise<void> {
+    const settings = await options.loadSettings();
+    if (!settings.deviceToken) {
+      setStatus({ state: 'not-configured' });
+      return;
+    }
+    if (unauthorizedToken === settings.deviceToken) return; // wait for staff to fix the token
+    unauthorizedToken = null;
+    setStatus({ state: 'syncing', lastAttemptAt: now().toISOString() });
+    const url = submitUrl(settings.endpointUrl, options.origin);
+    let batchSize = settings.syncBatchSize;
+    let afterSeq = 0;
+    let sentSomething = false;
+    // Counted once per drain: counting the outbox for every batch made a long queue drain in
+    // quadratic time. Later batches carry the depth as it shrinks.
+    const health = await report(settings);
+    let delivered = 0;
+    for (;;) {
+      const batch = await readPendingBatch(afterSeq, batchSize);
+      // An empty queue still reports once per drain, so the fleet view sees the kiosk alive.
+      if (batch.length === 0 && sentSomething) break;
+      const kiosk: KioskReport = {
+        ...health,
+        queueDepth: Math.max(0, health.queueDepth - delivered),
+        oldestUnsentAt: batch[0]?.completedAt ?? (delivered > 0 ? null : health.oldestUnsentAt),
+      };
+      const outcome = await postBatch(url, settings.deviceToken, kiosk, batch.map(toWireResponse), options.fetch);
+      sentSomething = true;
+      if (outcome.kind === 'unauthorized') {
+        unauthorizedToken = settings.deviceToken;
+        setStatus({ state: 'unauthorized', lastError: 'the collector refused the device token (401)', nextRetryAt: null });
+        await raiseStaffAlert('auth', 'alerts.unauthorized', 'the collector refused the device token (401)');
+        return;
+      }
+      if (outcome.kind === 'too-large') {
+        if (batch.length > 1) {
+          batchSize = Math.max(1, Math.floor(batch.length / 2)); // split and retry from the same place
+          continue;
+        }
+        // One response alone is too large: it can never be delivered, so it waits for staff.
+        await applyDeliveryOutcomes([{ id: batch[0].id, state: 'rejected', reason: `too large for the collector: ${outcome.message}` }], now());
+        afterSeq = batch[0].seq;
+        continue;
+      }
+      if (outcome.kind === 'failed') throw new Error(outcome.message);
+      const outcomes = outcomesFor(batch, outcome.results);
+      await applyDeliveryOutcomes(outcomes, now());
+      delivered += outcomes.filter((o) => o.state === 'sent').length;
+      if (batch.length === 0) break;
+      afterSeq = batch[batch.length - 1].seq;
+    }
+    const at = now();
+    if (settings.keepSentDays >= 0) await purgeSentBefore(new Date(at.getTime() - settings.keepSentDays * DAY_MS));
+    setStatus({ state: 'idle', lastSuccessAt: at.toISOString(), lastError: null, consecutiveFailures: 0, nextRetryAt: null });
+    await writeMeta('lastSync', { at: at.toISOString(), ok: true, message: null });
+  }
+
+  async function drainWithLock(): Promise<void> {
+    const work = async () => {
+      try {
+        await drainOnce();
+      } catch (error) {
+        const failures = status.consecutiveFailures + 1;
+        const delay = backoffDelayMs(failures, policy, options.random);
+        const message = error instanceof Error ? error.message : String(error);
+        setStatus({ state: 'waiting-retry', lastError: message, consecutiveFailures: failures, nextRetryAt: new Date(now().getTime() + delay).toISOString() });
+        await writeMeta('lastSync', { at: now().toISOString(), ok: false, message }).catch(() => undefined);
+        scheduleRetry(delay);
+      }
+    };
+    if (!options.locks) return work();
+    // ifAvailable: when another tab holds the lock it is draining the same outbox; nothing to do here.
+    await options.locks.request(DRAIN_LOCK, { ifAvailable: true }, async (lock) => {
+      if (lock) await work();
+    });
+  }
+
+  function scheduleRetry(delayMs: number) {
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      void requestDrain('timer', true);
+    }, delayMs);
+  }
+
+  function requestDrain(reason: DrainReason, fromRetry = false): Promise<void> {
+    // The periodic timer respects the backoff wait; events (a new response, online, visible,
+    // staff) try at once, since they are the likeliest moments for the network to be back.
+    if (reason === 'timer' && !fromRetry && status.state === 'waiting-retry') return Promise.resolve();
+    if (running) {
+      again = true;
+      return running;
+    }
+    if (retryTimer && reason !== 'timer') {
+      clearTimeout(retryTimer);
+      retryTimer = null;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          await drainWithLock();
+        } while (again && status.state !== 'waiting-retry' && status.state !== 'unauthorized');
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  }
+
+  const onOnline = () => void requestDrain('online');
+  const onVisibility = () => {
+    if (options.events?.document?.visibilityState === 'visible') void requestDrain('visible');
+  };
+
+  return {
+    start() {
+      options.events?.addEventListener('online', onOnline);
+      options.events?.addEventListener('visibilitychange', onVisibility);
+      void options.loadSettings().then((settings) => {
+        intervalTimer = setInterval(() => void requestDrain('timer'), settings.syncIntervalMs);
+      });
+      void requestDrain('start');
+    },
+    stop() {
+      options.events?.removeEventListener('online', onOnline);
+      options.events?.removeEventListener('visibilitychange', onVisibility);
+      if (intervalTimer) clearInterval(intervalTimer);
+      if (retryTimer) clearTimeout(retryTimer);
+    },
+    requestDrain: (reason) => requestDrain(reason),
+    status: () => status,
+  };
+}
+
+/**
+ * Maps the collector's verdicts onto the batch by id. A response the answer does not mention stays
+ * pending, so it is retried rather than assumed delivered.
+ */
+function outcomesFor(batch: StoredResponse[], results: Array<{ id: string | null; status: string; reason?: string }>): DeliveryOutcome[] {
+  const ids = new Set(batch.map((r) => r.id));
+  const outcomes: DeliveryOutcome[] = [];
+  for (const result of results) {
+    if (!result.id || !ids.has(result.id)) continue;
+    if (result.status === 'created' || result.status === 'duplicate') outcomes.push({ id: result.id, state: 'sent' });
+    else if (result.status === 'conflict') outcomes.push({ id: result.id, state: 'conflict', reason: result.reason });
+    else if (result.status === 'rejected') outcomes.push({ id: result.id, state: 'rejected', reason: result.reason });
+  }
+  return outcomes;
+}

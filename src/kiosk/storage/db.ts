@@ -1,0 +1,130 @@
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { SurveyResponse } from '../../shared/schemas/response-schema';
+import type { KioskSettings } from '../../shared/settings/defaults';
+
+export const DB_NAME = 'sipas-kiosk';
+/** Raise on every schema change and add an `if (oldVersion < N)` step below. */
+export const DB_VERSION = 1;
+
+/** Store names, defined once. */
+export const RESPONSES = 'responses';
+export const META = 'meta';
+export const ALERTS = 'alerts';
+
+/** Where a stored response stands with the collector. */
+export type SyncState = 'pending' | 'sent' | 'conflict' | 'rejected';
+
+/** A response as kept on the tablet: the wire record plus its delivery bookkeeping. */
+export interface StoredResponse extends SurveyResponse {
+  syncState: SyncState;
+  /** Delivery attempts so far (a batch counts once for each response in it). */
+  attempts: number;
+  /** When the collector acknowledged it (created or duplicate); drives the retention purge. */
+  sentAt?: string;
+  /** The collector's reason for a conflict or rejection, shown to staff. */
+  syncReason?: string;
+}
+
+/** Persistent-storage request outcome, shown to staff. */
+export interface PersistenceState {
+  supported: boolean;
+  persisted: boolean;
+  checkedAt: string;
+}
+
+/** The staff PIN as the tablet keeps it: a salted PBKDF2 hash and the lockout counter, never the PIN. */
+export interface StaffPinRecord {
+  algorithm: 'PBKDF2-SHA-256';
+  /** Recorded with the hash so the count can be raised later without locking staff out. */
+  iterations: number;
+  saltB64: string;
+  hashB64: string;
+  /** Wrong PINs in a row since the last right one. */
+  failures: number;
+  /** ISO time until which no PIN is checked, or null. */
+  lockedUntil: string | null;
+}
+
+/** Known keys of the meta store and their value types. */
+export interface MetaValues {
+  kioskId: string;
+  /** Sequence number the next stored response will take. */
+  nextSeq: number;
+  /** Completion time (ms since epoch) of the previous response, for the minimum-interval flag. */
+  lastCompletedAtMs: number;
+  settings: KioskSettings;
+  persistence: PersistenceState;
+  lastSync: { at: string; ok: boolean; message: string | null };
+  staffPin: StaffPinRecord;
+}
+export type MetaKey = keyof MetaValues;
+
+/** Something staff must see: a storage failure, a rejected token, a sync problem. */
+export interface StaffAlert {
+  id?: number;
+  at: string;
+  kind: 'storage' | 'sync' | 'auth' | 'app';
+  /** An i18n key, so staff read it in their language. */
+  messageKey: string;
+  detail: string;
+}
+
+export interface KioskDB extends DBSchema {
+  [RESPONSES]: {
+    key: string;
+    value: StoredResponse;
+    indexes: {
+      /** Outbox order: pending responses by sequence number, read with a cursor. */
+      'by-state-seq': [SyncState, number];
+      'by-seq': number;
+      /** Only acknowledged responses have sentAt, so this index lists exactly what may be purged. */
+      'by-sent-at': string;
+    };
+  };
+  [META]: { key: MetaKey; value: MetaValues[MetaKey] };
+  [ALERTS]: { key: number; value: StaffAlert };
+}
+
+export type KioskDatabase = IDBPDatabase<KioskDB>;
+
+let opening: Promise<KioskDatabase> | null = null;
+
+/** Opens (once per page) the kiosk's database, creating or upgrading it. */
+export function openKioskDb(): Promise<KioskDatabase> {
+  opening ??= openDB<KioskDB>(DB_NAME, DB_VERSION, {
+    upgrade(db, oldVersion, _newVersion, transaction) {
+      if (oldVersion < 1) {
+        // v1: responses with their outbox index, a key-value meta store, staff alerts.
+        const responses = db.createObjectStore(RESPONSES, { keyPath: 'id' });
+        responses.createIndex('by-state-seq', ['syncState', 'seq']);
+        responses.createIndex('by-seq', 'seq', { unique: true });
+        responses.createIndex('by-sent-at', 'sentAt');
+        const meta = db.createObjectStore(META);
+        // The installation id is made with the database so it can never change under queued responses.
+        void meta.put(crypto.randomUUID(), 'kioskId');
+        void meta.put(1, 'nextSeq');
+        db.createObjectStore(ALERTS, { keyPath: 'id', autoIncrement: true });
+      }
+      void transaction.done;
+    },
+    blocking() {
+      // A newer version of the app in another tab needs to upgrade: let it, this page reloads on
+      // the welcome screen via the update flow.
+      void opening?.then((db) => db.close());
+      opening = null;
+    },
+    terminated() {
+      // The browser closed the connection (e.g. storage cleared): reopen on next use.
+      opening = null;
+    },
+  }).catch((error: unknown) => {
+    opening = null;
+    throw error;
+  });
+  return opening;
+}
+
+/** Forgets the cached connection; tests call this after swapping in a fresh IndexedDB. */
+export function resetKioskDbForTests(): void {
+  opening = null;
+}

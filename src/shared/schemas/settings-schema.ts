@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { DEFAULT_SETTINGS, type KioskSettings } from '../settings/defaults';
+
+const SECOND_MS = 1000;
+
+/** Kiosk settings as staff enter them or a provisioning link carries them. */
+export const settingsSchema = z.strictObject({
+  agencyName: z.string().trim().max(200),
+  agencyCode: z.string().trim().min(1).max(64).regex(/^[\p{L}\p{N}._-]+$/u, 'letters, digits, . _ or -'),
+  counterCode: z.string().trim().min(1).max(64).regex(/^[\p{L}\p{N}._-]+$/u, 'letters, digits, . _ or -'),
+  deviceLabel: z.string().trim().max(120),
+  endpointUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]),
+  deviceToken: z.string().max(200),
+  definitionId: z.string().min(1).max(40),
+  definitionVersion: z.int().positive().nullable(),
+  languages: z.array(z.enum(['vi', 'en'])).min(1).refine((l) => new Set(l).size === l.length, 'each language once'),
+  idleTimeoutMs: z.int().min(15 * SECOND_MS).max(30 * 60 * SECOND_MS),
+  idleWarningMs: z.int().min(5 * SECOND_MS).max(60 * SECOND_MS),
+  thankYouMs: z.int().min(2 * SECOND_MS).max(60 * SECOND_MS),
+  abandonedResponse: z.enum(['discard', 'keep-partial']),
+  disabledSections: z.array(z.string().max(40)).max(50),
+  minIntervalMs: z.int().min(0).max(10 * 60 * SECOND_MS),
+  minMsPerAnswer: z.int().min(0).max(60 * SECOND_MS),
+  syncBatchSize: z.int().min(1).max(500),
+  syncIntervalMs: z.int().min(5 * SECOND_MS).max(24 * 60 * 60 * SECOND_MS),
+  keepSentDays: z.int().min(0).max(3650),
+}) satisfies z.ZodType<KioskSettings>;
+
+export { DEFAULT_SETTINGS };
+export type { KioskSettings };

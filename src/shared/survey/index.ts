@@ -1,0 +1,10 @@
+/**
+ * The pure survey core shared by the kiosk, the collector and the tests: the questionnaire engine,
+ * SIPAS scoring and the canonical form of a response. No zod, no DOM, no IndexedDB, no network.
+ * The data types come from the schemas (types only, so importing this folder costs no zod).
+ */
+export type * from '../schemas/definition-schema';
+export type * from '../schemas/response-schema';
+export * from './engine';
+export * from './scoring';
+export * from './canonical-json';

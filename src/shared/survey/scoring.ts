@@ -1,0 +1,294 @@
+/*
+ * SIPAS scoring as shared/sipas.md "Scoring" states it, under the named method "item-percent-mean":
+ * p(i) = 100 · satisfied / valid per item, C(k) = mean of the defined p(i) of component k,
+ * SIPAS = mean of the defined C(k). Nothing is ever defaulted: a skipped or not-applicable item leaves
+ * every denominator. Percentages ("percent") run 0–100 and are exact; shares ("share") run 0–1.
+ */
+import type { SurveyDefinition } from '../schemas/definition-schema';
+import type { AnswerValue, Answers, SurveyResponse } from '../schemas/response-schema';
+import { createVisibilityEvaluator, VISIBILITY, type EngineOptions } from './engine';
+
+/** The part of a response that scoring reads. */
+export type ScorableResponse = Pick<SurveyResponse, 'definitionId' | 'status' | 'answers'>;
+
+/** One satisfaction item over the scored responses. */
+export interface ItemScore {
+  questionId: string;
+  component: number;
+  /** Answers coded 1–5. */
+  valid: number;
+  /** Answers at one of the definition's satisfied codes (4 and 5). */
+  satisfied: number;
+  /** 100 · satisfied / valid; null when nobody gave a valid answer. */
+  percent: number | null;
+  /** Answers at codes 1, 2, 3, 4, 5. */
+  counts: [number, number, number, number, number];
+  /** Responses in which the item was not shown (a filter or condition hid it). */
+  notApplicable: number;
+  /** Responses in which the item was shown but got no valid answer. */
+  skipped: number;
+  /** notApplicable / responses scored, null with no responses: to report beside every percentage. */
+  shareNotApplicable: number | null;
+}
+
+/** One SIPAS component (yếu tố) over the scored responses. */
+export interface ComponentScore {
+  component: number;
+  sectionId: string;
+  /** Mean of the items' percent over the items that have one; null when none has. */
+  percent: number | null;
+  itemsDefined: number;
+  items: ItemScore[];
+  /** Responses with at least one valid answer in the component. */
+  respondents: number;
+}
+
+/** The SIPAS index of a set of responses, with everything needed to report it honestly. */
+export interface SipasScore {
+  definitionId: string;
+  method: 'item-percent-mean';
+  /** Responses scored: complete and of this definition. */
+  responses: number;
+  excludedPartial: number;
+  excludedOtherDefinition: number;
+  /** Mean of the components' percent over the components that have one; null when none has. */
+  percent: number | null;
+  componentsDefined: number;
+  components: ComponentScore[];
+}
+
+/** How a single- or multiple-choice question was answered, as shares of respondents. */
+export interface ChoiceSummary {
+  questionId: string;
+  kind: 'single' | 'multiple';
+  /** Responses in which the question was shown. */
+  asked: number;
+  /** Responses that chose at least one known option. */
+  answered: number;
+  options: Array<{ code: string; count: number; shareOfAnswered: number | null; shareOfAsked: number | null }>;
+}
+
+/** Scores responses one at a time in memory proportional to the definition, not to the responses. */
+export interface ScoreAccumulator {
+  add(response: ScorableResponse): void;
+  result(): SipasScore;
+  choices(): ChoiceSummary[];
+}
+
+interface ItemTally {
+  questionId: string;
+  index: number;
+  component: number;
+  counts: [number, number, number, number, number];
+  notApplicable: number;
+  skipped: number;
+}
+
+interface ChoiceTally {
+  questionId: string;
+  kind: 'single' | 'multiple';
+  index: number;
+  codes: string[];
+  positionOf: Map<string, number>;
+  counts: number[];
+  /** Response number that last counted each option, so a repeated code counts once per response. */
+  countedIn: Int32Array;
+  asked: number;
+  answered: number;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+function answerOf(answers: Answers, questionId: string): AnswerValue | undefined {
+  return hasOwn.call(answers, questionId) ? answers[questionId] : undefined;
+}
+
+function meanOfDefined(values: Array<number | null>): { mean: number | null; defined: number } {
+  let sum = 0;
+  let defined = 0;
+  for (const value of values) {
+    if (value === null) continue;
+    sum += value;
+    defined++;
+  }
+  return { mean: defined === 0 ? null : sum / defined, defined };
+}
+
+/** A streaming scorer for one definition; lookups are built once here, not per response. */
+export function createScoreAccumulator(def: SurveyDefinition, options?: EngineOptions): ScoreAccumulator {
+  const visibility = createVisibilityEvaluator(def, options);
+  const satisfiedCode = [false, false, false, false, false, false];
+  for (const code of def.scoring.satisfiedCodes) satisfiedCode[code] = true;
+
+  const components = def.sections
+    .filter((section) => section.component !== undefined)
+    .map((section) => ({
+      component: section.component as number,
+      sectionId: section.id,
+      items: section.questions
+        .filter((question) => question.kind === 'satisfaction')
+        .map(
+          (question): ItemTally => ({
+            questionId: question.id,
+            index: visibility.indexOf(question.id),
+            component: section.component as number,
+            counts: [0, 0, 0, 0, 0],
+            notApplicable: 0,
+            skipped: 0,
+          }),
+        ),
+      respondents: 0,
+    }))
+    .sort((a, b) => a.component - b.component);
+
+  const choices: ChoiceTally[] = [];
+  visibility.questions.forEach(({ question }, index) => {
+    if (question.kind !== 'single' && question.kind !== 'multiple') return;
+    const codes = question.options.map((option) => option.code);
+    choices.push({
+      questionId: question.id,
+      kind: question.kind,
+      index,
+      codes,
+      positionOf: new Map(codes.map((code, i) => [code, i])),
+      counts: codes.map(() => 0),
+      countedIn: new Int32Array(codes.length),
+      asked: 0,
+      answered: 0,
+    });
+  });
+
+  let responses = 0;
+  let excludedPartial = 0;
+  let excludedOtherDefinition = 0;
+
+  function add(response: ScorableResponse): void {
+    if (response.definitionId !== def.id) {
+      excludedOtherDefinition++;
+      return;
+    }
+    if (response.status !== 'complete') {
+      excludedPartial++;
+      return;
+    }
+    responses++;
+    const answers = response.answers;
+    const shown = visibility.evaluate(answers);
+
+    for (const component of components) {
+      let anyValid = false;
+      for (const item of component.items) {
+        const value = answerOf(answers, item.questionId);
+        // A valid code counts even where this version's conditions would hide the item: other
+        // versions of the definition are scored by question id, and the kiosk stores (and the
+        // collector accepts) only answers to questions that were actually asked.
+        if (typeof value === 'number' && value >= 1 && value <= 5 && Number.isInteger(value)) {
+          item.counts[value - 1]++;
+          anyValid = true;
+        } else if (shown[item.index] !== VISIBILITY.shown) {
+          item.notApplicable++;
+        } else {
+          item.skipped++;
+        }
+      }
+      if (anyValid) component.respondents++;
+    }
+
+    for (const choice of choices) {
+      const value = answerOf(answers, choice.questionId);
+      let chosen = 0;
+      if (choice.kind === 'single') {
+        const position = typeof value === 'string' ? choice.positionOf.get(value) : undefined;
+        if (position !== undefined) {
+          choice.counts[position]++;
+          chosen = 1;
+        }
+      } else if (Array.isArray(value)) {
+        for (const code of value) {
+          const position = choice.positionOf.get(code);
+          if (position === undefined || choice.countedIn[position] === responses) continue;
+          choice.countedIn[position] = responses;
+          choice.counts[position]++;
+          chosen++;
+        }
+      }
+      if (chosen > 0) choice.answered++;
+      if (chosen > 0 || shown[choice.index] === VISIBILITY.shown) choice.asked++;
+    }
+  }
+
+  function itemScore(item: ItemTally): ItemScore {
+    let valid = 0;
+    let satisfied = 0;
+    item.counts.forEach((count, i) => {
+      valid += count;
+      if (satisfiedCode[i + 1]) satisfied += count;
+    });
+    return {
+      questionId: item.questionId,
+      component: item.component,
+      valid,
+      satisfied,
+      percent: valid === 0 ? null : (100 * satisfied) / valid,
+      counts: [...item.counts],
+      notApplicable: item.notApplicable,
+      skipped: item.skipped,
+      shareNotApplicable: responses === 0 ? null : item.notApplicable / responses,
+    };
+  }
+
+  function result(): SipasScore {
+    const scored = components.map((component): ComponentScore => {
+      const items = component.items.map(itemScore);
+      const { mean, defined } = meanOfDefined(items.map((item) => item.percent));
+      return {
+        component: component.component,
+        sectionId: component.sectionId,
+        percent: mean,
+        itemsDefined: defined,
+        items,
+        respondents: component.respondents,
+      };
+    });
+    const { mean, defined } = meanOfDefined(scored.map((component) => component.percent));
+    return {
+      definitionId: def.id,
+      method: def.scoring.method,
+      responses,
+      excludedPartial,
+      excludedOtherDefinition,
+      percent: mean,
+      componentsDefined: defined,
+      components: scored,
+    };
+  }
+
+  function summarizeChoices(): ChoiceSummary[] {
+    return choices.map((choice) => ({
+      questionId: choice.questionId,
+      kind: choice.kind,
+      asked: choice.asked,
+      answered: choice.answered,
+      options: choice.codes.map((code, i) => ({
+        code,
+        count: choice.counts[i],
+        shareOfAnswered: choice.answered === 0 ? null : choice.counts[i] / choice.answered,
+        shareOfAsked: choice.asked === 0 ? null : choice.counts[i] / choice.asked,
+      })),
+    }));
+  }
+
+  return { add, result, choices: summarizeChoices };
+}
+
+/** The SIPAS score of a collection of responses (see createScoreAccumulator). */
+export function scoreResponses(def: SurveyDefinition, responses: Iterable<ScorableResponse>, options?: EngineOptions): SipasScore {
+  const accumulator = createScoreAccumulator(def, options);
+  for (const response of responses) accumulator.add(response);
+  return accumulator.result();
+}
+
+/** A percentage for people: "82.66%" with `digits` decimals, "—" when undefined. */
+export function formatPercent(p: number | null, digits = 2): string {
+  return p === null ? '—' : `${p.toFixed(digits)}%`;
+}

@@ -1,0 +1,8 @@
+/**
+ * The collection endpoint's wire contract without zod: paths, limits, result statuses and the
+ * provisioning link. The schemas that check the payload live in ../schemas (wire-schema.ts).
+ * Documented for humans in README.md ("Collection endpoint") and public/openapi.yaml.
+ */
+export * from './constants';
+export * from './provisioning';
+export type { ErrorBody, KioskReport, ResponseResult, SubmitBatch, SubmitResult } from '../schemas/wire-schema';

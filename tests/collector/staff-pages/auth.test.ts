@@ -1,0 +1,379 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  ensureAdminPassword,
+  LoginThrottle,
+  hashPassword,
+  parseCookies,
+  SESSION_COOKIE,
+  verifyPassword,
+} from '../../../src/collector/staff-pages';
+import { setAdminPassword } from '../../../src/collector';
+import { ADMIN_PASSWORD, ORIGIN, signIn, startTestCollector, tempDatabase, type TestCollector, deferCleanups, adminCollectors } from '../helpers';
+import { openSqliteStore } from '../../../src/collector';
+
+const defer = deferCleanups();
+
+const admin = adminCollectors(defer);
+
+async function plain(options: Parameters<typeof startTestCollector>[0] = {}): Promise<TestCollector> {
+  const c = await startTestCollector(options);
+  defer(() => c.close());
+  return c;
+}
+
+/** Every staff page, as method and path. */
+const PAGE_ROUTES: Array<[string, string]> = [
+  ['GET', '/admin'],
+  ['GET', '/admin/fleet'],
+  ['GET', '/admin/devices'],
+  ['POST', '/admin/devices'],
+  ['POST', '/admin/devices/00000000-0000-4000-8000-000000000000/rotate'],
+  ['POST', '/admin/devices/00000000-0000-4000-8000-000000000000/revoke'],
+  ['GET', '/admin/export'],
+  ['GET', '/admin/import'],
+  ['GET', '/admin/report'],
+  ['GET', '/admin/report?definition=sipas-test'],
+  ['GET', '/admin/no-such-page'],
+];
+
+/** Every staff API route. */
+const API_ROUTES: Array<[string, string]> = [
+  ['GET', '/api/v1/admin/fleet'],
+  ['GET', '/api/v1/admin/report'],
+  ['GET', '/api/v1/admin/responses.csv'],
+  ['GET', '/api/v1/admin/responses.xlsx'],
+  ['GET', '/api/v1/admin/responses.json'],
+  ['POST', '/api/v1/admin/imports'],
+  ['GET', '/api/v1/admin/no-such-route'],
+];
+
+const UNAUTHORIZED = { error: 'unauthorized', message: 'staff sign-in required: sign in at /admin/login' };
+
+describe('staff routes without a valid session', () => {
+  it('send every page to the sign-in page and every API route a JSON 401, whatever the cookie', async () => {
+    let clock = new Date('2026-03-02T02:00:00.000Z');
+    const c = await admin({ now: () => clock });
+    // A session that has expired: signed in more than 8 hours ago.
+    clock = new Date(clock.getTime() + 8 * 60 * 60 * 1000 + 1);
+    const cookies: Array<[string, Record<string, string>]> = [
+      ['no cookie', {}],
+      ['made-up session', { cookie: `${SESSION_COOKIE}=${'A'.repeat(43)}` }],
+      ['empty session', { cookie: `${SESSION_COOKIE}=` }],
+      ['expired session', { cookie: c.cookie }],
+      ['device token as cookie', { cookie: `${SESSION_COOKIE}=${c.token}` }],
+    ];
+    for (const [name, headers] of cookies) {
+      for (const [method, url] of PAGE_ROUTES) {
+        const answer = await c.app.inject({
+          method: method as 'GET' | 'POST',
+          url,
+          headers: { ...headers, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: method === 'POST' ? 'label=x&agencyCode=y&counterCode=z' : undefined,
+        });
+        expect(answer.statusCode, `${name} ${method} ${url}`).toBe(303);
+        expect(answer.headers.location, `${name} ${method} ${url}`).toMatch(/^\/admin\/login(\?|$)/);
+        expect(answer.body, `${name} ${method} ${url}`).toBe('');
+      }
+      for (const [method, url] of API_ROUTES) {
+        const answer = await c.app.inject({
+          method: method as 'GET' | 'POST',
+          url,
+          headers: { ...headers, origin: ORIGIN, 'content-type': 'application/json' },
+          payload: method === 'POST' ? '{}' : undefined,
+        });
+        expect(answer.statusCode, `${name} ${method} ${url}`).toBe(401);
+        expect(JSON.parse(answer.body), `${name} ${method} ${url}`).toEqual(UNAUTHORIZED);
+        expect(answer.headers['access-control-allow-origin'], url).toBeUndefined();
+      }
+    }
+    // Nothing was registered by the refused POSTs.
+    expect((await c.store.listDevices()).map((d) => d.label)).toEqual(['Quầy 1']);
+  });
+
+  it('remembers the page asked for and returns to it after signing in, but never leaves /admin', async () => {
+    const c = await plain();
+    await setAdminPassword(c.store, ADMIN_PASSWORD);
+    const refused = await c.app.inject({ method: 'GET', url: '/admin/report?agency=SNV' });
+    expect(refused.headers.location).toBe(`/admin/login?next=${encodeURIComponent('/admin/report?agency=SNV')}`);
+    const page = await c.app.inject({ method: 'GET', url: refused.headers.location as string });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('name="next" value="/admin/report?agency=SNV"');
+    const signIn = (next: string) =>
+      c.app.inject({
+        method: 'POST',
+        url: '/admin/login',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
+        payload: new URLSearchParams({ password: ADMIN_PASSWORD, next }).toString(),
+      });
+    expect((await signIn('/admin/report?agency=SNV')).headers.location).toBe('/admin/report?agency=SNV');
+    for (const next of ['https://evil.example/admin', '//evil.example/admin', '/administrator', '/api/v1/admin/fleet', '/admin\\@evil', '/admin/login']) {
+      expect((await signIn(next)).headers.location, next).toBe('/admin/fleet');
+    }
+  });
+
+  it('refuses an upload without a session before reading its body', async () => {
+    const c = await admin();
+    const answer = await c.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/imports',
+      headers: { 'content-type': 'application/json', origin: ORIGIN },
+      payload: 'x'.repeat(5 * 1024 * 1024),
+    });
+    expect(answer.statusCode).toBe(401);
+  });
+});
+
+describe('staff sign-in', () => {
+  it('sets the session cookie HttpOnly, SameSite=Strict on /admin and /api/v1/admin, and the session opens every page', async () => {
+    const c = await admin();
+    const answer = await c.app.inject({
+      method: 'POST',
+      url: '/admin/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
+      payload: `password=${encodeURIComponent(ADMIN_PASSWORD)}`,
+    });
+    expect(answer.statusCode).toBe(303);
+    expect(answer.headers.location).toBe('/admin/fleet');
+    const cookies = answer.headers['set-cookie'] as string[];
+    expect(cookies).toHaveLength(2);
+    const id = /^sipas_admin=([A-Za-z0-9_-]{43});/.exec(cookies[0])![1];
+    expect(cookies[0]).toBe(`sipas_admin=${id}; Path=/admin; Max-Age=28800; HttpOnly; SameSite=Strict`);
+    expect(cookies[1]).toBe(`sipas_admin=${id}; Path=/api/v1/admin; Max-Age=28800; HttpOnly; SameSite=Strict`);
+    for (const [method, url] of PAGE_ROUTES.filter(([m, u]) => m === 'GET' && u !== '/admin' && u !== '/admin/no-such-page')) {
+      const page = await c.app.inject({ method: method as 'GET', url, headers: { cookie: `sipas_admin=${id}` } });
+      expect(page.statusCode, url).toBe(200);
+      expect(page.headers['content-type'], url).toBe('text/html; charset=utf-8');
+      expect(page.headers['cache-control'], url).toBe('no-store');
+      expect(page.headers['content-security-policy'], url).toMatch(/script-src 'nonce-[^']+'/);
+      expect(page.body, url).toMatch(/^<!doctype html>\n<html lang="vi">/);
+    }
+    expect((await c.app.inject({ method: 'GET', url: '/admin/no-such-page', headers: { cookie: `sipas_admin=${id}` } })).statusCode).toBe(404);
+    const api = await c.app.inject({ method: 'GET', url: '/api/v1/admin/fleet', headers: { cookie: `sipas_admin=${id}` } });
+    expect(api.statusCode).toBe(200);
+  });
+
+  it('marks the cookies Secure when the collector is reached over https', async () => {
+    const c = await admin({ publicUrl: 'https://sipas.example.gov.vn' });
+    const answer = await c.app.inject({
+      method: 'POST',
+      url: '/admin/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://sipas.example.gov.vn' },
+      payload: `password=${encodeURIComponent(ADMIN_PASSWORD)}`,
+    });
+    expect(answer.statusCode).toBe(303);
+    for (const cookie of answer.headers['set-cookie'] as string[]) expect(cookie).toMatch(/; Secure$/);
+  });
+
+  it('fails a wrong password and locks the address for a growing, capped time, also for the right password', async () => {
+    let clock = new Date('2026-03-02T02:00:00.000Z');
+    const c = await admin({ now: () => clock, loginThrottle: { baseMs: 1000, maxMs: 8000 } });
+    const attempt = (password: string, ip = '10.0.0.7') =>
+      c.app.inject({
+        method: 'POST',
+        url: '/admin/login',
+        remoteAddress: ip,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
+        payload: new URLSearchParams({ password }).toString(),
+      });
+    const advance = (ms: number) => (clock = new Date(clock.getTime() + ms));
+
+    const first = await attempt('mật khẩu sai 2026');
+    expect(first.statusCode).toBe(401);
+    expect(first.body).toContain('Mật khẩu không đúng.');
+    expect(first.headers['set-cookie']).toBeUndefined();
+    expect(first.headers['retry-after']).toBe('1');
+
+    // Within the lock even the right password is refused, without being checked.
+    const locked = await attempt(ADMIN_PASSWORD);
+    expect(locked.statusCode).toBe(429);
+    expect(locked.body).toContain('Xin đợi 1 giây');
+    expect(locked.headers['set-cookie']).toBeUndefined();
+
+    // Another address is not affected.
+    expect((await attempt(ADMIN_PASSWORD, '10.0.0.8')).statusCode).toBe(303);
+
+    const locks: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      advance(Number(locks.at(-1) ?? first.headers['retry-after']) * 1000);
+      const answer = await attempt('still wrong password');
+      expect(answer.statusCode).toBe(401);
+      locks.push(answer.headers['retry-after'] as string);
+    }
+    expect(locks).toEqual(['2', '4', '8', '8', '8']);
+    advance(7999);
+    expect((await attempt(ADMIN_PASSWORD)).statusCode).toBe(429);
+    advance(1);
+    expect((await attempt(ADMIN_PASSWORD)).statusCode).toBe(303);
+    // Success starts the count again.
+    expect((await attempt('wrong again, once')).headers['retry-after']).toBe('1');
+  });
+
+  it('stores the password and the session ids only as hashes', async () => {
+    const db = tempDatabase();
+    defer(db.cleanup);
+    const store = openSqliteStore(db.file);
+    await setAdminPassword(store, ADMIN_PASSWORD);
+    await store.close();
+    const c = await plain();
+    await setAdminPassword(c.store, ADMIN_PASSWORD);
+    const cookie = await signIn(c.app);
+    const sessionId = parseCookies(cookie).get(SESSION_COOKIE)!;
+    const files = [c.file, `${c.file}-wal`, db.file, `${db.file}-wal`].filter(existsSync).map((f) => readFileSync(f));
+    const needles = [
+      Buffer.from(ADMIN_PASSWORD, 'utf8'),
+      Buffer.from(ADMIN_PASSWORD.normalize('NFD'), 'utf8'),
+      Buffer.from('thử 2026', 'utf8'),
+      Buffer.from(sessionId, 'utf8'),
+      Buffer.from(sessionId, 'base64url'),
+    ];
+    for (const bytes of files) for (const needle of needles) expect(bytes.includes(needle)).toBe(false);
+    // The check can fail: the scrypt parameters (stored in clear with the hash) are found the same way.
+    expect(files.some((bytes) => bytes.includes(Buffer.from('scrypt$32768$8$1$')))).toBe(true);
+    expect(await c.store.getAdminPasswordHash()).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('signs out: the session stops working even if its cookie is replayed', async () => {
+    const c = await admin();
+    const out = await c.post('/admin/logout', {});
+    expect(out.statusCode).toBe(303);
+    expect(out.headers.location).toBe('/admin/login?out=1');
+    for (const cookie of out.headers['set-cookie'] as string[]) expect(cookie).toMatch(/^sipas_admin=; Path=\/(admin|api\/v1\/admin); Max-Age=0; HttpOnly; SameSite=Strict$/);
+    expect((await c.get('/admin/fleet')).statusCode).toBe(303);
+    expect((await c.get('/api/v1/admin/fleet')).statusCode).toBe(401);
+    const page = await c.app.inject({ method: 'GET', url: '/admin/login?out=1' });
+    expect(page.body).toContain('Bạn đã đăng xuất.');
+  });
+
+  it('signs every session out when the password changes', async () => {
+    let clock = new Date('2026-03-02T02:00:00.000Z');
+    const c = await admin({ now: () => clock });
+    expect((await c.get('/admin/fleet')).statusCode).toBe(200);
+    await setAdminPassword(c.store, 'một mật khẩu mới hơn', clock);
+    expect((await c.get('/admin/fleet')).statusCode).toBe(303);
+    await expect(signIn(c.app)).rejects.toThrow(/401/);
+    clock = new Date(clock.getTime() + 1000);
+    expect(await signIn(c.app, 'một mật khẩu mới hơn')).toMatch(/^sipas_admin=/);
+  });
+
+  it('tells staff how to set a password when none is set, and signs nobody in', async () => {
+    const c = await plain();
+    const page = await c.app.inject({ method: 'GET', url: '/admin/login' });
+    expect(page.body).toContain('admin-cli.ts set-password');
+    const attempt = await c.app.inject({
+      method: 'POST',
+      url: '/admin/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
+      payload: 'password=',
+    });
+    expect(attempt.statusCode).toBe(403);
+    expect(attempt.headers['set-cookie']).toBeUndefined();
+  });
+});
+
+describe('cross-site request forgery', () => {
+  it('refuses state-changing requests whose Origin or Referer is not this collector', async () => {
+    const c = await admin();
+    const register = { label: 'Quầy giả', agencyCode: 'X', counterCode: 'Y' };
+    const cases: Array<[string, Record<string, string>, number]> = [
+      ['other origin', { origin: 'https://evil.example' }, 403],
+      ['sibling origin', { origin: 'http://localhost:8081' }, 403],
+      ['other scheme', { origin: 'https://localhost' }, 403],
+      ['origin null, no referer', { origin: 'null' }, 403],
+      ['neither origin nor referer', { origin: '' }, 403],
+      ['other referer', { origin: '', referer: 'https://evil.example/admin/devices' }, 403],
+      ['own referer', { origin: '', referer: `${ORIGIN}/admin/devices` }, 200],
+      ['own origin', { origin: ORIGIN }, 200],
+      ['own origin with its default port', { origin: 'http://localhost:80' }, 200],
+    ];
+    for (const [name, headers, status] of cases) {
+      const clean = Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== ''));
+      const answer = await c.app.inject({
+        method: 'POST',
+        url: '/admin/devices',
+        headers: { cookie: c.cookie, 'content-type': 'application/x-www-form-urlencoded', ...clean },
+        payload: new URLSearchParams(register).toString(),
+      });
+      expect(answer.statusCode, name).toBe(status);
+      if (status === 403) expect(answer.body, name).toContain('bị từ chối');
+    }
+    expect((await c.store.listDevices()).filter((d) => d.label === 'Quầy giả')).toHaveLength(3);
+
+    const api = await c.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/imports',
+      headers: { cookie: c.cookie, 'content-type': 'application/json', origin: 'https://evil.example' },
+      payload: '{}',
+    });
+    expect(api.statusCode).toBe(403);
+    expect(JSON.parse(api.body)).toMatchObject({ error: 'forbidden' });
+
+    const login = await c.app.inject({
+      method: 'POST',
+      url: '/admin/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+      payload: `password=${encodeURIComponent(ADMIN_PASSWORD)}`,
+    });
+    expect(login.statusCode).toBe(403);
+    expect(login.headers['set-cookie']).toBeUndefined();
+  });
+});
+
+describe('password hashing', () => {
+  it('verifies the same password however its diacritics are encoded, and nothing else', async () => {
+    const hash = await hashPassword('Hà Nội mùa thu');
+    expect(hash).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(await verifyPassword('Hà Nội mùa thu', hash)).toBe(true);
+    expect(await verifyPassword('Hà Nội mùa thu'.normalize('NFD'), hash)).toBe(true);
+    expect(await verifyPassword('Ha Noi mua thu', hash)).toBe(false);
+    expect(await verifyPassword('', hash)).toBe(false);
+    expect(await hashPassword('Hà Nội mùa thu')).not.toBe(hash);
+    expect(await verifyPassword('x', 'scrypt$1073741824$8$1$AAAA$AAAA')).toBe(false);
+    expect(await verifyPassword('x', 'plain text')).toBe(false);
+  });
+
+  it('takes COLLECTOR_ADMIN_PASSWORD only when no password is set, and makes one up in demo mode', async () => {
+    const c = await plain();
+    await expect(ensureAdminPassword(c.store, { envPassword: 'short', demo: false })).rejects.toThrow(/at least 10 characters/);
+    expect(await ensureAdminPassword(c.store, { envPassword: undefined, demo: false })).toEqual({ kind: 'none' });
+    expect(await ensureAdminPassword(c.store, { envPassword: 'mật khẩu từ môi trường', demo: true })).toEqual({ kind: 'env' });
+    expect(await signIn(c.app, 'mật khẩu từ môi trường')).toMatch(/^sipas_admin=/);
+    expect(await ensureAdminPassword(c.store, { envPassword: 'một mật khẩu khác nữa', demo: true })).toEqual({ kind: 'existing', envIgnored: true });
+    await expect(signIn(c.app, 'một mật khẩu khác nữa')).rejects.toThrow();
+
+    const d = await plain();
+    const demo = await ensureAdminPassword(d.store, { demo: true });
+    expect(demo.kind).toBe('demo');
+    const password = (demo as { password: string }).password;
+    expect(password).toMatch(/^([a-z]+-){5}\d{2}$/);
+    expect(await signIn(d.app, password)).toMatch(/^sipas_admin=/);
+    expect(await ensureAdminPassword(d.store, { demo: true })).toEqual({ kind: 'existing', envIgnored: false });
+  });
+});
+
+describe('helpers', () => {
+  it('parses cookie headers as browsers send them', () => {
+    const cookies = parseCookies('a=1; sipas_admin=abc-_; b="quoted"; sipas_admin=second; c=%E1%BA%A1; bad=%E0%A4%A; =nameless; flag');
+    expect(cookies.get('sipas_admin')).toBe('abc-_');
+    expect(cookies.get('b')).toBe('quoted');
+    expect(cookies.get('c')).toBe('ạ');
+    expect(cookies.get('bad')).toBe('%E0%A4%A');
+    expect(cookies.has('')).toBe(false);
+    expect(cookies.has('flag')).toBe(false);
+    expect(parseCookies(undefined).size).toBe(0);
+  });
+
+  it('forgets an address after an hour of quiet and remembers a bounded number of addresses', () => {
+    let now = 0;
+    const throttle = new LoginThrottle(() => now, { baseMs: 1000, maxMs: 60_000, forgetMs: 3_600_000, maxEntries: 2 });
+    expect(throttle.failed('a')).toBe(1000);
+    now += 1000;
+    expect(throttle.failed('a')).toBe(2000);
+    now += 3_600_000;
+    expect(throttle.failed('a')).toBe(1000);
+    throttle.failed('b');
+    throttle.failed('c');
+    expect(throttle.waitMs('a')).toBe(0);
+    expect(throttle.waitMs('c')).toBe(1000);
+  });
+});

@@ -1,0 +1,226 @@
+import { buildProvisioningLink, parseProvisioningFragment } from '../../../src/shared/wire/provisioning';
+import { describe, expect, it } from 'vitest';
+import { authenticateToken, registerDevice, revokeDevice } from '../../../src/collector';
+import { assessDevice, escapeHtml, html, jsonForScript, sortFleet, trustedHtml, type FleetEntry } from '../../../src/collector/staff-pages';
+import type { DeviceRecord } from '../../../src/collector';
+import { makeBatch, makeReport, makeResponse, resultsOf, signIn, deferCleanups, adminCollectors } from '../helpers';
+
+const defer = deferCleanups();
+
+const admin = adminCollectors(defer);
+
+const XSS = '<script>alert(1)</script>';
+const XSS_ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt;';
+
+/** The only script elements of a page are ours: the nonce'd one and inert JSON data. */
+function expectOnlyOurScripts(body: string, csp: string): void {
+  const nonce = /'nonce-([^']+)'/.exec(csp)![1];
+  const scripts = body.match(/<script[^>]*>/g) ?? [];
+  for (const tag of scripts) expect([`<script nonce="${nonce}">`, '<script type="application/json" id="import-words">']).toContain(tag);
+}
+
+describe('html template', () => {
+  it('escapes every interpolated value for content and quoted attributes', () => {
+    const value = `<img src=x onerror="alert('1')"> & more`;
+    expect(html`<p title="${value}">${value}</p>`.toString()).toBe(
+      '<p title="&lt;img src=x onerror=&quot;alert(&#39;1&#39;)&quot;&gt; &amp; more">&lt;img src=x onerror=&quot;alert(&#39;1&#39;)&quot;&gt; &amp; more</p>',
+    );
+    expect(escapeHtml('a&b<c>d"e\'f')).toBe('a&amp;b&lt;c&gt;d&quot;e&#39;f');
+  });
+
+  it('renders arrays item by item, nests templates without escaping twice, and drops null, undefined and booleans', () => {
+    const items = ['<a>', 'b&c'];
+    expect(html`<ul>${items.map((i) => html`<li>${i}</li>`)}</ul>`.toString()).toBe('<ul><li>&lt;a&gt;</li><li>b&amp;c</li></ul>');
+    expect(html`${null}${undefined}${false}${true}${0}${'x'}`.toString()).toBe('0x');
+    expect(html`${trustedHtml('<svg></svg>')}`.toString()).toBe('<svg></svg>');
+    expect(html`${[html`<b>${'<i>'}</b>`, '<i>']}`.toString()).toBe('<b>&lt;i&gt;</b>&lt;i&gt;');
+  });
+
+  it('writes JSON for a script element that no text can break out of', () => {
+    const json = jsonForScript({ text: '</script><script>alert(1)</script> & <!-- \u2028' }).toString();
+    expect(json).not.toMatch(/<|>|&|\u2028/);
+    expect(JSON.parse(json)).toEqual({ text: '</script><script>alert(1)</script> & <!-- \u2028' });
+  });
+});
+
+describe('devices page', () => {
+  it('registers a device and shows its token once, with the provisioning link and its QR code', async () => {
+    const c = await admin();
+    const answer = await c.post('/admin/devices', { label: 'Quầy 2 – tầng 1', agencyCode: 'SNV', counterCode: 'Q02' });
+    expect(answer.statusCode).toBe(200);
+    expect(answer.headers['cache-control']).toBe('no-store');
+    const token = /<code>([^<]+)<\/code>/.exec(answer.body)![1];
+    const link = buildProvisioningLink('http://localhost:80', { token, agencyCode: 'SNV', counterCode: 'Q02', deviceLabel: 'Quầy 2 – tầng 1' });
+    expect(parseProvisioningFragment(new URL(link).hash)).toEqual({ token, endpoint: 'http://localhost:80', agencyCode: 'SNV', counterCode: 'Q02', deviceLabel: 'Quầy 2 – tầng 1' });
+    expect(answer.body).toContain(`href="${escapeHtml(link)}"`);
+    expect(answer.body).toMatch(/<figure class="qr"><svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*viewBox="0 0 \d+ \d+"[^>]*><path/);
+    expect(answer.body).toContain('chỉ hiện MỘT lần');
+    const device = await authenticateToken(c.store, token);
+    expect(device).toMatchObject({ label: 'Quầy 2 – tầng 1', agencyCode: 'SNV', counterCode: 'Q02' });
+
+    // The token is never shown again.
+    const list = await c.get('/admin/devices');
+    expect(list.body).toContain('Quầy 2 – tầng 1');
+    expect(list.body).not.toContain(token);
+    expect(list.body).not.toContain(token.split('.')[1]);
+  });
+
+  it('uses the public address in provisioning links when one is configured', async () => {
+    const c = await admin({ publicUrl: 'https://sipas.example.gov.vn/' });
+    const answer = await c.post('/admin/devices', { label: 'Quầy 3', agencyCode: 'SNV', counterCode: 'Q03' }, { origin: 'https://sipas.example.gov.vn' });
+    expect(answer.statusCode).toBe(200);
+    expect(answer.body).toMatch(/href="https:\/\/sipas\.example\.gov\.vn\/#provision=[^"]+&amp;endpoint=https%3A%2F%2Fsipas\.example\.gov\.vn&amp;agency=SNV&amp;counter=Q03&amp;label=Qu%E1%BA%A7y\+3"/);
+  });
+
+  it('rotates a token (the old one stops at once) and revokes a device (its responses stay)', async () => {
+    const c = await admin();
+    resultsOf(await c.submit(makeBatch([makeResponse()])));
+    const rotated = await c.post(`/admin/devices/${c.deviceId}/rotate`, {});
+    expect(rotated.statusCode).toBe(200);
+    expect(rotated.body).toContain('Mã mới cho máy “Quầy 1”');
+    const token = /<code>([^<]+)<\/code>/.exec(rotated.body)![1];
+    expect(await authenticateToken(c.store, c.token)).toBeNull();
+    expect((await authenticateToken(c.store, token))?.id).toBe(c.deviceId);
+
+    const revoked = await c.post(`/admin/devices/${c.deviceId}/revoke`, {});
+    expect(revoked.statusCode).toBe(303);
+    expect(revoked.headers.location).toBe(`/admin/devices?revoked=${c.deviceId}`);
+    expect(await authenticateToken(c.store, token)).toBeNull();
+    expect(await c.store.countResponses(c.deviceId)).toBe(1);
+    const page = await c.get(revoked.headers.location as string);
+    expect(page.body).toContain('Đã thu hồi máy “Quầy 1”. Các phiếu đã nhận vẫn được giữ.');
+    expect(page.body).not.toContain(`/admin/devices/${c.deviceId}/rotate`);
+    // A revoked or unknown device cannot be given a new token.
+    expect((await c.post(`/admin/devices/${c.deviceId}/rotate`, {})).statusCode).toBe(404);
+    expect((await c.post('/admin/devices/00000000-0000-4000-8000-000000000000/revoke', {})).statusCode).toBe(404);
+  });
+
+  it('explains what is missing in the form and registers nothing', async () => {
+    const c = await admin();
+    const answer = await c.post('/admin/devices', { label: '  ', agencyCode: 'x'.repeat(65), counterCode: 'Q1' });
+    expect(answer.statusCode).toBe(400);
+    expect(answer.body).toContain('Xin điền tên máy (tối đa 120 ký tự).');
+    expect(answer.body).toContain('Xin điền mã cơ quan (tối đa 64 ký tự).');
+    expect(answer.body).not.toContain('Xin điền mã quầy');
+    expect(answer.body).toContain('name="counterCode" value="Q1"');
+    expect(await c.store.listDevices()).toHaveLength(1);
+  });
+
+  it('escapes a device label, agency code and kiosk-reported error on every page that shows them', async () => {
+    const c = await admin();
+    const evil = await c.post('/admin/devices', { label: XSS, agencyCode: `"><img src=x onerror=alert(2)>`, counterCode: "'; alert(3); '" });
+    expect(evil.statusCode).toBe(200);
+    const token = /<code>([^<]+)<\/code>/.exec(evil.body)![1];
+    // A device can put text of its own into the fleet view through its report and its responses.
+    const reported = await c.app.inject({
+      method: 'POST',
+      url: '/api/v1/responses',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      payload: JSON.stringify(
+        makeBatch(
+          [makeResponse({ agencyCode: `<b>${XSS}</b>`, counterCode: XSS, deviceLabel: XSS })],
+          makeReport({ lastError: XSS, appVersion: XSS, definition: XSS }),
+        ),
+      ),
+    });
+    expect(reported.statusCode).toBe(200);
+    for (const url of ['/admin/devices', '/admin/fleet', '/admin/import', '/admin/export', '/admin/report?definition=sipas-test']) {
+      const page = await c.get(url);
+      expect(page.statusCode, url).toBe(200);
+      expect(page.body, url).not.toContain(XSS);
+      expect(page.body, url).not.toContain('<img src=x');
+      expectOnlyOurScripts(page.body, page.headers['content-security-policy'] as string);
+    }
+    expect((await c.get('/admin/devices')).body).toContain(XSS_ESCAPED);
+    expect((await c.get('/admin/fleet')).body).toContain(`Lỗi máy báo: ${XSS_ESCAPED}`);
+    expect((await c.get('/admin/export')).body).toContain(`<option value="${XSS_ESCAPED}">${XSS_ESCAPED}</option>`);
+    expect(evil.body).toContain(`Mã cài đặt cho máy “${XSS_ESCAPED}”`);
+  });
+});
+
+describe('fleet view', () => {
+  const NOW = new Date('2026-03-10T03:00:00.000Z');
+  const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString();
+  const device = (label: string, overrides: Partial<DeviceRecord> = {}): DeviceRecord => ({
+    id: `id-${label}`,
+    label,
+    agencyCode: 'SNV',
+    counterCode: label,
+    tokenHash: Buffer.alloc(32),
+    revokedAt: null,
+    createdAt: hoursAgo(500),
+    lastContactAt: hoursAgo(1),
+    lastReport: makeReport(),
+    ...overrides,
+  });
+
+  it('names each problem and puts the silent, then the lossy, then the other unhealthy devices first', () => {
+    const entries: FleetEntry[] = [
+      assessDevice(device('healthy'), 10, [], NOW),
+      assessDevice(device('revoked', { revokedAt: hoursAgo(2), lastContactAt: hoursAgo(400) }), 5, [], NOW),
+      assessDevice(device('storage', { lastReport: makeReport({ storage: { persisted: false, usageBytes: 1, quotaBytes: 2 } }) }), 10, [], NOW),
+      assessDevice(device('gaps'), 10, [{ kioskId: 'k', from: 3, to: 4 }, { kioskId: 'k', from: 9, to: 9 }], NOW),
+      assessDevice(device('stale', { lastContactAt: hoursAgo(25) }), 10, [], NOW),
+      assessDevice(device('never', { lastContactAt: null, lastReport: null }), 0, [], NOW),
+      assessDevice(device('queue', { lastReport: makeReport({ queueDepth: 40, oldestUnsentAt: hoursAgo(30), conflicts: 1, rejected: 2 }) }), 10, [], NOW),
+      assessDevice(device('fresh'), 10, [], NOW),
+    ];
+    const sorted = sortFleet(entries);
+    expect(sorted.map((e) => e.label)).toEqual(['never', 'stale', 'queue', 'gaps', 'storage', 'fresh', 'healthy', 'revoked']);
+    const byLabel = new Map(sorted.map((e) => [e.label, e]));
+    expect(byLabel.get('never')!.problems).toEqual([{ kind: 'neverContacted' }]);
+    expect(byLabel.get('stale')!.problems).toEqual([{ kind: 'stale', lastContactAt: hoursAgo(25) }]);
+    expect(byLabel.get('gaps')!).toMatchObject({ missing: 3, state: 'attention', problems: [{ kind: 'gaps', missing: 3 }] });
+    expect(byLabel.get('queue')!.problems.map((p) => p.kind)).toEqual(['queueOld', 'conflicts', 'rejected']);
+    expect(byLabel.get('storage')!.problems).toEqual([{ kind: 'storageNotPersisted' }]);
+    expect(byLabel.get('healthy')!).toMatchObject({ state: 'ok', problems: [] });
+    expect(byLabel.get('revoked')!).toMatchObject({ state: 'revoked', problems: [] });
+  });
+
+  it('shows devices with gaps or silence first, each problem in words, with last contact relative', async () => {
+    let clock = new Date('2026-03-09T00:00:00.000Z');
+    const c = await admin({ now: () => clock });
+    const quiet = await registerDevice(c.store, { label: 'Máy im lặng', agencyCode: 'SNV', counterCode: 'Q09' });
+    const lossy = await registerDevice(c.store, { label: 'Máy mất phiếu', agencyCode: 'SNV', counterCode: 'Q05' });
+    const gone = await registerDevice(c.store, { label: 'Máy đã thu hồi', agencyCode: 'SNV', counterCode: 'Q07' });
+    await revokeDevice(c.store, gone.deviceId);
+    const send = (token: string, kioskId: string, seqs: number[]) =>
+      c.app.inject({
+        method: 'POST',
+        url: '/api/v1/responses',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        payload: JSON.stringify(makeBatch(seqs.map((seq) => makeResponse({ kioskId, seq })), makeReport({ kioskId, appVersion: '1.2.3', definition: 'sipas-test@1' }))),
+      });
+    // Two days ago the quiet one sent; it has been silent since.
+    clock = new Date('2026-03-10T00:00:00.000Z');
+    resultsOf(await send(quiet.token, '11111111-1111-4111-8111-111111111111', [1, 2]));
+    clock = new Date('2026-03-12T00:00:00.000Z');
+    resultsOf(await send(lossy.token, '22222222-2222-4222-8222-222222222222', [1, 2, 5, 6, 9]));
+    resultsOf(await c.submit(makeBatch([1, 2, 3].map((seq) => makeResponse({ seq })))));
+    clock = new Date('2026-03-12T03:00:00.000Z');
+    // Days have passed: a fresh session.
+    const cookie = await signIn(c.app);
+    const get = (url: string) => c.app.inject({ method: 'GET', url, headers: { cookie } });
+
+    const page = await get('/admin/fleet');
+    expect(page.statusCode).toBe(200);
+    const order = ['Máy im lặng', 'Máy mất phiếu', 'Quầy 1', 'Máy đã thu hồi'].map((label) => page.body.indexOf(`<strong>${label}</strong>`));
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(page.body).toContain('Đã 2 ngày không liên lạc (quá 24 giờ)');
+    expect(page.body).toContain('Thiếu 4 phiếu theo số thứ tự (3–4, 7–8)');
+    expect(page.body).toContain('3 giờ trước');
+    expect(page.body).toContain('✓ Bình thường');
+    expect(page.body).toContain('Ứng dụng 1.2.3');
+    expect(page.body).toContain('2 máy cần xem xét · 1 máy bình thường · 1 máy đã thu hồi');
+
+    const json = JSON.parse((await get('/api/v1/admin/fleet')).body) as { devices: FleetEntry[] };
+    expect(json.devices.map((d) => d.label)).toEqual(['Máy im lặng', 'Máy mất phiếu', 'Quầy 1', 'Máy đã thu hồi']);
+    expect(json.devices[1]).toMatchObject({ received: 5, missing: 4, gaps: [{ from: 3, to: 4 }, { from: 7, to: 8 }] });
+    expect(JSON.stringify(json)).not.toContain('tokenHash');
+
+    const english = await get('/admin/fleet?lang=en');
+    expect(english.body).toContain('Silent for 2 days (over 24 hours)');
+    expect(english.body).toContain('3 hours ago');
+  });
+});
