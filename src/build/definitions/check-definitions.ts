@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, isAbsolute, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
+import { definitionKey } from '../../shared/ids';
 import { definitionSchema, type SurveyDefinition } from '../../shared/schemas';
 import { findJsonSyntaxError } from './json-syntax';
 
@@ -82,7 +83,7 @@ export function loadDefinitionsFromDir(dir: string): { definitions: SurveyDefini
   const byKey = new Map<string, string>();
   const current = new Map(checked.filter((c) => c.name === `${c.definition.id}.json`).map((c) => [c.definition.id, c]));
   for (const { file, name, definition } of checked) {
-    const key = `${definition.id}@${definition.version}`;
+    const key = definitionKey(definition.id, definition.version);
     const other = byKey.get(key);
     if (other !== undefined) {
       problems.push({ file, path: '$.version', expected: `an id@version in one file only (${key} is also in ${basename(other)})`, found: String(definition.version) });

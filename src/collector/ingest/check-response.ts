@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { definitionKey } from '../../shared/ids';
 import { surveyResponseSchema } from '../../shared/schemas';
 import { canonicalJson, validateAnswers, type SurveyDefinition } from '../../shared/survey';
-import { formatPath, parseOrExplain } from './describe-issues';
-import type { IngestItem } from '../stores/store';
+import { explainAnswerProblem, formatPath, parseOrExplain } from './describe-issues';
+import type { IngestItem } from '../stores';
 
 /** Largest response accepted, measured as its canonical JSON in UTF-8 bytes. */
 export const MAX_RESPONSE_BYTES = 64 * 1024;
@@ -19,11 +20,11 @@ export interface DefinitionIndex {
 export function indexDefinitions(definitions: readonly SurveyDefinition[]): DefinitionIndex {
   const byName = new Map<string, SurveyDefinition>();
   for (const definition of definitions) {
-    const name = `${definition.id}@${definition.version}`;
+    const name = definitionKey(definition.id, definition.version);
     if (byName.has(name)) throw new Error(`definition ${name} is given twice`);
     byName.set(name, definition);
   }
-  return { get: (id, version) => byName.get(`${id}@${version}`), names: [...byName.keys()] };
+  return { get: (id, version) => byName.get(definitionKey(id, version)), names: [...byName.keys()] };
 }
 
 const uuid = z.uuid();
@@ -57,13 +58,7 @@ export function checkResponse(raw: unknown, index: number, definitions: Definiti
   // The collector cannot know which optional sections a kiosk switched off, so it checks with all on:
   // an answer is still refused if its question was hidden by a condition or does not exist.
   const problems = validateAnswers(definition, response.answers, response.status);
-  if (problems.length > 0) {
-    return reject(
-      problems
-        .map((p) => `${formatPath(root, ['answers', p.questionId])}: ${p.message.replace(`question ${p.questionId}: `, '')}`)
-        .join('; '),
-    );
-  }
+  if (problems.length > 0) return reject(problems.map((problem) => explainAnswerProblem(problem, root)).join('; '));
 
   return { kind: 'valid', response, canonical, contentHash: createHash('sha256').update(canonical, 'utf8').digest('hex') };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AnswerProblem, NotAskedBecause } from '../../shared/survey';
 
 /**
  * Turns zod's verdict into sentences a person can act on: `$.kiosk.queueDepth: expected a whole number
@@ -238,4 +239,59 @@ function zodFallback(issue: z.core.$ZodIssue): string {
     default:
       return 'a valid value';
   }
+}
+
+/** Why a question was not asked, as a rejection reason says it. */
+const NOT_ASKED: Record<NotAskedBecause, (sectionId: string) => string> = {
+  condition: () => 'hidden by its condition',
+  sectionCondition: (sectionId) => `hidden by the condition of its section ${sectionId}`,
+  sectionSwitchedOff: (sectionId) => `its section ${sectionId} is switched off on this kiosk`,
+};
+
+/**
+ * The one wording of the engine's answer problems: `$.responses[2].answers.TC1: expected a code 1–5,
+ * found 7` (the path in the batch, what was expected, what was found).
+ */
+export function explainAnswerProblem(problem: AnswerProblem, root: string): string {
+  return `${formatPath(root, problem.path)}: ${answerProblemText(problem)}`;
+}
+
+function answerProblemText(problem: AnswerProblem): string {
+  switch (problem.kind) {
+    case 'unknownQuestion': {
+      const { definitionId, definitionVersion } = problem.expected;
+      return `expected a question of ${definitionId} version ${definitionVersion}, found an answer ${describeAnswer(problem.found)} to a question it does not have`;
+    }
+    case 'hidden':
+      return `answered but not asked: ${NOT_ASKED[problem.because](problem.sectionId)}, found ${describeAnswer(problem.found)}`;
+    case 'required':
+      return `required, expected an answer, found ${problem.found === undefined ? 'none' : describeAnswer(problem.found)}`;
+    case 'notInScale':
+      return `expected a code 1–5, found ${describeAnswer(problem.found)}`;
+    case 'notAnOption':
+      return `expected one of the codes ${problem.expected.join(', ')}, found ${describeAnswer(problem.found)}`;
+    case 'notAList':
+      return `expected a list of codes from ${problem.expected.join(', ')}, found ${describeAnswer(problem.found)}`;
+    case 'unknownCodes':
+      return `expected only the codes ${problem.expected.join(', ')}, found ${problem.found.map(describeAnswer).join(', ')}`;
+    case 'repeatedCodes':
+      return `expected each code at most once, found ${problem.found.map(describeAnswer).join(', ')} more than once`;
+    case 'tooManyCodes':
+      return `expected at most ${problem.expected} codes, found ${problem.found}`;
+    case 'notAText':
+      return `expected a text, found ${describeAnswer(problem.found)}`;
+    case 'tooLong':
+      return `expected a text of at most ${problem.expected} characters, found ${problem.found}`;
+  }
+}
+
+/**
+ * An answer as a rejection reason shows it: numbers bare, texts quoted, lists in brackets, and the
+ * empty values that count as no answer by name. Unlike describeValue, a list shows its codes.
+ */
+function describeAnswer(value: unknown): string {
+  if (Array.isArray(value) && value.length === 0) return 'an empty list';
+  if (typeof value === 'string' && value.trim() === '') return value === '' ? 'an empty text' : 'a blank text';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }

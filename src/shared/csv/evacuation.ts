@@ -4,7 +4,7 @@
  * bookkeeping), so the collector's UUID check treats a response that also arrives by sync, or a file
  * imported twice, as a duplicate rather than a conflict.
  */
-import type { SurveyResponse } from '../schemas/response-schema';
+import type { SurveyResponse } from '../schemas';
 
 export const EVACUATION_FORMAT = 'sipas-kiosk-evacuation';
 export const EVACUATION_VERSION = 1;

@@ -3,9 +3,10 @@
  * in definition order. Shared by the kiosk's on-device export and the collector's exports, so the
  * two files have the same columns.
  */
-import { answerLabel } from '../survey/engine';
-import type { Question, SurveyDefinition } from '../schemas/definition-schema';
-import type { AnswerValue, SurveyResponse } from '../schemas/response-schema';
+import { definitionKey } from '../ids';
+import { answerLabel } from '../survey';
+import type { Question, SurveyDefinition } from '../schemas';
+import type { AnswerValue, SurveyResponse } from '../schemas';
 import { CSV_BOM, csvLine, type CellValue } from './csv';
 
 /** One spreadsheet column. */
@@ -73,7 +74,7 @@ export const METADATA_COLUMNS: readonly Column[] = [
 export function responseColumns(definitions: SurveyDefinition | readonly SurveyDefinition[], options: ResponseCsvOptions = {}): Column[] {
   const defs = Array.isArray(definitions) ? (definitions as readonly SurveyDefinition[]) : [definitions as SurveyDefinition];
   const locale = options.locale ?? defs[0]?.languages[0] ?? 'vi';
-  const byKey = new Map(defs.map((def) => [`${def.id}@${def.version}`, def]));
+  const byKey = new Map(defs.map((def) => [definitionKey(def.id, def.version), def]));
   const columns: Column[] = [...METADATA_COLUMNS];
   const seen = new Set<string>();
   for (const def of defs) {
@@ -109,7 +110,7 @@ export function questionColumn(
       if (!hasOwn.call(response.answers, questionId)) return null; // skipped or not asked: an empty cell
       const value = response.answers[questionId];
       if (!options.labels || !def) return codeCell(value);
-      const own = definitionsByKey.get(`${response.definitionId}@${response.definitionVersion}`);
+      const own = definitionsByKey.get(definitionKey(response.definitionId, response.definitionVersion));
       return answerLabel(own && hasQuestion(own, questionId) ? own : def, questionId, value, locale);
     },
   };

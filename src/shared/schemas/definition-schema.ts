@@ -1,13 +1,11 @@
 import { z } from 'zod';
+import { DEFINITION_ID, DEFINITION_ID_DESCRIPTION, IDENTIFIER, IDENTIFIER_DESCRIPTION, LANGUAGE_CODE, LANGUAGE_CODE_DESCRIPTION } from '../ids';
 
-/** Identifier of a question, section or option: safe as a CSV column name and a JSON key. */
-const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
-const identifier = z
-  .string()
-  .regex(IDENTIFIER, 'an identifier: a letter, then letters, digits or _ (at most 40)');
+/** Identifier of a question, section, option or scale: safe as a CSV column name and a JSON key. */
+const identifier = z.string().regex(IDENTIFIER, IDENTIFIER_DESCRIPTION);
 
 /** A two-letter language code such as "vi" or "en". */
-export const languageCodeSchema = z.string().regex(/^[a-z]{2}$/, 'a two-letter language code');
+export const languageCodeSchema = z.string().regex(LANGUAGE_CODE, LANGUAGE_CODE_DESCRIPTION);
 
 /**
  * A text in every language of the definition. Which languages must be present is checked at the
@@ -121,7 +119,7 @@ export const scoringSchema = z.strictObject({
 });
 
 const definitionShape = z.strictObject({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'a lowercase id such as "sipas-2023"'),
+    id: z.string().regex(DEFINITION_ID, DEFINITION_ID_DESCRIPTION),
     /** Whole number, raised on every change of wording or structure. */
     version: z.int().positive(),
     title: localizedTextSchema,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEVICE_LABEL_MAX_LENGTH, LANGUAGE_CODE, PLACE_CODE_MAX_LENGTH, QUESTION_ID, QUESTION_ID_DESCRIPTION } from '../ids';
 
 /** Upper bounds that keep a single response small on the tablet and on the wire. */
 export const MAX_ANSWERS_PER_RESPONSE = 200;
@@ -14,7 +15,7 @@ export type AnswerValue = z.infer<typeof answerValueSchema>;
 
 /** Answers keyed by question id. An absent key means skipped or not applicable — never a default. */
 export const answersSchema = z
-  .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, 'a question id'), answerValueSchema)
+  .record(z.string().regex(QUESTION_ID, QUESTION_ID_DESCRIPTION), answerValueSchema)
   .refine((answers) => Object.keys(answers).length <= MAX_ANSWERS_PER_RESPONSE, {
     message: `at most ${MAX_ANSWERS_PER_RESPONSE} answers`,
   });
@@ -33,15 +34,17 @@ export const surveyResponseSchema = z.strictObject({
   seq: z.int().positive(),
   definitionId: z.string().min(1).max(40),
   definitionVersion: z.int().positive(),
-  locale: z.string().regex(/^[a-z]{2}$/),
+  // No message of its own: a rejection names the pattern, as it always has.
+  locale: z.string().regex(LANGUAGE_CODE),
   /** "partial" is an abandoned response kept by setting: stored and sent, never scored. */
   status: z.enum(['complete', 'partial']),
   startedAt: z.iso.datetime({ offset: true }),
   completedAt: z.iso.datetime({ offset: true }),
   durationMs: z.int().nonnegative(),
-  agencyCode: z.string().max(64),
-  counterCode: z.string().max(64),
-  deviceLabel: z.string().max(120),
+  // Length only: the code pattern is checked where codes are entered (settings, provisioning link).
+  agencyCode: z.string().max(PLACE_CODE_MAX_LENGTH),
+  counterCode: z.string().max(PLACE_CODE_MAX_LENGTH),
+  deviceLabel: z.string().max(DEVICE_LABEL_MAX_LENGTH),
   appVersion: z.string().max(40),
   answers: answersSchema,
   /** Abuse signals are kept as flags, never as deletions. */

@@ -1,15 +1,24 @@
 import { z } from 'zod';
-import { DEFAULT_SETTINGS, type KioskSettings } from '../settings/defaults';
+import {
+  COLLECTOR_URL,
+  COLLECTOR_URL_DESCRIPTION,
+  DEVICE_LABEL_MAX_LENGTH,
+  PLACE_CODE,
+  PLACE_CODE_DESCRIPTION,
+  PLACE_CODE_MAX_LENGTH,
+} from '../ids';
+import { DEFAULT_SETTINGS, type KioskSettings } from '../settings';
 
 const SECOND_MS = 1000;
 
 /** Kiosk settings as staff enter them or a provisioning link carries them. */
 export const settingsSchema = z.strictObject({
   agencyName: z.string().trim().max(200),
-  agencyCode: z.string().trim().min(1).max(64).regex(/^[\p{L}\p{N}._-]+$/u, 'letters, digits, . _ or -'),
-  counterCode: z.string().trim().min(1).max(64).regex(/^[\p{L}\p{N}._-]+$/u, 'letters, digits, . _ or -'),
-  deviceLabel: z.string().trim().max(120),
-  endpointUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]),
+  agencyCode: z.string().trim().min(1).max(PLACE_CODE_MAX_LENGTH).regex(PLACE_CODE, PLACE_CODE_DESCRIPTION),
+  counterCode: z.string().trim().min(1).max(PLACE_CODE_MAX_LENGTH).regex(PLACE_CODE, PLACE_CODE_DESCRIPTION),
+  deviceLabel: z.string().trim().max(DEVICE_LABEL_MAX_LENGTH),
+  // The collector rule, and an address the URL parser accepts too (the sync engine builds on it).
+  endpointUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/ }).regex(COLLECTOR_URL, COLLECTOR_URL_DESCRIPTION)]),
   deviceToken: z.string().max(200),
   definitionId: z.string().min(1).max(40),
   definitionVersion: z.int().positive().nullable(),

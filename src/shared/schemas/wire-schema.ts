@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-import { MAX_BATCH_RESPONSES, RESULT_STATUSES } from '../wire/constants';
+import { MAX_BATCH_RESPONSES, RESULT_STATUSES } from '../wire';
 
 /** What the kiosk tells the collector about itself on every sync, so the fleet view stays current. */
 export const kioskReportSchema = z.strictObject({

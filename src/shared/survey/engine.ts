@@ -3,8 +3,8 @@
  * answers is acceptable. Plain functions over plain data; only types come from the zod schemas so the
  * kiosk's citizen bundle does not carry the validator.
  */
-import type { Condition, LocalizedText, Question, Section, SurveyDefinition } from '../schemas/definition-schema';
-import type { AnswerValue, Answers } from '../schemas/response-schema';
+import type { Condition, LocalizedText, Question, Section, SurveyDefinition } from '../schemas';
+import type { AnswerValue, Answers } from '../schemas';
 
 /** Per-kiosk switches that change which questions are asked. */
 export interface EngineOptions {
@@ -252,11 +252,43 @@ export function isComplete(def: SurveyDefinition, answers: Answers, options?: En
   return validateAnswers(def, answers, 'complete', options).length === 0;
 }
 
-/** One thing wrong with a response's answers, in words a person can act on. */
-export interface AnswerProblem {
+/** Why an answered question was not asked: its own condition, its section's, or its section switched off. */
+export type NotAskedBecause = 'condition' | 'sectionCondition' | 'sectionSwitchedOff';
+
+/**
+ * One thing wrong with a response's answers, as data: the question, its path in the response, the
+ * kind of problem, what was expected and what was found. Words are the reader's business (the
+ * collector's are in ingest/describe-issues.ts), so nothing here is English to be parsed back.
+ */
+export type AnswerProblem = {
   questionId: string;
-  message: string;
-}
+  /** Where in the response the problem sits. */
+  path: readonly ['answers', string];
+} & AnswerProblemDetails;
+
+/** What an AnswerProblem says beyond its question: the kind, and what was expected and found. */
+export type AnswerProblemDetails =
+  | { kind: 'unknownQuestion'; expected: { definitionId: string; definitionVersion: number }; found: AnswerValue }
+  | { kind: 'hidden'; because: NotAskedBecause; sectionId: string; found: AnswerValue }
+  /** Found is undefined for no answer at all, else the empty list or blank text that counts as none. */
+  | { kind: 'required'; found: AnswerValue | undefined }
+  | { kind: 'notInScale'; found: AnswerValue }
+  /** A single choice that is not one of the option codes (expected). */
+  | { kind: 'notAnOption'; expected: readonly string[]; found: AnswerValue }
+  /** A multiple choice that is not a list; expected are the option codes. */
+  | { kind: 'notAList'; expected: readonly string[]; found: AnswerValue }
+  /** Codes of a multiple choice that are not options, in the order given. */
+  | { kind: 'unknownCodes'; expected: readonly string[]; found: readonly string[] }
+  /** Codes given more than once, each named once. */
+  | { kind: 'repeatedCodes'; found: readonly string[] }
+  /** More codes (found) than the question's maxSelected (expected). */
+  | { kind: 'tooManyCodes'; expected: number; found: number }
+  | { kind: 'notAText'; found: AnswerValue }
+  /** A text longer (found, in UTF-16 units) than the question's maxLength (expected). */
+  | { kind: 'tooLong'; expected: number; found: number };
+
+/** Each kind of answer problem. */
+export type AnswerProblemKind = AnswerProblemDetails['kind'];
 
 /**
  * Everything wrong with a set of answers, in definition order, then answers to unknown questions.
@@ -269,74 +301,63 @@ export function validateAnswers(
   options?: EngineOptions,
 ): AnswerProblem[] {
   const problems: AnswerProblem[] = [];
+  const report = (questionId: string, details: AnswerProblemDetails) => problems.push({ questionId, path: ['answers', questionId], ...details });
   const evaluator = createVisibilityEvaluator(def, options);
   const codes = evaluator.evaluate(answers);
   evaluator.questions.forEach(({ section, question }, i) => {
-    const report = (message: string) => problems.push({ questionId: question.id, message: `question ${question.id}: ${message}` });
     const value = answerOf(answers, question.id);
     if (codes[i] !== SHOWN) {
-      if (hasValue(value)) report(`answered but not asked: ${hiddenBecause(codes[i], section)}, found ${describe(value)}`);
+      if (value !== undefined && hasValue(value)) report(question.id, { kind: 'hidden', because: notAskedBecause(codes[i]), sectionId: section.id, found: value });
       return;
     }
     if (value !== undefined) {
-      for (const message of valueProblems(question, value)) report(message);
+      for (const details of valueProblems(question, value)) report(question.id, details);
     }
     if (status === 'complete' && question.required && !hasValue(value)) {
-      report(`required, expected an answer, found ${value === undefined ? 'none' : describe(value)}`);
+      report(question.id, { kind: 'required', found: value });
     }
   });
   for (const questionId of Object.keys(answers)) {
     if (evaluator.indexOf(questionId) === -1) {
-      problems.push({
-        questionId,
-        message: `question ${questionId}: expected a question of ${def.id} version ${def.version}, found an answer ${describe(answers[questionId])} to a question it does not have`,
-      });
+      report(questionId, { kind: 'unknownQuestion', expected: { definitionId: def.id, definitionVersion: def.version }, found: answers[questionId] });
     }
   }
   return problems;
 }
 
-function hiddenBecause(code: number, section: Section): string {
-  if (code === VISIBILITY.sectionSwitchedOff) return `its section ${section.id} is switched off on this kiosk`;
-  if (code === VISIBILITY.hiddenBySection) return `hidden by the condition of its section ${section.id}`;
-  return 'hidden by its condition';
+function notAskedBecause(code: number): NotAskedBecause {
+  if (code === VISIBILITY.sectionSwitchedOff) return 'sectionSwitchedOff';
+  if (code === VISIBILITY.hiddenBySection) return 'sectionCondition';
+  return 'condition';
 }
 
 /** What is wrong with a present value for this kind of question; empty when nothing is. */
-function valueProblems(question: Question, value: AnswerValue): string[] {
+function valueProblems(question: Question, value: AnswerValue): AnswerProblemDetails[] {
   switch (question.kind) {
     case 'satisfaction':
-      return isScaleCode(value) ? [] : [`expected a code 1–5, found ${describe(value)}`];
+      return isScaleCode(value) ? [] : [{ kind: 'notInScale', found: value }];
     case 'single': {
       const codes = question.options.map((option) => option.code);
-      return typeof value === 'string' && codes.includes(value) ? [] : [`expected one of the codes ${codes.join(', ')}, found ${describe(value)}`];
+      return typeof value === 'string' && codes.includes(value) ? [] : [{ kind: 'notAnOption', expected: codes, found: value }];
     }
     case 'multiple': {
       const codes = question.options.map((option) => option.code);
-      if (!Array.isArray(value)) return [`expected a list of codes from ${codes.join(', ')}, found ${describe(value)}`];
-      const found: string[] = [];
+      if (!Array.isArray(value)) return [{ kind: 'notAList', expected: codes, found: value }];
+      const found: AnswerProblemDetails[] = [];
       const unknown = value.filter((code) => !codes.includes(code));
-      if (unknown.length) found.push(`expected only the codes ${codes.join(', ')}, found ${unknown.map(describe).join(', ')}`);
+      if (unknown.length) found.push({ kind: 'unknownCodes', expected: codes, found: unknown });
       const repeated = [...new Set(value.filter((code, i) => value.indexOf(code) !== i))];
-      if (repeated.length) found.push(`expected each code at most once, found ${repeated.map(describe).join(', ')} more than once`);
+      if (repeated.length) found.push({ kind: 'repeatedCodes', found: repeated });
       if (question.maxSelected !== undefined && value.length > question.maxSelected) {
-        found.push(`expected at most ${question.maxSelected} codes, found ${value.length}`);
+        found.push({ kind: 'tooManyCodes', expected: question.maxSelected, found: value.length });
       }
       return found;
     }
     case 'text':
-      if (typeof value !== 'string') return [`expected a text, found ${describe(value)}`];
+      if (typeof value !== 'string') return [{ kind: 'notAText', found: value }];
       // String length counts UTF-16 units, as the kiosk's textarea maxLength does.
-      return value.length > question.maxLength ? [`expected a text of at most ${question.maxLength} characters, found ${value.length}`] : [];
+      return value.length > question.maxLength ? [{ kind: 'tooLong', expected: question.maxLength, found: value.length }] : [];
   }
-}
-
-/** A value as a person reads it in a message: numbers bare, texts quoted, lists in brackets. */
-function describe(value: unknown): string {
-  if (Array.isArray(value) && value.length === 0) return 'an empty list';
-  if (typeof value === 'string' && value.trim() === '') return value === '' ? 'an empty text' : 'a blank text';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
 /** A text in the wanted language, else the definition's default language, else any it has. */

@@ -3,8 +3,22 @@
  * SIPAS scoring and the canonical form of a response. No zod, no DOM, no IndexedDB, no network.
  * The data types come from the schemas (types only, so importing this folder costs no zod).
  */
-export type * from '../schemas/definition-schema';
-export type * from '../schemas/response-schema';
+export type {
+  AnswerValue,
+  Answers,
+  Condition,
+  FreeTextQuestion,
+  LocalizedText,
+  MultipleChoiceQuestion,
+  Question,
+  QuestionKind,
+  SatisfactionQuestion,
+  Scale,
+  Section,
+  SingleChoiceQuestion,
+  SurveyDefinition,
+  SurveyResponse,
+} from '../schemas';
 export * from './engine';
 export * from './scoring';
 export * from './canonical-json';

@@ -4,8 +4,8 @@
  * SIPAS = mean of the defined C(k). Nothing is ever defaulted: a skipped or not-applicable item leaves
  * every denominator. Percentages ("percent") run 0–100 and are exact; shares ("share") run 0–1.
  */
-import type { SurveyDefinition } from '../schemas/definition-schema';
-import type { AnswerValue, Answers, SurveyResponse } from '../schemas/response-schema';
+import type { SurveyDefinition } from '../schemas';
+import type { AnswerValue, Answers, SurveyResponse } from '../schemas';
 import { createVisibilityEvaluator, VISIBILITY, type EngineOptions } from './engine';
 
 /** The part of a response that scoring reads. */

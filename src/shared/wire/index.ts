@@ -5,4 +5,4 @@
  */
 export * from './constants';
 export * from './provisioning';
-export type { ErrorBody, KioskReport, ResponseResult, SubmitBatch, SubmitResult } from '../schemas/wire-schema';
+export type { ErrorBody, KioskReport, ResponseResult, SubmitBatch, SubmitResult } from '../schemas';

@@ -4,6 +4,7 @@
  * travels in the URL fragment, which browsers never send to a server. Zod-free: the kiosk's
  * citizen bundle parses it at boot.
  */
+import { DEVICE_LABEL_MAX_LENGTH, isCollectorUrl, isPlaceCode } from '../ids';
 
 /** Fragment key that marks a provisioning link. */
 export const PROVISION_KEY = 'provision';
@@ -28,7 +29,6 @@ export function buildProvisioningLink(base: string, provisioning: Provisioning):
 }
 
 const TOKEN = /^[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{20,100}$/;
-const CODE = /^[\p{L}\p{N}._-]{1,64}$/u;
 
 /**
  * Reads a provisioning fragment (`location.hash`); null when it is not one or its token is
@@ -41,12 +41,12 @@ export function parseProvisioningFragment(hash: string): Provisioning | null {
   const endpoint = params.get('endpoint') ?? '';
   const agency = params.get('agency') ?? '';
   const counter = params.get('counter') ?? '';
-  const label = (params.get('label') ?? '').trim().slice(0, 120);
+  const label = (params.get('label') ?? '').trim().slice(0, DEVICE_LABEL_MAX_LENGTH);
   return {
     token,
-    endpoint: /^https?:\/\/[^\s]+$/.test(endpoint) ? endpoint : undefined,
-    agencyCode: CODE.test(agency) ? agency : undefined,
-    counterCode: CODE.test(counter) ? counter : undefined,
+    endpoint: isCollectorUrl(endpoint) ? endpoint : undefined,
+    agencyCode: isPlaceCode(agency) ? agency : undefined,
+    counterCode: isPlaceCode(counter) ? counter : undefined,
     deviceLabel: label || undefined,
   };
 }

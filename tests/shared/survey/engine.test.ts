@@ -13,6 +13,8 @@ import {
   pruneAnswers,
   validateAnswers,
   visibleQuestions,
+  type AnswerProblem,
+  type AnswerProblemDetails,
   type Answers,
   type Condition,
   type Question,
@@ -217,70 +219,69 @@ describe('isComplete', () => {
 
 describe('validateAnswers', () => {
   const valid: Answers = { CC1: 4, FB: 'no' };
-  it.each<[string, Answers, 'complete' | 'partial', Array<[string, string]>, string[]?]>([
+  const options = ['direct', 'online', 'post'];
+  const at = (questionId: string, details: AnswerProblemDetails): AnswerProblem => ({ questionId, path: ['answers', questionId], ...details });
+  it.each<[string, Answers, 'complete' | 'partial', AnswerProblem[], string[]?]>([
     ['nothing wrong', valid, 'complete', []],
     [
       'unknown question id',
       { ...valid, OLD1: 4 },
       'complete',
-      [['OLD1', 'question OLD1: expected a question of engine-test version 2, found an answer 4 to a question it does not have']],
+      [at('OLD1', { kind: 'unknownQuestion', expected: { definitionId: 'engine-test', definitionVersion: 2 }, found: 4 })],
     ],
-    ['satisfaction out of range', { ...valid, CC2: 7 }, 'complete', [['CC2', 'question CC2: expected a code 1–5, found 7']]],
-    ['satisfaction not an integer', { ...valid, CC2: 2.5 }, 'complete', [['CC2', 'question CC2: expected a code 1–5, found 2.5']]],
-    ['satisfaction as a text', { ...valid, TC1: '5' }, 'complete', [['TC1', 'question TC1: expected a code 1–5, found "5"']]],
-    ['single unknown code', { CC1: 4, FB: 'maybe' }, 'partial', [['FB', 'question FB: expected one of the codes yes, no, found "maybe"']]],
-    ['single as a list', { CC1: 4, FB: ['yes'] }, 'partial', [['FB', 'question FB: expected one of the codes yes, no, found ["yes"]']]],
-    ['multiple not a list', { ...valid, CH: 'direct' }, 'complete', [['CH', 'question CH: expected a list of codes from direct, online, post, found "direct"']]],
-    ['multiple unknown code', { ...valid, CH: ['direct', 'fax'] }, 'complete', [['CH', 'question CH: expected only the codes direct, online, post, found "fax"']]],
+    ['satisfaction out of range', { ...valid, CC2: 7 }, 'complete', [at('CC2', { kind: 'notInScale', found: 7 })]],
+    ['satisfaction not an integer', { ...valid, CC2: 2.5 }, 'complete', [at('CC2', { kind: 'notInScale', found: 2.5 })]],
+    ['satisfaction as a text', { ...valid, TC1: '5' }, 'complete', [at('TC1', { kind: 'notInScale', found: '5' })]],
+    ['single unknown code', { CC1: 4, FB: 'maybe' }, 'partial', [at('FB', { kind: 'notAnOption', expected: ['yes', 'no'], found: 'maybe' })]],
+    ['single as a list', { CC1: 4, FB: ['yes'] }, 'partial', [at('FB', { kind: 'notAnOption', expected: ['yes', 'no'], found: ['yes'] })]],
+    ['multiple not a list', { ...valid, CH: 'direct' }, 'complete', [at('CH', { kind: 'notAList', expected: options, found: 'direct' })]],
+    ['multiple unknown code', { ...valid, CH: ['direct', 'fax'] }, 'complete', [at('CH', { kind: 'unknownCodes', expected: options, found: ['fax'] })]],
+    ['multiple repeated code', { ...valid, CH: ['online', 'online'] }, 'complete', [at('CH', { kind: 'repeatedCodes', found: ['online'] })]],
     [
-      'multiple repeated code',
-      { ...valid, CH: ['online', 'online'] },
+      'multiple with every problem at once, each reported',
+      { ...valid, CH: ['fax', 'post', 'post', 'fax'] },
       'complete',
-      [['CH', 'question CH: expected each code at most once, found "online" more than once']],
+      [
+        at('CH', { kind: 'unknownCodes', expected: options, found: ['fax', 'fax'] }),
+        at('CH', { kind: 'repeatedCodes', found: ['post', 'fax'] }),
+        at('CH', { kind: 'tooManyCodes', expected: 2, found: 4 }),
+      ],
     ],
-    ['multiple over maxSelected', { ...valid, CH: ['direct', 'online', 'post'] }, 'complete', [['CH', 'question CH: expected at most 2 codes, found 3']]],
-    ['text not a string', { ...valid, COMMENT: 5 }, 'complete', [['COMMENT', 'question COMMENT: expected a text, found 5']]],
-    [
-      'text over maxLength',
-      { ...valid, COMMENT: 'x'.repeat(21) },
-      'complete',
-      [['COMMENT', 'question COMMENT: expected a text of at most 20 characters, found 21']],
-    ],
+    ['multiple over maxSelected', { ...valid, CH: ['direct', 'online', 'post'] }, 'complete', [at('CH', { kind: 'tooManyCodes', expected: 2, found: 3 })]],
+    ['text not a string', { ...valid, COMMENT: 5 }, 'complete', [at('COMMENT', { kind: 'notAText', found: 5 })]],
+    ['text over maxLength', { ...valid, COMMENT: 'x'.repeat(21) }, 'complete', [at('COMMENT', { kind: 'tooLong', expected: 20, found: 21 })]],
     ['text at maxLength', { ...valid, COMMENT: 'x'.repeat(20) }, 'complete', []],
     [
       'answered but hidden by its own condition',
       { ...valid, LATE: 'no', TOLD: 'yes' },
       'complete',
-      [['TOLD', 'question TOLD: answered but not asked: hidden by its condition, found "yes"']],
+      [at('TOLD', { kind: 'hidden', because: 'condition', sectionId: 'extra', found: 'yes' })],
     ],
     [
       'answered but hidden by its section condition',
       { ...valid, PA1: 5 },
       'complete',
-      [['PA1', 'question PA1: answered but not asked: hidden by the condition of its section feedback, found 5']],
+      [at('PA1', { kind: 'hidden', because: 'sectionCondition', sectionId: 'feedback', found: 5 })],
     ],
     [
       'answered in a switched-off section',
       { ...valid, CH: ['direct'] },
       'complete',
-      [['CH', 'question CH: answered but not asked: its section extra is switched off on this kiosk, found ["direct"]']],
+      [at('CH', { kind: 'hidden', because: 'sectionSwitchedOff', sectionId: 'extra', found: ['direct'] })],
       ['extra'],
     ],
     [
       'required questions missing in a complete response',
       {},
       'complete',
-      [
-        ['CC1', 'question CC1: required, expected an answer, found none'],
-        ['FB', 'question FB: required, expected an answer, found none'],
-      ],
+      [at('CC1', { kind: 'required', found: undefined }), at('FB', { kind: 'required', found: undefined })],
     ],
     ['required questions may be missing in a partial response', { TC1: 3 }, 'partial', []],
     [
       'a required question with a wrong value is reported as wrong, not as missing',
       { CC1: 0, FB: 'no' },
       'complete',
-      [['CC1', 'question CC1: expected a code 1–5, found 0']],
+      [at('CC1', { kind: 'notInScale', found: 0 })],
     ],
 
     ['an empty list is no answer, not a wrong one', { ...valid, CH: [] }, 'complete', []],
@@ -289,25 +290,25 @@ describe('validateAnswers', () => {
       { ZZZ: 'a', COMMENT: 9, FB: 'no', TC1: 6 },
       'complete',
       [
-        ['TC1', 'question TC1: expected a code 1–5, found 6'],
-        ['CC1', 'question CC1: required, expected an answer, found none'],
-        ['COMMENT', 'question COMMENT: expected a text, found 9'],
-        ['ZZZ', 'question ZZZ: expected a question of engine-test version 2, found an answer "a" to a question it does not have'],
+        at('TC1', { kind: 'notInScale', found: 6 }),
+        at('CC1', { kind: 'required', found: undefined }),
+        at('COMMENT', { kind: 'notAText', found: 9 }),
+        at('ZZZ', { kind: 'unknownQuestion', expected: { definitionId: 'engine-test', definitionVersion: 2 }, found: 'a' }),
       ],
     ],
   ])('%s', (_, answers, status, expected, disabled) => {
-    const problems = validateAnswers(def, answers, status, { disabledSections: disabled });
-    expect(problems.map((p) => [p.questionId, p.message])).toEqual(expected);
+    expect(validateAnswers(def, answers, status, { disabledSections: disabled })).toStrictEqual(expected);
   });
 
-  it('reports a required multiple left as an empty list, or a required text left blank, as missing', () => {
+  it('reports a required multiple left as an empty list, or a required text left blank, as missing with what was found', () => {
     const strict = structuredClone(def);
     for (const section of strict.sections) for (const q of section.questions) q.required = true;
     const answers: Answers = { TC1: 1, TC2: 2, TT1: 3, TT2: 4, CC1: 5, CC2: 4, KQ1: 3, KQ2: 2, FB: 'no', CH: [], LATE: 'no', COMMENT: '  ' };
-    expect(validateAnswers(strict, answers, 'complete').map((p) => p.message)).toEqual([
-      'question CH: required, expected an answer, found an empty list',
-      'question COMMENT: required, expected an answer, found a blank text',
-    ]);
+    expect(validateAnswers(strict, answers, 'complete')).toStrictEqual([at('CH', { kind: 'required', found: [] }), at('COMMENT', { kind: 'required', found: '  ' })]);
+  });
+
+  it('finds an answer keyed "constructor" to be one to an unknown question, not an inherited property', () => {
+    expect(validateAnswers(def, { ...valid, constructor: 3 }, 'complete').map((p) => [p.questionId, p.kind])).toEqual([['constructor', 'unknownQuestion']]);
   });
 });
 
