@@ -6,11 +6,11 @@ import { i18nReady } from './i18n';
 import { KioskApp, loadBundledDefinitions, pickDefinition } from './citizen';
 import { registerServiceWorker, type AppUpdates } from './pwa';
 import { applyProvisioningLink } from './provisioning';
-import type { KioskSettings } from '../shared/settings/defaults';
+import type { KioskSettings } from '../shared/settings';
+import { definitionKey } from '../shared/ids';
 import { loadSettings, raiseStaffAlert, requestPersistentStorage, storeResponse } from './storage';
 import { createSyncEngine, type SyncEngine } from './outbox';
-import type { SurveyDefinition } from '../shared/schemas/definition-schema';
-import './citizen/kiosk.css';
+import type { SurveyDefinition } from '../shared/schemas';
 
 interface RootProps {
   definitions: SurveyDefinition[];
@@ -73,7 +73,7 @@ async function boot(root: HTMLElement): Promise<void> {
     loadSettings,
     activeDefinition: (current) => {
       const active = pickDefinition(definitions, current.definitionId, current.definitionVersion);
-      return active ? `${active.id}@${active.version}` : 'none';
+      return active ? definitionKey(active.id, active.version) : 'none';
     },
     appVersion: __APP_VERSION__,
     origin: window.location.origin,

@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { translator } from '../i18n';
-import type { KioskSettings } from '../../shared/settings/defaults';
-import type { SurveyDefinition } from '../../shared/schemas/definition-schema';
-import type { AnswerValue, Answers } from '../../shared/schemas/response-schema';
+import type { KioskSettings } from '../../shared/settings';
+import type { SurveyDefinition, AnswerValue, Answers } from '../../shared/schemas';
 import {
   findQuestion,
   firstQuestionId,
@@ -11,12 +10,12 @@ import {
   progressOf,
   pruneAnswers,
   type EngineOptions,
-} from '../../shared/survey/engine';
-import type { NewResponse } from '../storage/responses';
+} from '../../shared/survey';
+import type { NewResponse } from '../storage';
 import { A11yToolbar, DEFAULT_A11Y, type A11yState } from './A11yToolbar';
 import { ErrorBoundary } from './ErrorBoundary';
 import { IdleWarning } from './IdleWarning';
-import { localize } from '../../shared/l10n/localize';
+import { localize } from '../../shared/l10n';
 import { Notice } from './Notice';
 import { QuestionScreen, ADVANCE_DELAY_MS } from './QuestionScreen';
 import { Review } from './Review';

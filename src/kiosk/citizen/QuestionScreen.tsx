@@ -1,9 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TFunction } from '../i18n';
-import type { Question, Section, SurveyDefinition } from '../../shared/schemas/definition-schema';
-import type { AnswerValue } from '../../shared/schemas/response-schema';
-import { canLeaveQuestion, isAnswered } from '../../shared/survey/engine';
-import { localize } from '../../shared/l10n/localize';
+import type { Question, Section, SurveyDefinition, AnswerValue } from '../../shared/schemas';
+import { canLeaveQuestion, isAnswered } from '../../shared/survey';
+import { localize } from '../../shared/l10n';
 
 /** Pause after a tap so the citizen sees the choice light up before the next question. */
 export const ADVANCE_DELAY_MS = 300;

@@ -1,9 +1,8 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { TFunction } from '../i18n';
-import type { SurveyDefinition } from '../../shared/schemas/definition-schema';
-import type { Answers } from '../../shared/schemas/response-schema';
-import { answerLabel, visibleQuestions, type EngineOptions } from '../../shared/survey/engine';
-import { localize } from '../../shared/l10n/localize';
+import type { SurveyDefinition, Answers } from '../../shared/schemas';
+import { answerLabel, visibleQuestions, type EngineOptions } from '../../shared/survey';
+import { localize } from '../../shared/l10n';
 
 interface Props {
   t: TFunction;

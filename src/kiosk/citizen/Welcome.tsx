@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
-import type { TFunction } from '../i18n';
-import type { SurveyDefinition } from '../../shared/schemas/definition-schema';
-import { localize } from '../../shared/l10n/localize';
+import { isAppLanguage, type TFunction } from '../i18n';
+import type { SurveyDefinition } from '../../shared/schemas';
+import { localize } from '../../shared/l10n';
 
 interface Props {
   t: TFunction;
@@ -36,7 +36,7 @@ export function Welcome({ t, definition, agencyName, languages, language, onLang
               aria-pressed={code === language}
               onClick={() => onLanguage(code)}
             >
-              {t(`language.${code}`)}
+              {isAppLanguage(code) ? t(`language.${code}`) : code}
             </button>
           ))}
         </div>

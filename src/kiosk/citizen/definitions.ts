@@ -1,4 +1,4 @@
-import type { SurveyDefinition } from '../../shared/schemas/definition-schema';
+import type { SurveyDefinition } from '../../shared/schemas';
 
 /**
  * Every bundled definition, each in its own chunk. They were validated at build time (the build

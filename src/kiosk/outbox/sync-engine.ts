@@ -1,5 +1,5 @@
 import type { KioskReport } from '../../shared/schemas';
-import type { KioskSettings } from '../../shared/settings/defaults';
+import type { KioskSettings } from '../../shared/settings';
 import {
   applyDeliveryOutcomes,
   countByState,
@@ -12,11 +12,12 @@ import {
   readPendingBatch,
   writeMeta,
   type DeliveryOutcome,
-  type StoredResponse,
+  type TabletRecord,
 } from '../storage';
-import { toWireResponse } from '../../shared/csv/evacuation';
+import { toWireResponse } from '../../shared/csv';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { postBatch, submitUrl } from './transport';
+import { syncErrorText, type SyncError } from './sync-error';
 
 /** Web Lock name: one drain at a time across every tab of the kiosk. */
 export const DRAIN_LOCK = 'sipas-kiosk-outbox-drain';
@@ -25,14 +26,15 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Why a drain was asked for; events bypass the backoff wait, the timer does not. */
 export type DrainReason = 'start' | 'response-stored' | 'online' | 'visible' | 'timer' | 'staff';
 
-export type SyncState = 'idle' | 'syncing' | 'waiting-retry' | 'not-configured' | 'unauthorized';
+/** Where the drain stands (not to be confused with a response's DeliveryState). */
+export type DrainState = 'idle' | 'syncing' | 'waiting-retry' | 'not-configured' | 'unauthorized';
 
 /** What staff see of the sync engine. */
-export interface SyncStatus {
-  state: SyncState;
+export interface DrainStatus {
+  state: DrainState;
   lastSuccessAt: string | null;
   lastAttemptAt: string | null;
-  lastError: string | null;
+  lastError: SyncError | null;
   consecutiveFailures: number;
   nextRetryAt: string | null;
 }
@@ -51,7 +53,7 @@ export interface SyncEngineOptions {
   locks?: LockManager;
   /** Where triggers come from (window in the kiosk); absent in unit tests that call drain directly. */
   events?: Pick<Window, 'addEventListener' | 'removeEventListener'> & { document?: Pick<Document, 'visibilityState'> };
-  onStatus?: (status: SyncStatus) => void;
+  onStatus?: (status: DrainStatus) => void;
 }
 
 export interface SyncEngine {
@@ -60,7 +62,15 @@ export interface SyncEngine {
   stop(): void;
   /** Asks for a drain; resolves when the drain this request joined has finished. */
   requestDrain(reason: DrainReason): Promise<void>;
-  status(): SyncStatus;
+  status(): DrainStatus;
+}
+
+/** A failed POST, carried out of the batch loop to the retry handling. */
+class DrainFailure extends Error {
+  constructor(readonly failure: SyncError) {
+    super(syncErrorText(failure));
+    this.name = 'DrainFailure';
+  }
 }
 
 /**
@@ -70,7 +80,7 @@ export interface SyncEngine {
 export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const now = options.now ?? (() => new Date());
   const policy = options.backoff ?? DEFAULT_BACKOFF;
-  let status: SyncStatus = {
+  let status: DrainStatus = {
     state: 'idle',
     lastSuccessAt: null,
     lastAttemptAt: null,
@@ -84,7 +94,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let intervalTimer: ReturnType<typeof setInterval> | null = null;
   let unauthorizedToken: string | null = null;
 
-  const setStatus = (change: Partial<SyncStatus>) => {
+  const setStatus = (change: Partial<DrainStatus>) => {
     status = { ...status, ...change };
     options.onStatus?.(status);
   };
@@ -106,7 +116,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       conflicts: counts.conflict,
       rejected: counts.rejected,
       storage: { persisted: persistence?.persisted ?? null, usageBytes: storage.usageBytes, quotaBytes: storage.quotaBytes },
-      lastError: status.lastError?.slice(0, 500) ?? null,
+      lastError: status.lastError ? syncErrorText(status.lastError) : null,
     };
   }
 
@@ -141,7 +151,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       sentSomething = true;
       if (outcome.kind === 'unauthorized') {
         unauthorizedToken = settings.deviceToken;
-        setStatus({ state: 'unauthorized', lastError: 'the collector refused the device token (401)', nextRetryAt: null });
+        setStatus({ state: 'unauthorized', lastError: { kind: 'unauthorized', status: 401 }, nextRetryAt: null });
         await raiseStaffAlert('auth', 'alerts.unauthorized', 'the collector refused the device token (401)');
         return;
       }
@@ -155,7 +165,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         afterSeq = batch[0].seq;
         continue;
       }
-      if (outcome.kind === 'failed') throw new Error(outcome.message);
+      if (outcome.kind === 'failed') throw new DrainFailure(outcome.error);
       const outcomes = outcomesFor(batch, outcome.results);
       await applyDeliveryOutcomes(outcomes, now());
       delivered += outcomes.filter((o) => o.state === 'sent').length;
@@ -165,7 +175,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const at = now();
     if (settings.keepSentDays >= 0) await purgeSentBefore(new Date(at.getTime() - settings.keepSentDays * DAY_MS));
     setStatus({ state: 'idle', lastSuccessAt: at.toISOString(), lastError: null, consecutiveFailures: 0, nextRetryAt: null });
-    await writeMeta('lastSync', { at: at.toISOString(), ok: true, message: null });
+    await writeMeta('lastSync', { at: at.toISOString(), ok: true, error: null });
   }
 
   async function drainWithLock(): Promise<void> {
@@ -175,9 +185,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       } catch (error) {
         const failures = status.consecutiveFailures + 1;
         const delay = backoffDelayMs(failures, policy, options.random);
-        const message = error instanceof Error ? error.message : String(error);
-        setStatus({ state: 'waiting-retry', lastError: message, consecutiveFailures: failures, nextRetryAt: new Date(now().getTime() + delay).toISOString() });
-        await writeMeta('lastSync', { at: now().toISOString(), ok: false, message }).catch(() => undefined);
+        // Anything else that throws mid-drain (IndexedDB, a bug) is an 'other' failure with its message.
+        const failure: SyncError =
+          error instanceof DrainFailure ? error.failure : { kind: 'other', detail: error instanceof Error ? error.message : String(error) };
+        setStatus({ state: 'waiting-retry', lastError: failure, consecutiveFailures: failures, nextRetryAt: new Date(now().getTime() + delay).toISOString() });
+        await writeMeta('lastSync', { at: now().toISOString(), ok: false, error: failure }).catch(() => undefined);
         scheduleRetry(delay);
       }
     };
@@ -250,7 +262,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
  * Maps the collector's verdicts onto the batch by id. A response the answer does not mention stays
  * pending, so it is retried rather than assumed delivered.
  */
-function outcomesFor(batch: StoredResponse[], results: Array<{ id: string | null; status: string; reason?: string }>): DeliveryOutcome[] {
+function outcomesFor(batch: TabletRecord[], results: Array<{ id: string | null; status: string; reason?: string }>): DeliveryOutcome[] {
   const ids = new Set(batch.map((r) => r.id));
   const outcomes: DeliveryOutcome[] = [];
   for (const result of results) {

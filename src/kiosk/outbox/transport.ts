@@ -1,13 +1,13 @@
-import { SUBMIT_PATH } from '../../shared/wire/constants';
-import type { KioskReport, ResponseResult, SubmitResult } from '../../shared/schemas';
-import type { SurveyResponse } from '../../shared/schemas/response-schema';
+import { SUBMIT_PATH } from '../../shared/wire';
+import type { KioskReport, ResponseResult, SubmitResult, SurveyResponse } from '../../shared/schemas';
+import { kindOfStatus, type SyncError } from './sync-error';
 
 /** What one POST of a batch came to, as the outbox needs to know it. */
 export type BatchOutcome =
   | { kind: 'ok'; results: ResponseResult[] }
   | { kind: 'unauthorized' }
   | { kind: 'too-large'; message: string }
-  | { kind: 'failed'; message: string; status?: number };
+  | { kind: 'failed'; error: SyncError };
 
 /** A request that takes longer is abandoned; the responses stay queued and are retried. */
 export const REQUEST_TIMEOUT_MS = 30_000;
@@ -43,12 +43,12 @@ export async function postBatch(
     const message = (body as { message?: unknown } | null)?.message;
     if (answer.status === 413) return { kind: 'too-large', message: typeof message === 'string' ? message : 'batch too large' };
     if (!answer.ok) {
-      return { kind: 'failed', status: answer.status, message: `HTTP ${answer.status}${typeof message === 'string' ? `: ${message}` : ''}` };
+      return { kind: 'failed', error: { kind: kindOfStatus(answer.status), status: answer.status, ...(typeof message === 'string' ? { detail: message } : {}) } };
     }
-    if (!isSubmitResult(body, responses.length)) return { kind: 'failed', status: answer.status, message: 'the collector answered with an unexpected body' };
+    if (!isSubmitResult(body, responses.length)) return { kind: 'failed', error: { kind: 'badAnswer', status: answer.status } };
     return { kind: 'ok', results: body.results };
   } catch (error) {
-    return { kind: 'failed', message: controller.signal.aborted ? 'request timed out' : `network: ${String(error)}` };
+    return { kind: 'failed', error: controller.signal.aborted ? { kind: 'timeout' } : { kind: 'network', detail: String(error) } };
   } finally {
     clearTimeout(timer);
   }

@@ -1,4 +1,4 @@
-import { hasProvisioningFragment, parseProvisioningFragment } from '../../shared/wire/provisioning';
+import { hasProvisioningFragment, parseProvisioningFragment } from '../../shared/wire';
 import { loadSettings, saveSettings } from '../storage';
 
 /**

@@ -1,12 +1,12 @@
 import { useState } from 'preact/hooks';
-import type { TFunction } from '../i18n';
-import type { KioskSettings } from '../../shared/settings/defaults';
-import type { SurveyDefinition } from '../../shared/schemas/definition-schema';
+import type { StaffT } from './staff-i18n';
+import type { KioskSettings } from '../../shared/settings';
+import type { SurveyDefinition } from '../../shared/schemas';
 import { PanelHeading } from './common';
 import { buildEvacuationFile, buildResponsesCsv, type ExportFile } from './export-files';
 
 export interface ExportPanelProps {
-  t: TFunction;
+  t: StaffT;
   language: string;
   definitions: readonly SurveyDefinition[];
   activeDefinition: SurveyDefinition;
@@ -28,9 +28,9 @@ export function ExportPanel({ t, language, definitions, activeDefinition, settin
     try {
       const file = await build();
       saveFile(file);
-      setResult({ ok: true, text: t('staff.export.done', { file: file.name, count: file.count }) });
+      setResult({ ok: true, text: t('export.done', { file: file.name, count: file.count }) });
     } catch {
-      setResult({ ok: false, text: t('staff.export.failed') });
+      setResult({ ok: false, text: t('export.failed') });
     } finally {
       setWorking(false);
     }
@@ -38,15 +38,15 @@ export function ExportPanel({ t, language, definitions, activeDefinition, settin
 
   return (
     <section class="staff-panel staff-export">
-      <PanelHeading>{t('staff.export.heading')}</PanelHeading>
-      <p class="staff-intro">{t('staff.export.intro')}</p>
+      <PanelHeading>{t('export.heading')}</PanelHeading>
+      <p class="staff-intro">{t('export.intro')}</p>
 
       <section class="staff-group" aria-labelledby="staff-export-csv">
-        <h2 id="staff-export-csv">{t('staff.export.csvTitle')}</h2>
-        <p class="staff-hint">{t('staff.export.csvHint')}</p>
+        <h2 id="staff-export-csv">{t('export.csvTitle')}</h2>
+        <p class="staff-hint">{t('export.csvHint')}</p>
         <label class="staff-choice">
           <input type="checkbox" checked={labels} onChange={(event) => setLabels((event.currentTarget as HTMLInputElement).checked)} />
-          <span>{t('staff.export.labels')}</span>
+          <span>{t('export.labels')}</span>
         </label>
         <button
           type="button"
@@ -54,21 +54,21 @@ export function ExportPanel({ t, language, definitions, activeDefinition, settin
           disabled={working}
           onClick={() => void run(() => buildResponsesCsv(definitions, activeDefinition, settings, { labels, locale: language, at: now() }))}
         >
-          {t('staff.export.csvButton')}
+          {t('export.csvButton')}
         </button>
       </section>
 
       <section class="staff-group" aria-labelledby="staff-export-evacuation">
-        <h2 id="staff-export-evacuation">{t('staff.export.evacuationTitle')}</h2>
-        <p class="staff-hint">{t('staff.export.evacuationHint')}</p>
+        <h2 id="staff-export-evacuation">{t('export.evacuationTitle')}</h2>
+        <p class="staff-hint">{t('export.evacuationHint')}</p>
         <button type="button" class="staff-button staff-primary" disabled={working} onClick={() => void run(() => buildEvacuationFile(settings, now()))}>
-          {t('staff.export.evacuationButton')}
+          {t('export.evacuationButton')}
         </button>
       </section>
 
       {working && (
         <p class="staff-hint" role="status">
-          {t('staff.export.working')}
+          {t('export.working')}
         </p>
       )}
       {result && (

@@ -1,29 +1,32 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { TFunction } from '../i18n';
+import { CITIZEN_NS } from '../i18n';
+import type { StaffT } from './staff-i18n';
 import {
   countByState,
   estimateStorage,
   listStaffAlerts,
   oldestPending,
   readMeta,
-  type MetaValues,
-  type StoredResponse,
-  type SyncState,
+  type PersistenceState,
+  type TabletRecord,
+  type DeliveryState,
 } from '../storage';
-import type { SurveyDefinition } from '../../shared/schemas/definition-schema';
-import type { SyncStatus } from '../outbox';
+import type { SurveyDefinition } from '../../shared/schemas';
+import { lastSyncOf, syncErrorText, type DrainStatus, type LastSync } from '../outbox';
+import { formatBytes, formatDateTime, localize } from '../../shared/l10n';
+import { definitionKey } from '../../shared/ids';
 import { PanelHeading } from './common';
-import { durationInWords, formatBytes, formatDateTime } from './format';
-import { syncProblemKey } from './sync-words';
+import { durationInWords } from './format';
+import { syncProblem } from './sync-words';
 
 /** What the staff area needs of the sync engine. */
 export interface StaffSync {
   requestDrain(reason: 'staff'): Promise<void>;
-  status(): SyncStatus;
+  status(): DrainStatus;
 }
 
 export interface HealthPanelProps {
-  t: TFunction;
+  t: StaffT;
   language: string;
   sync: StaffSync;
   updates: { isWaiting(): boolean };
@@ -33,10 +36,10 @@ export interface HealthPanelProps {
 }
 
 interface Health {
-  counts: Record<SyncState, number>;
-  oldest: StoredResponse | undefined;
-  lastSync: MetaValues['lastSync'] | undefined;
-  persistence: MetaValues['persistence'] | undefined;
+  counts: Record<DeliveryState, number>;
+  oldest: TabletRecord | undefined;
+  lastSync: LastSync | undefined;
+  persistence: PersistenceState | undefined;
   storage: { usageBytes: number | null; quotaBytes: number | null };
   alerts: Array<{ at: string; kind: string; messageKey: string; detail: string }>;
 }
@@ -50,7 +53,7 @@ async function readHealth(): Promise<Health> {
     estimateStorage(),
     listStaffAlerts(20),
   ]);
-  return { counts, oldest, lastSync, persistence, storage, alerts };
+  return { counts, oldest, lastSync: lastSyncOf(lastSync), persistence, storage, alerts };
 }
 
 /** The tablet's health in plain words, and "send now". */
@@ -88,7 +91,7 @@ export function HealthPanel({ t, language, sync, updates, activeDefinition, appV
     const next = await refresh();
     const status = sync.status();
     const waiting = next?.counts.pending ?? 0;
-    setSendResult(t(status.lastError || status.state === 'not-configured' || status.state === 'unauthorized' ? 'staff.health.syncNotDone' : 'staff.health.syncDone', { count: waiting }));
+    setSendResult(t(status.lastError || status.state === 'not-configured' || status.state === 'unauthorized' ? 'health.syncNotDone' : 'health.syncDone', { count: waiting }));
     setSending(false);
   };
 
@@ -96,25 +99,26 @@ export function HealthPanel({ t, language, sync, updates, activeDefinition, appV
   const at = now();
   const lastSuccess = status.lastSuccessAt ?? (health?.lastSync?.ok ? health.lastSync.at : null);
   // After a reload the engine has not tried yet; the stored outcome of the last attempt tells the story.
-  const storedError = status.lastAttemptAt === null && health?.lastSync && !health.lastSync.ok ? health.lastSync.message : null;
-  const problemKey = syncProblemKey(status, status.lastError ?? storedError);
-  const technical = status.lastError ?? storedError;
-  const responses = (count: number) => t('staff.health.responses', { count });
+  const storedError = status.lastAttemptAt === null && health?.lastSync && !health.lastSync.ok ? health.lastSync.error : null;
+  const error = status.lastError ?? storedError;
+  const problem = syncProblem(status, error);
+  const technical = error ? syncErrorText(error) : null;
+  const responses = (count: number) => t('health.responses', { count });
 
   return (
     <section class="staff-panel staff-health" aria-busy={health === null}>
-      <PanelHeading>{t('staff.health.heading')}</PanelHeading>
+      <PanelHeading>{t('health.heading')}</PanelHeading>
       {failed && (
         <p class="staff-error" role="alert">
-          {t('staff.area.loadFailed')}
+          {t('area.loadFailed')}
         </p>
       )}
       <div class="staff-actions">
         <button type="button" class="staff-button staff-primary" disabled={sending} onClick={() => void sendNow()}>
-          {sending ? t('staff.health.syncing') : t('staff.health.syncNow')}
+          {sending ? t('health.syncing') : t('health.syncNow')}
         </button>
         <button type="button" class="staff-button" onClick={() => void refresh()}>
-          {t('staff.health.refresh')}
+          {t('health.refresh')}
         </button>
       </div>
       <p class="staff-ok" role="status">
@@ -123,89 +127,90 @@ export function HealthPanel({ t, language, sync, updates, activeDefinition, appV
       {health && (
         <dl class="staff-facts">
           <div class={health.counts.pending > 0 ? 'staff-fact staff-attention' : 'staff-fact'}>
-            <dt>{t('staff.health.queue')}</dt>
+            <dt>{t('health.queue')}</dt>
             <dd data-testid="health-queue">{responses(health.counts.pending)}</dd>
           </div>
           <div class="staff-fact">
-            <dt>{t('staff.health.oldest')}</dt>
+            <dt>{t('health.oldest')}</dt>
             <dd data-testid="health-oldest">
               {health.oldest
-                ? `${formatDateTime(health.oldest.completedAt, language)} – ${t('staff.health.oldestAge', { age: durationInWords(at.getTime() - Date.parse(health.oldest.completedAt), t) })}`
-                : t('staff.health.oldestNone')}
+                ? `${formatDateTime(language, health.oldest.completedAt)} – ${t('health.oldestAge', { age: durationInWords(at.getTime() - Date.parse(health.oldest.completedAt), t) })}`
+                : t('health.oldestNone')}
             </dd>
           </div>
           <div class="staff-fact">
-            <dt>{t('staff.health.lastSuccess')}</dt>
+            <dt>{t('health.lastSuccess')}</dt>
             <dd data-testid="health-last-success">
               {lastSuccess
-                ? t('staff.health.ago', { time: formatDateTime(lastSuccess, language), age: durationInWords(at.getTime() - Date.parse(lastSuccess), t) })
-                : t('staff.health.never')}
+                ? t('health.ago', { time: formatDateTime(language, lastSuccess), age: durationInWords(at.getTime() - Date.parse(lastSuccess), t) })
+                : t('health.never')}
             </dd>
           </div>
-          <div class={problemKey ? 'staff-fact staff-attention' : 'staff-fact'}>
-            <dt>{t('staff.health.problem')}</dt>
+          <div class={problem ? 'staff-fact staff-attention' : 'staff-fact'}>
+            <dt>{t('health.problem')}</dt>
             <dd data-testid="health-problem">
-              {problemKey ? t(problemKey) : t('staff.health.noProblem')}
-              {status.state === 'waiting-retry' && status.nextRetryAt && <> {t('staff.health.retryAt', { time: formatDateTime(status.nextRetryAt, language) })}</>}
-              {problemKey && technical && (
+              {problem ? t(`sync.problem.${problem}`, { status: error?.status, detail: error?.detail }) : t('health.noProblem')}
+              {status.state === 'waiting-retry' && status.nextRetryAt && <> {t('health.retryAt', { time: formatDateTime(language, status.nextRetryAt) })}</>}
+              {problem && technical && (
                 <details class="staff-technical">
-                  <summary>{t('staff.health.technical')}</summary>
+                  <summary>{t('health.technical')}</summary>
                   <code>{technical}</code>
                 </details>
               )}
             </dd>
           </div>
           <div class={health.counts.conflict > 0 ? 'staff-fact staff-attention' : 'staff-fact'}>
-            <dt>{t('staff.health.conflicts')}</dt>
+            <dt>{t('health.conflicts')}</dt>
             <dd data-testid="health-conflicts">{responses(health.counts.conflict)}</dd>
           </div>
           <div class={health.counts.rejected > 0 ? 'staff-fact staff-attention' : 'staff-fact'}>
-            <dt>{t('staff.health.rejected')}</dt>
+            <dt>{t('health.rejected')}</dt>
             <dd data-testid="health-rejected">{responses(health.counts.rejected)}</dd>
           </div>
           <div class="staff-fact">
-            <dt>{t('staff.health.sent')}</dt>
+            <dt>{t('health.sent')}</dt>
             <dd>{responses(health.counts.sent)}</dd>
           </div>
           <div class={health.persistence && !health.persistence.persisted ? 'staff-fact staff-attention' : 'staff-fact'}>
-            <dt>{t('staff.health.storage')}</dt>
+            <dt>{t('health.storage')}</dt>
             <dd data-testid="health-storage">
-              {health.persistence ? t(health.persistence.persisted ? 'staff.health.persisted' : 'staff.health.notPersisted') : t('staff.health.persistenceUnknown')}{' '}
+              {health.persistence ? t(health.persistence.persisted ? 'health.persisted' : 'health.notPersisted') : t('health.persistenceUnknown')}{' '}
               {health.storage.usageBytes !== null && health.storage.quotaBytes !== null
-                ? t('staff.health.usage', { used: formatBytes(health.storage.usageBytes, language), quota: formatBytes(health.storage.quotaBytes, language) })
-                : t('staff.health.usageUnknown')}
+                ? t('health.usage', { used: formatBytes(language, health.storage.usageBytes), quota: formatBytes(language, health.storage.quotaBytes) })
+                : t('health.usageUnknown')}
             </dd>
           </div>
           <div class="staff-fact">
-            <dt>{t('staff.health.appVersion')}</dt>
+            <dt>{t('health.appVersion')}</dt>
             <dd data-testid="health-app-version">{appVersion}</dd>
           </div>
           <div class="staff-fact">
-            <dt>{t('staff.health.definition')}</dt>
+            <dt>{t('health.definition')}</dt>
             <dd data-testid="health-definition">
-              {activeDefinition.title[language] ?? activeDefinition.title[activeDefinition.languages[0]]} ({activeDefinition.id}@{activeDefinition.version})
+              {localize(activeDefinition.title, language)} ({definitionKey(activeDefinition.id, activeDefinition.version)})
             </dd>
           </div>
           <div class="staff-fact">
-            <dt>{t('staff.health.update')}</dt>
-            <dd data-testid="health-update">{t(updates.isWaiting() ? 'staff.health.updateWaiting' : 'staff.health.updateNone')}</dd>
+            <dt>{t('health.update')}</dt>
+            <dd data-testid="health-update">{t(updates.isWaiting() ? 'health.updateWaiting' : 'health.updateNone')}</dd>
           </div>
         </dl>
       )}
       {health && (
         <section class="staff-alerts" aria-labelledby="staff-alerts-heading">
-          <h2 id="staff-alerts-heading">{t('staff.health.alerts')}</h2>
+          <h2 id="staff-alerts-heading">{t('health.alerts')}</h2>
           {health.alerts.length === 0 ? (
-            <p class="staff-hint">{t('staff.health.alertsNone')}</p>
+            <p class="staff-hint">{t('health.alertsNone')}</p>
           ) : (
             <ul data-testid="health-alerts">
               {health.alerts.map((alert, i) => (
                 <li key={`${alert.at}-${i}`}>
-                  <strong>{formatDateTime(alert.at, language)}</strong> · {t(`staff.alertKinds.${alert.kind}`, { defaultValue: alert.kind })}:{' '}
-                  {t(alert.messageKey, { defaultValue: t('staff.health.alertOther') })}
+                  <strong>{formatDateTime(language, alert.at)}</strong> · {t(`alertKinds.${alert.kind}`, { defaultValue: alert.kind })}:{' '}
+                  {/* Alerts are raised on the citizen path, so their keys are in its namespace. */}
+                  {t(alert.messageKey, { ns: CITIZEN_NS, defaultValue: t('health.alertOther') })}
                   {alert.detail && (
                     <details class="staff-technical">
-                      <summary>{t('staff.health.technical')}</summary>
+                      <summary>{t('health.technical')}</summary>
                       <code>{alert.detail}</code>
                     </details>
                   )}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { TFunction } from '../i18n';
+import type { StaffT } from './staff-i18n';
 import { FieldNotes, PanelHeading, describedBy } from './common';
 import { waitInWords } from './format';
 import { FREE_ATTEMPTS, PIN_PATTERN, currentLock, pinCryptoAvailable, setStaffPin, verifyStaffPin } from './pin';
@@ -7,7 +7,7 @@ import { FREE_ATTEMPTS, PIN_PATTERN, currentLock, pinCryptoAvailable, setStaffPi
 const ONE_SECOND_MS = 1000;
 
 /** PIN entry: checks the PIN and shows the lock with its countdown (the lock itself is stored). */
-export function PinEntry({ t, now, onUnlocked }: { t: TFunction; now: () => Date; onUnlocked: () => void }) {
+export function PinEntry({ t, now, onUnlocked }: { t: StaffT; now: () => Date; onUnlocked: () => void }) {
   const [pin, setPin] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -34,7 +34,7 @@ export function PinEntry({ t, now, onUnlocked }: { t: TFunction; now: () => Date
     event.preventDefault();
     if (busy || locked) return;
     if (!PIN_PATTERN.test(pin)) {
-      setError(t('staff.pin.format'));
+      setError(t('pin.format'));
       return;
     }
     setBusy(true);
@@ -49,12 +49,12 @@ export function PinEntry({ t, now, onUnlocked }: { t: TFunction; now: () => Date
       setLockedUntil(result.lockedUntil);
       if (result.kind === 'wrong') {
         const left = FREE_ATTEMPTS - result.failures;
-        setError(result.lockedUntil || left <= 0 ? t('staff.pin.wrong') : `${t('staff.pin.wrong')} ${t('staff.pin.triesLeft', { count: left })}`);
+        setError(result.lockedUntil || left <= 0 ? t('pin.wrong') : `${t('pin.wrong')} ${t('pin.triesLeft', { count: left })}`);
       } else {
         setError(null);
       }
     } catch {
-      setError(t('staff.area.loadFailed'));
+      setError(t('area.loadFailed'));
     } finally {
       setBusy(false);
     }
@@ -62,15 +62,15 @@ export function PinEntry({ t, now, onUnlocked }: { t: TFunction; now: () => Date
 
   return (
     <form class="staff-panel staff-pin" onSubmit={(event) => void submit(event)} noValidate>
-      <PanelHeading>{t('staff.pin.enterHeading')}</PanelHeading>
-      <p class="staff-intro">{t('staff.pin.enterIntro')}</p>
+      <PanelHeading>{t('pin.enterHeading')}</PanelHeading>
+      <p class="staff-intro">{t('pin.enterIntro')}</p>
       {!available && (
         <p class="staff-error" role="alert">
-          {t('staff.pin.cryptoUnavailable')}
+          {t('pin.cryptoUnavailable')}
         </p>
       )}
       <label class="staff-label" for="staff-pin">
-        {t('staff.pin.label')}
+        {t('pin.label')}
       </label>
       <input
         id="staff-pin"
@@ -88,18 +88,18 @@ export function PinEntry({ t, now, onUnlocked }: { t: TFunction; now: () => Date
       <FieldNotes id="staff-pin" error={error ?? undefined} />
       {locked && lockedUntil && (
         <p class="staff-error" role="alert">
-          {t('staff.pin.locked', { time: waitInWords(lockedUntil.getTime() - now().getTime(), t) })}
+          {t('pin.locked', { time: waitInWords(lockedUntil.getTime() - now().getTime(), t) })}
         </p>
       )}
       <button type="submit" class="staff-button staff-primary" disabled={busy || locked || !available}>
-        {busy ? t('staff.pin.checking') : t('staff.pin.submit')}
+        {busy ? t('pin.checking') : t('pin.submit')}
       </button>
     </form>
   );
 }
 
 /** Choosing a PIN (first run, or a change): typed twice, stored only as a hash. */
-export function PinCreate({ t, mode, iterations, onSaved }: { t: TFunction; mode: 'create' | 'change'; iterations?: number; onSaved: () => void }) {
+export function PinCreate({ t, mode, iterations, onSaved }: { t: StaffT; mode: 'create' | 'change'; iterations?: number; onSaved: () => void }) {
   const [first, setFirst] = useState('');
   const [second, setSecond] = useState('');
   const [errors, setErrors] = useState<{ first?: string; second?: string; form?: string }>({});
@@ -111,8 +111,8 @@ export function PinCreate({ t, mode, iterations, onSaved }: { t: TFunction; mode
     event.preventDefault();
     if (busy) return;
     setSaved(false);
-    if (!PIN_PATTERN.test(first)) return setErrors({ first: t('staff.pin.format') });
-    if (first !== second) return setErrors({ second: t('staff.pin.mismatch') });
+    if (!PIN_PATTERN.test(first)) return setErrors({ first: t('pin.format') });
+    if (first !== second) return setErrors({ second: t('pin.mismatch') });
     setErrors({});
     setBusy(true);
     try {
@@ -122,7 +122,7 @@ export function PinCreate({ t, mode, iterations, onSaved }: { t: TFunction; mode
       setSaved(true);
       onSaved();
     } catch {
-      setErrors({ form: t('staff.pin.saveFailed') });
+      setErrors({ form: t('pin.saveFailed') });
     } finally {
       setBusy(false);
     }
@@ -132,15 +132,15 @@ export function PinCreate({ t, mode, iterations, onSaved }: { t: TFunction; mode
 
   return (
     <form class="staff-panel staff-pin" onSubmit={(event) => void submit(event)} noValidate>
-      <PanelHeading>{t(mode === 'create' ? 'staff.pin.createHeading' : 'staff.pin.changeHeading')}</PanelHeading>
-      <p class="staff-intro">{t(mode === 'create' ? 'staff.pin.createIntro' : 'staff.pin.changeIntro')}</p>
+      <PanelHeading>{t(mode === 'create' ? 'pin.createHeading' : 'pin.changeHeading')}</PanelHeading>
+      <p class="staff-intro">{t(mode === 'create' ? 'pin.createIntro' : 'pin.changeIntro')}</p>
       {!available && (
         <p class="staff-error" role="alert">
-          {t('staff.pin.cryptoUnavailable')}
+          {t('pin.cryptoUnavailable')}
         </p>
       )}
       <label class="staff-label" for="staff-pin-new">
-        {t('staff.pin.new')}
+        {t('pin.new')}
       </label>
       <input
         id="staff-pin-new"
@@ -154,9 +154,9 @@ export function PinCreate({ t, mode, iterations, onSaved }: { t: TFunction; mode
         aria-describedby={describedBy('staff-pin-new', true, !!errors.first)}
         onInput={digits(setFirst)}
       />
-      <FieldNotes id="staff-pin-new" hint={t('staff.pin.format')} error={errors.first} />
+      <FieldNotes id="staff-pin-new" hint={t('pin.format')} error={errors.first} />
       <label class="staff-label" for="staff-pin-repeat">
-        {t('staff.pin.repeat')}
+        {t('pin.repeat')}
       </label>
       <input
         id="staff-pin-repeat"
@@ -178,11 +178,11 @@ export function PinCreate({ t, mode, iterations, onSaved }: { t: TFunction; mode
       )}
       {saved && mode === 'change' && (
         <p class="staff-ok" role="status">
-          {t('staff.pin.saved')}
+          {t('pin.saved')}
         </p>
       )}
       <button type="submit" class="staff-button staff-primary" disabled={busy || !available}>
-        {busy ? t('staff.pin.saving') : t('staff.pin.save')}
+        {busy ? t('pin.saving') : t('pin.save')}
       </button>
     </form>
   );

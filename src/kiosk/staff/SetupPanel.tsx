@@ -1,8 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { TFunction } from '../i18n';
-import type { KioskSettings } from '../../shared/settings/defaults';
-import type { SurveyDefinition } from '../../shared/schemas/definition-schema';
+import type { StaffT } from './staff-i18n';
+import type { KioskSettings } from '../../shared/settings';
+import type { SurveyDefinition } from '../../shared/schemas';
 import { saveSettings } from '../storage';
+import { CITIZEN_NS } from '../i18n';
+import { localize } from '../../shared/l10n';
 import { FieldNotes, PanelHeading, describedBy } from './common';
 import {
   SETUP_LANGUAGES,
@@ -16,7 +18,7 @@ import {
 } from './setup-form';
 
 export interface SetupPanelProps {
-  t: TFunction;
+  t: StaffT;
   language: string;
   settings: KioskSettings;
   definitions: readonly SurveyDefinition[];
@@ -26,10 +28,8 @@ export interface SetupPanelProps {
   onSaved: (settings: KioskSettings) => void;
 }
 
-/** Text of a definition in the staff language, else its first language. */
-function textOf(text: Record<string, string>, language: string, fallback: string): string {
-  return text[language] ?? text[fallback] ?? Object.values(text)[0] ?? '';
-}
+/** The one-line text fields (the others are choices, with their own markup). */
+type TextField = 'agencyName' | 'agencyCode' | 'counterCode' | 'deviceLabel' | 'endpointUrl' | 'newDeviceToken' | 'idleTimeoutSec' | 'thankYouSec' | 'minIntervalSec';
 
 /**
  * The kiosk's settings, validated by the settings schema with a plain message next to each field.
@@ -58,7 +58,7 @@ export function SetupPanel({ t, language, settings, definitions, activeDefinitio
   };
   const text = (key: keyof SetupValues) => (event: Event) => set(key, (event.currentTarget as HTMLInputElement).value as never);
   const message = (field: SetupField) =>
-    errors[field] ? t(errors[field]!, { field: t(`staff.setup.fields.${field}.label`) }) : undefined;
+    errors[field] ? t(errors[field]!, { field: field === 'form' ? '' : t(`setup.fields.${field}.label`) }) : undefined;
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -83,13 +83,13 @@ export function SetupPanel({ t, language, settings, definitions, activeDefinitio
   };
 
   /** A one-line text box with its label, hint and error. */
-  const input = (field: SetupField & keyof SetupValues, options: { type?: string; hint?: boolean; inputMode?: 'numeric' | 'decimal' | 'url'; autoComplete?: string } = {}) => {
+  const input = (field: TextField, options: { type?: string; hint?: boolean; inputMode?: 'numeric' | 'decimal' | 'url'; autoComplete?: string } = {}) => {
     const id = `staff-${field}`;
-    const hint = options.hint === false ? undefined : t(`staff.setup.fields.${field}.hint`);
+    const hint = options.hint === false ? undefined : t(`setup.fields.${field}.hint`);
     return (
       <div class="staff-field">
         <label class="staff-label" for={id}>
-          {t(`staff.setup.fields.${field}.label`)}
+          {t(`setup.fields.${field}.label`)}
         </label>
         <input
           id={id}
@@ -99,7 +99,7 @@ export function SetupPanel({ t, language, settings, definitions, activeDefinitio
           inputMode={options.inputMode}
           autoComplete={options.autoComplete ?? 'off'}
           spellcheck={false}
-          value={values[field] as string}
+          value={values[field]}
           aria-invalid={errors[field] ? 'true' : undefined}
           aria-describedby={describedBy(id, !!hint, !!errors[field])}
           onInput={text(field)}
@@ -113,11 +113,11 @@ export function SetupPanel({ t, language, settings, definitions, activeDefinitio
 
   return (
     <form class="staff-panel staff-setup" ref={formRef} onSubmit={(event) => void submit(event)} noValidate>
-      <PanelHeading>{t('staff.setup.heading')}</PanelHeading>
-      <p class="staff-intro">{t(firstRun ? 'staff.setup.firstRunIntro' : 'staff.setup.intro')}</p>
+      <PanelHeading>{t('setup.heading')}</PanelHeading>
+      <p class="staff-intro">{t(firstRun ? 'setup.firstRunIntro' : 'setup.intro')}</p>
 
       <fieldset class="staff-group">
-        <legend>{t('staff.setup.place')}</legend>
+        <legend>{t('setup.place')}</legend>
         {input('agencyName', { autoComplete: 'organization' })}
         {input('agencyCode')}
         {input('counterCode')}
@@ -125,14 +125,14 @@ export function SetupPanel({ t, language, settings, definitions, activeDefinitio
       </fieldset>
 
       <fieldset class="staff-group">
-        <legend>{t('staff.setup.connection')}</legend>
+        <legend>{t('setup.connection')}</legend>
         {input('endpointUrl', { type: 'url', inputMode: 'url' })}
         <div class="staff-field">
           <label class="staff-label" for="staff-newDeviceToken">
-            {t('staff.setup.fields.newDeviceToken.label')}
+            {t('setup.fields.newDeviceToken.label')}
           </label>
           <p id="staff-newDeviceToken-saved" class={savedToken ? 'staff-hint' : 'staff-warning'}>
-            {savedToken ? t('staff.setup.tokenSaved', { last: tokenEnd }) : t('staff.setup.tokenMissing')}
+            {savedToken ? t('setup.tokenSaved', { last: tokenEnd }) : t('setup.tokenMissing')}
           </p>
           <input
             id="staff-newDeviceToken"
@@ -146,15 +146,15 @@ export function SetupPanel({ t, language, settings, definitions, activeDefinitio
             aria-describedby={['staff-newDeviceToken-saved', describedBy('staff-newDeviceToken', true, !!errors.newDeviceToken)].filter(Boolean).join(' ')}
             onInput={text('newDeviceToken')}
           />
-          <FieldNotes id="staff-newDeviceToken" hint={t('staff.setup.fields.newDeviceToken.hint')} error={message('newDeviceToken')} />
+          <FieldNotes id="staff-newDeviceToken" hint={t('setup.fields.newDeviceToken.hint')} error={message('newDeviceToken')} />
         </div>
       </fieldset>
 
       <fieldset class="staff-group">
-        <legend>{t('staff.setup.survey')}</legend>
+        <legend>{t('setup.survey')}</legend>
         <div class="staff-field">
           <label class="staff-label" for="staff-definition">
-            {t('staff.setup.fields.definition.label')}
+            {t('setup.fields.definition.label')}
           </label>
           <select
             id="staff-definition"
@@ -178,7 +178,7 @@ export function SetupPanel({ t, language, settings, definitions, activeDefinitio
               const newest = chosenDefinition(definitions, id, '');
               return (
                 <option key={id} value={id}>
-                  {newest ? `${textOf(newest.title, language, newest.languages[0])} (${id})` : id}
+                  {newest ? `${localize(newest.title, language)} (${id})` : id}
                 </option>
               );
             })}
@@ -187,7 +187,7 @@ export function SetupPanel({ t, language, settings, definitions, activeDefinitio
         </div>
         <div class="staff-field">
           <label class="staff-label" for="staff-definitionVersion">
-            {t('staff.setup.fields.definitionVersion.label')}
+            {t('setup.fields.definitionVersion.label')}
           </label>
           <select
             id="staff-definitionVersion"
@@ -196,20 +196,20 @@ export function SetupPanel({ t, language, settings, definitions, activeDefinitio
             aria-describedby="staff-definitionVersion-hint"
             onChange={(event) => set('definitionVersion', (event.currentTarget as HTMLSelectElement).value)}
           >
-            <option value="">{t('staff.setup.newest', { version: versions[0]?.version ?? '?' })}</option>
+            <option value="">{t('setup.newest', { version: versions[0]?.version ?? '?' })}</option>
             {versions.map((d) => (
               <option key={d.version} value={String(d.version)}>
-                {t('staff.setup.version', { version: d.version })}
+                {t('setup.version', { version: d.version })}
               </option>
             ))}
           </select>
           <p id="staff-definitionVersion-hint" class="staff-hint">
-            {t('staff.setup.definitionNote')}
+            {t('setup.definitionNote')}
           </p>
         </div>
 
         <fieldset class="staff-field staff-choices" aria-describedby={describedBy('staff-languages', true, !!errors.languages)}>
-          <legend class="staff-label">{t('staff.setup.fields.languages.label')}</legend>
+          <legend class="staff-label">{t('setup.fields.languages.label')}</legend>
           {SETUP_LANGUAGES.map((code) => (
             <label key={code} class="staff-choice">
               <input
@@ -223,15 +223,15 @@ export function SetupPanel({ t, language, settings, definitions, activeDefinitio
                   set('languages', SETUP_LANGUAGES.filter((l) => (l === code ? on : values.languages.includes(l))));
                 }}
               />
-              <span>{t(`language.${code}`)}</span>
+              <span>{t(`language.${code}`, { ns: CITIZEN_NS })}</span>
             </label>
           ))}
-          <FieldNotes id="staff-languages" hint={t('staff.setup.fields.languages.hint')} error={message('languages')} />
+          <FieldNotes id="staff-languages" hint={t('setup.fields.languages.hint')} error={message('languages')} />
         </fieldset>
 
         <fieldset class="staff-field staff-choices" aria-describedby={describedBy('staff-sections', true, !!errors.sections)}>
-          <legend class="staff-label">{t('staff.setup.fields.sections.label')}</legend>
-          {sections.length === 0 && <p class="staff-hint">{t('staff.setup.noSections')}</p>}
+          <legend class="staff-label">{t('setup.fields.sections.label')}</legend>
+          {sections.length === 0 && <p class="staff-hint">{t('setup.noSections')}</p>}
           {sections.map((section) => (
             <label key={section.id} class="staff-choice">
               <input
@@ -244,19 +244,19 @@ export function SetupPanel({ t, language, settings, definitions, activeDefinitio
                   set('enabledSections', on ? [...values.enabledSections, section.id] : values.enabledSections.filter((id) => id !== section.id));
                 }}
               />
-              <span>{definition ? textOf(section.title, language, definition.languages[0]) : section.id}</span>
+              <span>{definition ? localize(section.title, language) : section.id}</span>
             </label>
           ))}
-          <FieldNotes id="staff-sections" hint={sections.length ? t('staff.setup.fields.sections.hint') : undefined} error={message('sections')} />
+          <FieldNotes id="staff-sections" hint={sections.length ? t('setup.fields.sections.hint') : undefined} error={message('sections')} />
         </fieldset>
       </fieldset>
 
       <fieldset class="staff-group">
-        <legend>{t('staff.setup.timing')}</legend>
+        <legend>{t('setup.timing')}</legend>
         {input('idleTimeoutSec', { inputMode: 'numeric' })}
         {input('thankYouSec', { inputMode: 'numeric' })}
         <fieldset class="staff-field staff-choices" aria-describedby={describedBy('staff-abandonedResponse', false, !!errors.abandonedResponse)}>
-          <legend class="staff-label">{t('staff.setup.fields.abandonedResponse.label')}</legend>
+          <legend class="staff-label">{t('setup.fields.abandonedResponse.label')}</legend>
           {(['discard', 'keep-partial'] as const).map((policy) => (
             <label key={policy} class="staff-choice">
               <input
@@ -266,7 +266,7 @@ export function SetupPanel({ t, language, settings, definitions, activeDefinitio
                 checked={values.abandonedResponse === policy}
                 onChange={() => set('abandonedResponse', policy)}
               />
-              <span>{t(policy === 'discard' ? 'staff.setup.discard' : 'staff.setup.keepPartial')}</span>
+              <span>{t(policy === 'discard' ? 'setup.discard' : 'setup.keepPartial')}</span>
             </label>
           ))}
           <FieldNotes id="staff-abandonedResponse" error={message('abandonedResponse')} />
@@ -281,21 +281,21 @@ export function SetupPanel({ t, language, settings, definitions, activeDefinitio
       )}
       {status === 'invalid' && (
         <p class="staff-error" role="alert">
-          {t('staff.setup.invalid')}
+          {t('setup.invalid')}
         </p>
       )}
       {status === 'failed' && (
         <p class="staff-error" role="alert">
-          {t('staff.setup.saveFailed')}
+          {t('setup.saveFailed')}
         </p>
       )}
       {status === 'saved' && (
         <p class="staff-ok" role="status">
-          {t('staff.setup.saved')}
+          {t('setup.saved')}
         </p>
       )}
       <button type="submit" class="staff-button staff-primary" disabled={status === 'saving'}>
-        {status === 'saving' ? t('staff.setup.saving') : t('staff.setup.save')}
+        {status === 'saving' ? t('setup.saving') : t('setup.save')}
       </button>
     </form>
   );

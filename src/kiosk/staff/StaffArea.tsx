@@ -1,14 +1,14 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { translator } from '../i18n';
-import type { KioskSettings } from '../../shared/settings/defaults';
+import type { KioskSettings } from '../../shared/settings';
 import { loadSettings } from '../storage';
-import type { SurveyDefinition } from '../../shared/schemas/definition-schema';
+import type { SurveyDefinition } from '../../shared/schemas';
 import { ExportPanel } from './ExportPanel';
 import { HealthPanel, type StaffSync } from './HealthPanel';
 import { PinCreate, PinEntry } from './PinPanels';
 import { SetupPanel } from './SetupPanel';
 import { downloadFile } from './export-files';
 import { hasStaffPin } from './pin';
+import { staffTranslator } from './staff-i18n';
 import './staff.css';
 
 /** The staff area closes itself after this long without a touch or a key. */
@@ -44,11 +44,11 @@ export interface StaffAreaProps {
 type View = 'loading' | 'failed' | 'create-pin' | 'enter-pin' | 'health' | 'setup' | 'export' | 'change-pin';
 type Panel = 'health' | 'setup' | 'export' | 'change-pin';
 
-const PANELS: ReadonlyArray<{ view: Panel; key: string }> = [
-  { view: 'health', key: 'staff.area.health' },
-  { view: 'setup', key: 'staff.area.setup' },
-  { view: 'export', key: 'staff.area.export' },
-  { view: 'change-pin', key: 'staff.area.changePin' },
+const PANELS: ReadonlyArray<{ view: Panel; key: `area.${'health' | 'setup' | 'export' | 'changePin'}` }> = [
+  { view: 'health', key: 'area.health' },
+  { view: 'setup', key: 'area.setup' },
+  { view: 'export', key: 'area.export' },
+  { view: 'change-pin', key: 'area.changePin' },
 ];
 
 /**
@@ -59,7 +59,7 @@ export function StaffArea(props: StaffAreaProps) {
   const now = props.now ?? (() => new Date());
   const idleMs = props.idleMs ?? STAFF_IDLE_MS;
   const [language, setLanguage] = useState<'vi' | 'en'>(props.language ?? 'vi');
-  const t = useMemo(() => translator(language), [language]);
+  const t = useMemo(() => staffTranslator(language), [language]);
   const [view, setView] = useState<View>('loading');
   const [firstRun, setFirstRun] = useState(false);
   const [settings, setSettings] = useState<KioskSettings | null>(null);
@@ -102,18 +102,18 @@ export function StaffArea(props: StaffAreaProps) {
   const appVersion = props.appVersion ?? (typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : 'dev');
 
   return (
-    <div class="staff-area" ref={rootRef} role="dialog" aria-modal="true" aria-label={t('staff.area.title')} lang={language}>
+    <div class="staff-area" ref={rootRef} role="dialog" aria-modal="true" aria-label={t('area.title')} lang={language}>
       <header class="staff-bar">
-        <span class="staff-title">{t('staff.area.title')}</span>
+        <span class="staff-title">{t('area.title')}</span>
         <button type="button" class="staff-button" lang={language === 'vi' ? 'en' : 'vi'} onClick={() => setLanguage(language === 'vi' ? 'en' : 'vi')}>
-          {t('staff.area.switchLanguage')}
+          {t('area.switchLanguage')}
         </button>
         <button type="button" class="staff-button" onClick={() => props.onClose()}>
-          {t('staff.area.close')}
+          {t('area.close')}
         </button>
       </header>
       {unlocked && (
-        <nav class="staff-nav" aria-label={t('staff.area.nav')}>
+        <nav class="staff-nav" aria-label={t('area.nav')}>
           {PANELS.map((panel) => (
             <button
               key={panel.view}
@@ -128,10 +128,10 @@ export function StaffArea(props: StaffAreaProps) {
         </nav>
       )}
       <main class="staff-main">
-        {view === 'loading' && <p class="staff-hint">{t('staff.area.loading')}</p>}
+        {view === 'loading' && <p class="staff-hint">{t('area.loading')}</p>}
         {view === 'failed' && (
           <p class="staff-error" role="alert">
-            {t('staff.area.loadFailed')}
+            {t('area.loadFailed')}
           </p>
         )}
         {view === 'create-pin' && (

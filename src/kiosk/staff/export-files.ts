@@ -13,10 +13,11 @@ import {
   responseColumns,
   type Column,
 } from '../../shared/csv';
-import type { KioskSettings } from '../../shared/settings/defaults';
+import type { KioskSettings } from '../../shared/settings';
+import { definitionKey } from '../../shared/ids';
 import { readKioskId } from '../storage';
-import type { SurveyDefinition } from '../../shared/schemas/definition-schema';
-import { eachStoredResponse, eachUnsentResponse } from './staff-storage';
+import type { SurveyDefinition } from '../../shared/schemas';
+import { eachTabletRecord, eachUnsentResponse } from './staff-storage';
 import { fileSafe, fileStamp } from './format';
 
 /** A file ready to hand to the browser. */
@@ -35,8 +36,6 @@ export function exportBaseName(settings: Pick<KioskSettings, 'agencyCode' | 'cou
   return `sipas-${fileSafe(settings.agencyCode)}-${fileSafe(settings.counterCode)}-${fileStamp(at)}`;
 }
 
-const keyOf = (id: string, version: number) => `${id}@${version}`;
-
 /**
  * Every response on the tablet (all sync states) as a CSV with BOM. A first pass finds which
  * definitions the responses were answered on, so responses kept from an earlier questionnaire
@@ -50,14 +49,14 @@ export async function buildResponsesCsv(
 ): Promise<ExportFile> {
   const used = new Set<string>();
   const answerIds = new Set<string>();
-  for await (const chunk of eachStoredResponse(EXPORT_CHUNK)) {
+  for await (const chunk of eachTabletRecord(EXPORT_CHUNK)) {
     for (const response of chunk) {
-      used.add(keyOf(response.definitionId, response.definitionVersion));
+      used.add(definitionKey(response.definitionId, response.definitionVersion));
       for (const id of Object.keys(response.answers)) answerIds.add(id);
     }
   }
   const others = definitions
-    .filter((d) => keyOf(d.id, d.version) !== keyOf(activeDefinition.id, activeDefinition.version) && used.has(keyOf(d.id, d.version)))
+    .filter((d) => definitionKey(d.id, d.version) !== definitionKey(activeDefinition.id, activeDefinition.version) && used.has(definitionKey(d.id, d.version)))
     .sort((a, b) => (a.id === b.id ? b.version - a.version : a.id < b.id ? -1 : 1));
   const csvOptions = { labels: options.labels, locale: options.locale, headerStyle: options.labels ? ('codes+labels' as const) : ('codes' as const) };
   const columns: Column[] = responseColumns([activeDefinition, ...others], csvOptions);
@@ -66,7 +65,7 @@ export async function buildResponsesCsv(
 
   const parts: BlobPart[] = [CSV_BOM + csvHeader(columns)];
   let count = 0;
-  for await (const chunk of eachStoredResponse(EXPORT_CHUNK)) {
+  for await (const chunk of eachTabletRecord(EXPORT_CHUNK)) {
     let text = '';
     for (const response of chunk) text += csvRow(columns, response);
     parts.push(new Blob([text])); // a Blob per chunk lets the browser move the text out of the JS heap

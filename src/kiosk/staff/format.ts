@@ -1,48 +1,18 @@
-/* Numbers, times and names as a clerk reads them. */
-import type { TFunction } from '../i18n';
+/* Spans of time in a clerk's words, and names for files. Numbers, dates and sizes come from shared/l10n. */
+import { spanOf } from '../../shared/l10n';
+import type { StaffT } from './staff-i18n';
 
-const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
-
-/** A span of time in words: "dưới 1 phút", "12 phút", "3 giờ", "4 ngày". */
-export function durationInWords(ms: number, t: TFunction): string {
-  const span = Math.max(0, ms);
-  if (span < MINUTE_MS) return t('staff.time.lessThanMinute');
-  if (span < HOUR_MS) return t('staff.time.minutes', { count: Math.floor(span / MINUTE_MS) });
-  if (span < 2 * DAY_MS) return t('staff.time.hours', { count: Math.floor(span / HOUR_MS) });
-  return t('staff.time.days', { count: Math.floor(span / DAY_MS) });
+/** A span of time in words by the one span rule: "dưới 1 phút", "12 phút", "3 giờ", "4 ngày". */
+export function durationInWords(ms: number, t: StaffT): string {
+  const span = spanOf(ms);
+  return t(`time.${span.unit}`, { count: span.count });
 }
 
 /** A wait in words, rounded up to whole seconds or minutes: "25 giây", "3 phút". */
-export function waitInWords(ms: number, t: TFunction): string {
+export function waitInWords(ms: number, t: StaffT): string {
   const seconds = Math.max(1, Math.ceil(ms / 1000));
-  if (seconds < 120) return t('staff.time.seconds', { count: seconds });
-  return t('staff.time.minutes', { count: Math.ceil(seconds / 60) });
-}
-
-function intlLocale(language: string): string {
-  return language === 'vi' ? 'vi-VN' : 'en-GB';
-}
-
-/** Date and time in the tablet's time zone. */
-export function formatDateTime(iso: string | Date, language: string): string {
-  const date = typeof iso === 'string' ? new Date(iso) : iso;
-  if (Number.isNaN(date.getTime())) return String(iso);
-  return new Intl.DateTimeFormat(intlLocale(language), { dateStyle: 'short', timeStyle: 'short' }).format(date);
-}
-
-/** Bytes as "12,3 MB". */
-export function formatBytes(bytes: number, language: string): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const digits = unit === 0 || value >= 100 ? 0 : 1;
-  return `${new Intl.NumberFormat(intlLocale(language), { maximumFractionDigits: digits }).format(value)} ${units[unit]}`;
+  if (seconds < 120) return t('time.seconds', { count: seconds });
+  return t('time.minutes', { count: Math.ceil(seconds / 60) });
 }
 
 /** "20261121-0830" in the tablet's local time, for file names. */

@@ -2,8 +2,7 @@
  * The setup form's values (as typed, seconds in the UI) and their conversion to KioskSettings,
  * validated by the one settings schema; each zod issue becomes a plain message next to its field.
  */
-import { settingsSchema, type KioskSettings } from '../../shared/schemas/settings-schema';
-import type { SurveyDefinition } from '../../shared/schemas/definition-schema';
+import { settingsSchema, type KioskSettings, type SurveyDefinition } from '../../shared/schemas';
 
 /** What the form holds: strings as typed, so a half-typed number is never lost. */
 export interface SetupValues {
@@ -43,8 +42,11 @@ export type SetupField =
   | 'minIntervalSec'
   | 'form';
 
-/** An i18n key per field in error (under staff.setup.errors). */
-export type SetupErrors = Partial<Record<SetupField, string>>;
+/** The i18n key (namespace kiosk-staff) of a field's message. */
+export type SetupErrorKey = `setup.errors.${SetupField | 'required'}`;
+
+/** An i18n key per field in error. */
+export type SetupErrors = Partial<Record<SetupField, SetupErrorKey>>;
 
 /** The placeholder codes of an unconfigured kiosk are shown as empty boxes to fill. */
 const UNSET = 'UNSET';
@@ -149,7 +151,7 @@ export function validateSetup(
     minIntervalMs: secondsToMs(values.minIntervalSec),
   };
   const errors: SetupErrors = {};
-  if (!definition) errors.definition = 'staff.setup.errors.definition';
+  if (!definition) errors.definition = 'setup.errors.definition';
   const result = settingsSchema.safeParse(candidate);
   if (result.success && !errors.definition) return { ok: true, settings: result.data };
   for (const issue of result.success ? [] : result.error.issues) {
@@ -157,7 +159,7 @@ export function validateSetup(
     const field = FIELD_OF[key] ?? 'form';
     if (errors[field]) continue; // one message per field: the first problem found
     const blank = typeof candidate[key] === 'string' && (candidate[key] as string).trim() === '';
-    errors[field] = blank && issue.code === 'too_small' ? 'staff.setup.errors.required' : `staff.setup.errors.${field}`;
+    errors[field] = blank && issue.code === 'too_small' ? 'setup.errors.required' : `setup.errors.${field}`;
   }
   return { ok: false, errors };
 }

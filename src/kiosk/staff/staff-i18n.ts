@@ -1,13 +1,23 @@
-import i18next from 'i18next';
-import en from './i18n/en.json';
-import vi from './i18n/vi.json';
+import { addTranslations, translator, type TFunction } from '../i18n';
+import en from './locales/en/kiosk-staff.json';
+import vi from './locales/vi/kiosk-staff.json';
+
+/** The staff area's i18next namespace. */
+export const STAFF_NS = 'kiosk-staff';
+
+/** A translator of the staff texts, fixed to one language. */
+export type StaffT = TFunction<typeof STAFF_NS>;
 
 /**
- * Adds the staff texts (keys "staff.*") to the app's i18next when the staff chunk loads. They live
- * here rather than in src/i18n so the citizen bundle does not carry them (≈ 5 KB gzip against a
- * 45 KB budget); only the corner's label is in src/i18n. Deep merge keeps that label.
+ * Adds the staff texts (namespace 'kiosk-staff') to the app's i18next when the staff chunk loads.
+ * They live here rather than in kiosk/i18n so the citizen bundle does not carry them (≈ 5 KB gzip
+ * against a 45 KB budget); only the corner's label is in the citizen namespace.
  */
 export function registerStaffTranslations(): void {
-  i18next.addResourceBundle('vi', 'translation', vi, true, false);
-  i18next.addResourceBundle('en', 'translation', en, true, false);
+  addTranslations(STAFF_NS, { vi, en });
+}
+
+/** The staff texts in one language. */
+export function staffTranslator(language: string): StaffT {
+  return translator(language, STAFF_NS);
 }

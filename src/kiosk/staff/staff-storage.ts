@@ -1,5 +1,5 @@
 /* The staff area's storage helpers, over src/storage's public surface. */
-import { readMeta, readResponsesAfter, readStateAfter, writeMeta, type StaffPinRecord, type StoredResponse, type SyncState } from '../storage';
+import { readMeta, readResponsesAfter, readStateAfter, writeMeta, type StaffPinRecord, type TabletRecord, type DeliveryState } from '../storage';
 
 /** Meta-store key of the staff PIN record. */
 export const STAFF_PIN_KEY = 'staffPin' as const;
@@ -25,7 +25,7 @@ function isStoredPin(value: unknown): value is StoredPin {
 }
 
 /** Every stored response in sequence order, read in chunks; for exports. */
-export async function* eachStoredResponse(chunkSize = 500): AsyncGenerator<StoredResponse[], void, undefined> {
+export async function* eachTabletRecord(chunkSize = 500): AsyncGenerator<TabletRecord[], void, undefined> {
   let afterSeq = 0;
   for (;;) {
     const chunk = await readResponsesAfter(afterSeq, chunkSize);
@@ -36,10 +36,10 @@ export async function* eachStoredResponse(chunkSize = 500): AsyncGenerator<Store
 }
 
 /** Sync states of responses the collector has not accepted. */
-export const UNSENT_STATES: readonly SyncState[] = ['pending', 'conflict', 'rejected'];
+export const UNSENT_STATES: readonly DeliveryState[] = ['pending', 'conflict', 'rejected'];
 
 /** Every response not accepted by the collector (pending, conflict, rejected), in chunks. */
-export async function* eachUnsentResponse(chunkSize = 500): AsyncGenerator<StoredResponse[], void, undefined> {
+export async function* eachUnsentResponse(chunkSize = 500): AsyncGenerator<TabletRecord[], void, undefined> {
   for (const state of UNSENT_STATES) {
     let afterSeq = 0;
     for (;;) {

@@ -1,6 +1,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { SurveyResponse } from '../../shared/schemas/response-schema';
-import type { KioskSettings } from '../../shared/settings/defaults';
+import type { SurveyResponse } from '../../shared/schemas';
+import type { KioskSettings } from '../../shared/settings';
+import type { LastSync } from '../outbox';
 
 export const DB_NAME = 'sipas-kiosk';
 /** Raise on every schema change and add an `if (oldVersion < N)` step below. */
@@ -11,12 +12,12 @@ export const RESPONSES = 'responses';
 export const META = 'meta';
 export const ALERTS = 'alerts';
 
-/** Where a stored response stands with the collector. */
-export type SyncState = 'pending' | 'sent' | 'conflict' | 'rejected';
+/** Where a stored response stands with the collector (its delivery, not the drain's DrainState). */
+export type DeliveryState = 'pending' | 'sent' | 'conflict' | 'rejected';
 
-/** A response as kept on the tablet: the wire record plus its delivery bookkeeping. */
-export interface StoredResponse extends SurveyResponse {
-  syncState: SyncState;
+/** A response as kept on the tablet: the wire record plus its delivery bookkeeping (the collector's stored row is another thing). */
+export interface TabletRecord extends SurveyResponse {
+  syncState: DeliveryState;
   /** Delivery attempts so far (a batch counts once for each response in it). */
   attempts: number;
   /** When the collector acknowledged it (created or duplicate); drives the retention purge. */
@@ -54,7 +55,8 @@ export interface MetaValues {
   lastCompletedAtMs: number;
   settings: KioskSettings;
   persistence: PersistenceState;
-  lastSync: { at: string; ok: boolean; message: string | null };
+  /** Older app versions stored `message: string` instead of `error`: read it through the outbox's lastSyncOf. */
+  lastSync: LastSync;
   staffPin: StaffPinRecord;
 }
 export type MetaKey = keyof MetaValues;
@@ -72,10 +74,10 @@ export interface StaffAlert {
 export interface KioskDB extends DBSchema {
   [RESPONSES]: {
     key: string;
-    value: StoredResponse;
+    value: TabletRecord;
     indexes: {
       /** Outbox order: pending responses by sequence number, read with a cursor. */
-      'by-state-seq': [SyncState, number];
+      'by-state-seq': [DeliveryState, number];
       'by-seq': number;
       /** Only acknowledged responses have sentAt, so this index lists exactly what may be purged. */
       'by-sent-at': string;

@@ -1,4 +1,4 @@
-import { DEFAULT_SETTINGS, type KioskSettings } from '../../shared/settings/defaults';
+import { DEFAULT_SETTINGS, type KioskSettings } from '../../shared/settings';
 import { META, openKioskDb, type MetaKey, type MetaValues, type PersistenceState } from './db';
 
 /** Reads one meta value. */

@@ -1,5 +1,5 @@
-import type { SurveyResponse } from '../../shared/schemas/response-schema';
-import { ALERTS, META, RESPONSES, openKioskDb, type StaffAlert, type StoredResponse, type SyncState } from './db';
+import type { SurveyResponse } from '../../shared/schemas';
+import { ALERTS, META, RESPONSES, openKioskDb, type StaffAlert, type TabletRecord, type DeliveryState } from './db';
 
 /** What the kiosk knows of a response before storage gives it its place in the sequence. */
 export type NewResponse = Omit<SurveyResponse, 'seq' | 'kioskId' | 'flags'>;
@@ -35,7 +35,7 @@ function classify(error: unknown): StorageFailure {
  * Stores a finished (or kept partial) response in one durable transaction that also takes the next
  * sequence number, so a sequence number is never reused or skipped by a crash between two writes.
  */
-export async function storeResponse(draft: NewResponse, policy: FlagPolicy): Promise<StoredResponse> {
+export async function storeResponse(draft: NewResponse, policy: FlagPolicy): Promise<TabletRecord> {
   try {
     const db = await openKioskDb();
     const tx = db.transaction([RESPONSES, META], 'readwrite', { durability: 'strict' });
@@ -48,7 +48,7 @@ export async function storeResponse(draft: NewResponse, policy: FlagPolicy): Pro
     const seq = nextSeq ?? 1;
     const answered = Object.keys(draft.answers).length;
     const startedMs = Date.parse(draft.startedAt);
-    const record: StoredResponse = {
+    const record: TabletRecord = {
       ...draft,
       kioskId,
       seq,
@@ -72,24 +72,24 @@ export async function storeResponse(draft: NewResponse, policy: FlagPolicy): Pro
 }
 
 /** Every stored response in sequence order (tests, export); prefer the cursor helpers for big sets. */
-export async function listResponses(): Promise<StoredResponse[]> {
+export async function listResponses(): Promise<TabletRecord[]> {
   const db = await openKioskDb();
   return db.getAllFromIndex(RESPONSES, 'by-seq');
 }
 
 /** Counts of stored responses by sync state, read from the index without loading records. */
-export async function countByState(): Promise<Record<SyncState, number>> {
+export async function countByState(): Promise<Record<DeliveryState, number>> {
   const db = await openKioskDb();
   const index = db.transaction(RESPONSES).store.index('by-state-seq');
-  const states: SyncState[] = ['pending', 'sent', 'conflict', 'rejected'];
+  const states: DeliveryState[] = ['pending', 'sent', 'conflict', 'rejected'];
   const counts = await Promise.all(
     states.map((state) => index.count(IDBKeyRange.bound([state, -Infinity], [state, Infinity]))),
   );
-  return Object.fromEntries(states.map((state, i) => [state, counts[i]])) as Record<SyncState, number>;
+  return Object.fromEntries(states.map((state, i) => [state, counts[i]])) as Record<DeliveryState, number>;
 }
 
 /** The oldest response still waiting to be delivered (lowest sequence number), if any. */
-export async function oldestPending(): Promise<StoredResponse | undefined> {
+export async function oldestPending(): Promise<TabletRecord | undefined> {
   const db = await openKioskDb();
   const cursor = await db
     .transaction(RESPONSES)
@@ -103,18 +103,18 @@ export async function oldestPending(): Promise<StoredResponse | undefined> {
  * order, in one bounded request: a queue of 100,000 responses is never held in memory at once.
  * (A bounded getAll instead of a cursor: one round trip per batch instead of one per record.)
  */
-export async function readStateAfter(state: SyncState, afterSeq: number, limit: number): Promise<StoredResponse[]> {
+export async function readStateAfter(state: DeliveryState, afterSeq: number, limit: number): Promise<TabletRecord[]> {
   const db = await openKioskDb();
   return db.getAllFromIndex(RESPONSES, 'by-state-seq', IDBKeyRange.bound([state, afterSeq], [state, Infinity], true, false), limit);
 }
 
 /** The outbox read: pending responses after `afterSeq`, oldest first. */
-export function readPendingBatch(afterSeq: number, limit: number): Promise<StoredResponse[]> {
+export function readPendingBatch(afterSeq: number, limit: number): Promise<TabletRecord[]> {
   return readStateAfter('pending', afterSeq, limit);
 }
 
 /** Up to `limit` stored responses after `afterSeq`, whatever their sync state (exports). */
-export async function readResponsesAfter(afterSeq: number, limit: number): Promise<StoredResponse[]> {
+export async function readResponsesAfter(afterSeq: number, limit: number): Promise<TabletRecord[]> {
   const db = await openKioskDb();
   return db.getAllFromIndex(RESPONSES, 'by-seq', IDBKeyRange.lowerBound(afterSeq, true), limit);
 }
@@ -122,7 +122,7 @@ export async function readResponsesAfter(afterSeq: number, limit: number): Promi
 /** The collector's verdict on one response, as the sync engine applies it. */
 export interface DeliveryOutcome {
   id: string;
-  state: SyncState;
+  state: DeliveryState;
   reason?: string;
 }
 

@@ -1,4 +1,4 @@
-import type { LocalizedText } from '../schemas/definition-schema';
+import type { LocalizedText } from '../schemas';
 
 /** The language every definition and every resource has in full. */
 export const FALLBACK_LANGUAGE = 'vi';

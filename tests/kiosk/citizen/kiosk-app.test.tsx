@@ -3,8 +3,8 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/preact
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { i18nReady } from '../../../src/kiosk/i18n';
 import { ADVANCE_DELAY_MS, INPUT_GUARD_MS, KioskApp } from '../../../src/kiosk/citizen';
-import { DEFAULT_SETTINGS, type KioskSettings } from '../../../src/shared/settings/defaults';
-import type { NewResponse } from '../../../src/kiosk/storage/responses';
+import { DEFAULT_SETTINGS, type KioskSettings } from '../../../src/shared/settings';
+import type { NewResponse } from '../../../src/kiosk/storage';
 import { miniDefinition } from '../../fixtures/mini-definition';
 
 const START = new Date('2026-11-21T08:00:00.000Z');

@@ -1,9 +1,9 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_SETTINGS, type KioskSettings } from '../../../src/shared/settings/defaults';
-import { countByState, listResponses, listStaffAlerts, resetKioskDbForTests, storeResponse, type NewResponse } from '../../../src/kiosk/storage';
-import { backoffDelayMs, createSyncEngine, type SyncEngine } from '../../../src/kiosk/outbox';
+import { DEFAULT_SETTINGS, type KioskSettings } from '../../../src/shared/settings';
+import { countByState, listResponses, listStaffAlerts, readMeta, resetKioskDbForTests, storeResponse, type NewResponse } from '../../../src/kiosk/storage';
+import { backoffDelayMs, createSyncEngine, postBatch, REQUEST_TIMEOUT_MS, syncErrorText, type BatchOutcome, type SyncEngine } from '../../../src/kiosk/outbox';
 import { canonicalJson } from '../../../src/shared/survey';
 
 const TOKEN = 'dev1.abcdefghijklmnopqrstuvwxyz012345';
@@ -35,13 +35,16 @@ async function queue(n: number) {
 class FakeCollector {
   rows = new Map<string, string>();
   requests: Array<{ count: number; at: number; queueDepth: number }> = [];
+  /** The kiosk report's lastError of each request, as the fleet view receives it. */
+  reportedErrors: Array<string | null> = [];
   verdicts: string[] = [];
   mode: 'up' | 'down' | 'unauthorized' | 'commit-then-drop' = 'up';
   maxBatch = Infinity;
 
   fetch = vi.fn(async (_url: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const body = JSON.parse(String(init?.body)) as { kiosk: { queueDepth: number }; responses: Array<{ id: string }> };
+    const body = JSON.parse(String(init?.body)) as { kiosk: { queueDepth: number; lastError: string | null }; responses: Array<{ id: string }> };
     this.requests.push({ count: body.responses.length, at: Date.now(), queueDepth: body.kiosk.queueDepth });
+    this.reportedErrors.push(body.kiosk.lastError);
     if (this.mode === 'down') throw new TypeError('Failed to fetch');
     if (this.mode === 'unauthorized') return json(401, { error: 'unauthorized', message: 'missing or invalid device token' });
     if (body.responses.length > this.maxBatch) return json(413, { error: 'too_large', message: `at most ${this.maxBatch}` });
@@ -201,7 +204,7 @@ describe('failures', () => {
     makeEngine(collector).start();
     await elapse(10 * 60_000, 10_000);
     expect(collector.requests).toHaveLength(1);
-    expect(engine!.status().state).toBe('unauthorized');
+    expect(engine!.status()).toMatchObject({ state: 'unauthorized', lastError: { kind: 'unauthorized', status: 401 } });
     expect((await listStaffAlerts())[0]).toMatchObject({ kind: 'auth', messageKey: 'alerts.unauthorized' });
     expect(await countByState()).toMatchObject({ pending: 2 });
 
@@ -209,6 +212,23 @@ describe('failures', () => {
     settings = { ...settings, deviceToken: 'dev1.anotherSecretValue0123456789abc' };
     await engine!.requestDrain('staff');
     expect(await countByState()).toMatchObject({ pending: 0, sent: 2 });
+    // The fleet view hears of the refusal once the kiosk gets through again, as a short stable text.
+    expect(collector.reportedErrors).toEqual([null, 'unauthorized (401)']);
+  });
+
+  it('keeps a failure as a structured error, in its status and across a reload, and reports it as text', async () => {
+    await queue(1);
+    const collector = new FakeCollector();
+    collector.mode = 'down';
+    await makeEngine(collector).requestDrain('start');
+    const failure = { kind: 'network', detail: 'TypeError: Failed to fetch' };
+    expect(engine!.status()).toMatchObject({ state: 'waiting-retry', lastError: failure });
+    expect(await readMeta('lastSync')).toEqual({ at: expect.any(String), ok: false, error: failure });
+    collector.mode = 'up';
+    await engine!.requestDrain('staff');
+    expect(collector.reportedErrors).toEqual([null, 'network: TypeError: Failed to fetch']);
+    expect(await readMeta('lastSync')).toEqual({ at: expect.any(String), ok: true, error: null });
+    expect(engine!.status().lastError).toBeNull();
   });
 
   it('splits a batch the collector finds too large (413)', async () => {
@@ -262,5 +282,39 @@ describe('failures', () => {
     target.dispatchEvent(new Event('visibilitychange'));
     await vi.waitFor(() => expect(collector.requests).toHaveLength(3));
     expect(collector.rows.size).toBe(3);
+  });
+});
+
+describe('what one POST comes to', () => {
+  const post = (answer: () => Promise<Response>) =>
+    postBatch('http://127.0.0.1:8080/api/v1/responses', TOKEN, {} as never, [], (() => answer()) as unknown as typeof fetch);
+
+  it.each<[string, () => Promise<Response>, BatchOutcome]>([
+    ['a 401', async () => json(401, { error: 'unauthorized', message: 'bad token' }), { kind: 'unauthorized' }],
+    ['a 503 with a message', async () => json(503, { error: 'unavailable', message: 'busy' }), { kind: 'failed', error: { kind: 'server', status: 503, detail: 'busy' } }],
+    ['a 500 without a body', async () => new Response('oops', { status: 500 }), { kind: 'failed', error: { kind: 'server', status: 500 } }],
+    ['a 400', async () => json(400, { error: 'invalid_batch', message: '$.kiosk: expected an object' }), { kind: 'failed', error: { kind: 'refused', status: 400, detail: '$.kiosk: expected an object' } }],
+    ['a 200 with an odd body', async () => json(200, { ok: true }), { kind: 'failed', error: { kind: 'badAnswer', status: 200 } }],
+    ['no network', async () => Promise.reject(new TypeError('Failed to fetch')), { kind: 'failed', error: { kind: 'network', detail: 'TypeError: Failed to fetch' } }],
+  ])('%s', async (_name, answer, outcome) => {
+    expect(await post(answer)).toEqual(outcome);
+  });
+
+  it('gives up after REQUEST_TIMEOUT_MS as a timeout', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const hanging = (_url: unknown, init?: RequestInit) =>
+      new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+    const outcome = postBatch('http://127.0.0.1:8080/api/v1/responses', TOKEN, {} as never, [], hanging as unknown as typeof fetch);
+    await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS);
+    expect(await outcome).toEqual({ kind: 'failed', error: { kind: 'timeout' } });
+  });
+
+  it.each([
+    [{ kind: 'unauthorized', status: 401 } as const, 'unauthorized (401)'],
+    [{ kind: 'server', status: 503, detail: 'busy' } as const, 'server (503): busy'],
+    [{ kind: 'timeout' } as const, 'timeout'],
+    [{ kind: 'other', detail: 'x'.repeat(600) } as const, `other: ${'x'.repeat(493)}`],
+  ])('writes %o for the fleet view as %s', (error, text) => {
+    expect(syncErrorText(error)).toBe(text);
   });
 });

@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { buildEvacuationFile, buildResponsesCsv, exportBaseName } from '../../../src/kiosk/staff/export-files';
+import { buildEvacuationFile, buildResponsesCsv, exportBaseName } from '../../../src/kiosk/staff';
 import { EVACUATION_FORMAT, responseColumns } from '../../../src/shared/csv';
-import { DEFAULT_SETTINGS } from '../../../src/shared/settings/defaults';
+import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
 import { readKioskId, storeResponse } from '../../../src/kiosk/storage';
 import { miniDefinition } from '../../fixtures/mini-definition';
 import { draft, freshDatabase, storeInStates } from './helpers';

@@ -1,5 +1,5 @@
 import { IDBFactory } from 'fake-indexeddb';
-import { applyDeliveryOutcomes, resetKioskDbForTests, storeResponse, type NewResponse, type StoredResponse, type SyncState } from '../../../src/kiosk/storage';
+import { applyDeliveryOutcomes, resetKioskDbForTests, storeResponse, type NewResponse, type TabletRecord, type DeliveryState } from '../../../src/kiosk/storage';
 
 /** A fresh, empty kiosk database for each test. */
 export function freshDatabase(): void {
@@ -38,8 +38,8 @@ export function draft(overrides: Partial<NewResponse> = {}): NewResponse {
 }
 
 /** Stores responses and moves each to the wanted sync state, as the sync engine would. */
-export async function storeInStates(states: SyncState[]): Promise<StoredResponse[]> {
-  const stored: StoredResponse[] = [];
+export async function storeInStates(states: DeliveryState[]): Promise<TabletRecord[]> {
+  const stored: TabletRecord[] = [];
   for (const state of states) {
     const record = await storeResponse(draft(), { minIntervalMs: 0, minMsPerAnswer: 0 });
     if (state !== 'pending') {

@@ -1,7 +1,6 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { STAFF_PIN_KEY, readStaffPin } from '../../../src/kiosk/staff/staff-storage';
-import { PBKDF2_ITERATIONS, constantTimeEqual, currentLock, lockDelayMs, setStaffPin, verifyStaffPin } from '../../../src/kiosk/staff/pin';
+import { STAFF_PIN_KEY, readStaffPin, PBKDF2_ITERATIONS, constantTimeEqual, currentLock, lockDelayMs, setStaffPin, verifyStaffPin } from '../../../src/kiosk/staff';
 import { openKioskDb } from '../../../src/kiosk/storage';
 import { freshDatabase, simulateReload } from './helpers';
 

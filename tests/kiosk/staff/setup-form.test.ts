@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { toSetupValues, validateSetup, type SetupValues } from '../../../src/kiosk/staff/setup-form';
-import { DEFAULT_SETTINGS, type KioskSettings } from '../../../src/shared/settings/defaults';
+import { toSetupValues, validateSetup, type SetupValues } from '../../../src/kiosk/staff';
+import { DEFAULT_SETTINGS, type KioskSettings } from '../../../src/shared/settings';
 import { miniDefinition } from '../../fixtures/mini-definition';
 
 const newer = { ...structuredClone(miniDefinition), version: 4 };
@@ -62,17 +62,17 @@ describe('validateSetup', () => {
   });
 
   it.each<[string, Partial<SetupValues>, Record<string, string>]>([
-    ['an empty agency code', { agencyCode: '  ' }, { agencyCode: 'staff.setup.errors.required' }],
-    ['a space in the agency code', { agencyCode: 'SNV HN' }, { agencyCode: 'staff.setup.errors.agencyCode' }],
-    ['a slash in the counter code', { counterCode: 'Q/1' }, { counterCode: 'staff.setup.errors.counterCode' }],
-    ['an ftp address', { endpointUrl: 'ftp://example.vn' }, { endpointUrl: 'staff.setup.errors.endpointUrl' }],
-    ['no language', { languages: [] }, { languages: 'staff.setup.errors.languages' }],
-    ['an idle time of 5 s', { idleTimeoutSec: '5' }, { idleTimeoutSec: 'staff.setup.errors.idleTimeoutSec' }],
-    ['an idle time in words', { idleTimeoutSec: 'một phút' }, { idleTimeoutSec: 'staff.setup.errors.idleTimeoutSec' }],
-    ['an empty thank-you time', { thankYouSec: '' }, { thankYouSec: 'staff.setup.errors.thankYouSec' }],
-    ['a negative interval', { minIntervalSec: '-1' }, { minIntervalSec: 'staff.setup.errors.minIntervalSec' }],
-    ['a version that is not bundled', { definitionVersion: '9' }, { definition: 'staff.setup.errors.definition' }],
-    ['a 201-character agency name', { agencyName: 'a'.repeat(201) }, { agencyName: 'staff.setup.errors.agencyName' }],
+    ['an empty agency code', { agencyCode: '  ' }, { agencyCode: 'setup.errors.required' }],
+    ['a space in the agency code', { agencyCode: 'SNV HN' }, { agencyCode: 'setup.errors.agencyCode' }],
+    ['a slash in the counter code', { counterCode: 'Q/1' }, { counterCode: 'setup.errors.counterCode' }],
+    ['an ftp address', { endpointUrl: 'ftp://example.vn' }, { endpointUrl: 'setup.errors.endpointUrl' }],
+    ['no language', { languages: [] }, { languages: 'setup.errors.languages' }],
+    ['an idle time of 5 s', { idleTimeoutSec: '5' }, { idleTimeoutSec: 'setup.errors.idleTimeoutSec' }],
+    ['an idle time in words', { idleTimeoutSec: 'một phút' }, { idleTimeoutSec: 'setup.errors.idleTimeoutSec' }],
+    ['an empty thank-you time', { thankYouSec: '' }, { thankYouSec: 'setup.errors.thankYouSec' }],
+    ['a negative interval', { minIntervalSec: '-1' }, { minIntervalSec: 'setup.errors.minIntervalSec' }],
+    ['a version that is not bundled', { definitionVersion: '9' }, { definition: 'setup.errors.definition' }],
+    ['a 201-character agency name', { agencyName: 'a'.repeat(201) }, { agencyName: 'setup.errors.agencyName' }],
   ])('refuses %s with a message on that field', (_name, change, errors) => {
     expect(validateSetup(values(change), current, definitions)).toEqual({ ok: false, errors });
   });

@@ -2,12 +2,11 @@
 import 'fake-indexeddb/auto';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { StaffArea, STAFF_IDLE_MS, STAFF_PIN_KEY, setStaffPin, type StaffSync } from '../../../src/kiosk/staff';
-import { readStaffPin } from '../../../src/kiosk/staff/staff-storage';
+import { StaffArea, STAFF_IDLE_MS, STAFF_PIN_KEY, setStaffPin, type StaffSync, readStaffPin } from '../../../src/kiosk/staff';
 import { i18nReady } from '../../../src/kiosk/i18n';
-import { DEFAULT_SETTINGS, type KioskSettings } from '../../../src/shared/settings/defaults';
+import { DEFAULT_SETTINGS, type KioskSettings } from '../../../src/shared/settings';
 import { applyDeliveryOutcomes, listResponses, openKioskDb, raiseStaffAlert, readMeta, saveSettings, writeMeta } from '../../../src/kiosk/storage';
-import type { SyncStatus } from '../../../src/kiosk/outbox';
+import type { DrainStatus } from '../../../src/kiosk/outbox';
 import { miniDefinition } from '../../fixtures/mini-definition';
 import { freshDatabase, simulateReload, storeInStates } from './helpers';
 
@@ -25,7 +24,7 @@ interface Harness {
 }
 
 let clock = Date.parse('2026-11-21T12:00:00.000Z');
-let status: SyncStatus;
+let status: DrainStatus;
 
 function renderArea(options: { idleMs?: number; onDrain?: () => Promise<void>; waiting?: boolean } = {}): Harness {
   let closed = 0;
@@ -297,7 +296,7 @@ describe('the health panel', () => {
     // The oldest pending response was completed 3 h 20 min before "now".
     clock = Date.parse(stored[1].completedAt) + 3 * 3_600_000 + 20 * 60_000;
     await writeMeta('persistence', { supported: true, persisted: false, checkedAt: '2026-11-21T08:00:00.000Z' });
-    await writeMeta('lastSync', { at: '2026-11-21T09:00:00.000Z', ok: false, message: 'network: TypeError: Failed to fetch' });
+    await writeMeta('lastSync', { at: '2026-11-21T09:00:00.000Z', ok: false, error: { kind: 'network', detail: 'TypeError: Failed to fetch' } });
     await raiseStaffAlert('storage', 'alerts.storageQuota', 'QuotaExceededError');
     vi.stubGlobal('__APP_VERSION__', '9.8.7-test');
     renderArea({ waiting: true });
@@ -309,6 +308,7 @@ describe('the health panel', () => {
     expect(screen.getByTestId('health-rejected').textContent).toBe('2 phiếu');
     expect(screen.getByTestId('health-last-success').textContent).toBe('Chưa gửi thành công lần nào');
     expect(screen.getByTestId('health-problem').textContent).toContain('Không kết nối được máy chủ. Xin kiểm tra mạng (Wi-Fi).');
+    expect(screen.getByTestId('health-problem').querySelector('code')?.textContent).toBe('network: TypeError: Failed to fetch');
     expect(screen.getByTestId('health-storage').textContent).toContain('Chưa được giữ lâu dài');
     expect(screen.getByTestId('health-app-version').textContent).toBe('9.8.7-test');
     expect(screen.getByTestId('health-definition').textContent).toBe('Khảo sát thử (mini@3)');
@@ -321,6 +321,35 @@ describe('the health panel', () => {
     renderArea();
     await unlock();
     await waitFor(() => expect(screen.getByTestId('health-problem').textContent).toContain('Máy chưa có mã thiết bị'));
+  });
+
+  it.each<[string, DrainStatus['lastError'], string]>([
+    ['a refused token', { kind: 'unauthorized', status: 401 }, 'Máy chủ không chấp nhận mã thiết bị.'],
+    ['a timeout', { kind: 'timeout' }, 'Máy chủ không trả lời kịp.'],
+    ['a server failure', { kind: 'server', status: 503, detail: 'busy' }, 'Máy chủ đang gặp sự cố.'],
+    ['a refused batch', { kind: 'refused', status: 400 }, 'Máy chủ từ chối dữ liệu gửi lên.'],
+    ['an odd answer', { kind: 'badAnswer', status: 200 }, 'Máy chủ trả lời không đúng dạng.'],
+    ['anything else', { kind: 'other', detail: 'AbortError' }, 'Gửi chưa thành công. Máy sẽ tự thử lại.'],
+  ])('words the engine\'s structured error for %s', async (_name, lastError, words) => {
+    status = { ...status, state: 'waiting-retry', lastAttemptAt: '2026-11-21T11:59:00.000Z', lastError };
+    renderArea();
+    await unlock();
+    await waitFor(() => expect(screen.getByTestId('health-problem').textContent).toContain(words));
+  });
+
+  it('reads a last failure stored by an older version (an English message) as a failure of unknown kind', async () => {
+    await writeMeta('lastSync', { at: '2026-11-21T09:00:00.000Z', ok: false, message: 'HTTP 503: busy' } as never);
+    renderArea();
+    await unlock();
+    await waitFor(() => expect(screen.getByTestId('health-problem').textContent).toContain('Gửi chưa thành công. Máy sẽ tự thử lại.'));
+    expect(screen.getByTestId('health-problem').querySelector('code')?.textContent).toBe('other: HTTP 503: busy');
+  });
+
+  it('tells times in Vietnam time (UTC+7), whatever zone the tablet is set to', async () => {
+    status = { ...status, lastSuccessAt: '2026-11-21T09:00:00.000Z' };
+    renderArea();
+    await unlock();
+    await waitFor(() => expect(screen.getByTestId('health-last-success').textContent).toBe('16:00 21/11/2026 (3 giờ trước)'));
   });
 
   it('"send now" asks the engine for a drain and shows the new queue', async () => {
