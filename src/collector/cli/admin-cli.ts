@@ -6,19 +6,12 @@
  * Only a salted scrypt hash is stored; setting a password signs every staff session out.
  *   tsx src/collector/cli/admin-cli.ts sign-out-all [--data ./data]
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { DATABASE_FILE, MIN_PASSWORD_LENGTH, openSqliteStore, passwordProblem, setAdminPassword } from '../index';
+import { MIN_PASSWORD_LENGTH, passwordProblem, setAdminPassword, type CollectorStore, type StaffAuthStore } from '../index';
+import { dataDirOf, existingStoreIn, fail, parseCommandLine, runCli, withStore } from './cli-helpers';
 
 const USAGE = `usage:
   tsx src/collector/cli/admin-cli.ts set-password [--password-stdin] [--data <dir>]
   tsx src/collector/cli/admin-cli.ts sign-out-all [--data <dir>]`;
-
-function fail(message: string): never {
-  console.error(`admin: ${message}`);
-  process.exit(1);
-}
 
 /** All of standard input, up to the first line break. */
 async function readStdinLine(): Promise<string> {
@@ -63,47 +56,36 @@ function promptHidden(question: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      allowPositionals: true,
-      options: { data: { type: 'string' }, 'password-stdin': { type: 'boolean', default: false } },
-    });
-  } catch (error) {
-    fail(`${(error as Error).message}\n${USAGE}`);
-  }
-  const { values, positionals } = parsed;
+  const commandLine = parseCommandLine({ usage: USAGE, options: { 'password-stdin': { type: 'boolean', default: false } }, positionals: true });
+  if (!commandLine) return;
+  const { values, positionals } = commandLine;
   const [command] = positionals;
   if (command !== 'set-password' && command !== 'sign-out-all') fail(USAGE);
-  const dataDir = resolve(values.data ?? process.env.COLLECTOR_DATA_DIR ?? 'data');
-  const file = join(dataDir, DATABASE_FILE);
-  if (!existsSync(file)) fail(`no collector database at ${file}; start the collector once or pass --data`);
-
-  const store = openSqliteStore(file);
-  try {
-    if (command === 'sign-out-all') {
-      // Re-storing the current hash would keep the password; ending sessions needs only the expiry sweep
-      // with a far-future clock.
-      const ended = await store.deleteExpiredAdminSessions('9999-12-31T23:59:59.999Z');
-      console.log(`Signed out ${ended} staff session(s).`);
-      return;
-    }
-    let password: string;
-    if (values['password-stdin'] || !process.stdin.isTTY) {
-      password = await readStdinLine();
-    } else {
-      console.log(`Choose the staff password (at least ${MIN_PASSWORD_LENGTH} characters; several words are easiest to remember).`);
-      password = await promptHidden('New staff password: ');
-      const again = await promptHidden('Once more: ');
-      if (again !== password) fail('the two passwords differ; nothing changed');
-    }
-    const problem = passwordProblem(password);
-    if (problem) fail(`${problem}; nothing changed`);
-    await setAdminPassword(store, password);
-    console.log('Staff password set (only a salted scrypt hash is stored). Every staff session has been signed out.');
-  } finally {
-    await store.close();
-  }
+  const file = existingStoreIn(dataDirOf(values.data));
+  await withStore(file, (store) => (command === 'sign-out-all' ? signOutAll(store) : setPassword(store, values['password-stdin'])));
 }
 
-main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+async function signOutAll(store: StaffAuthStore): Promise<void> {
+  // Re-storing the current hash would keep the password; ending sessions needs only the expiry sweep
+  // with a far-future clock.
+  const ended = await store.deleteExpiredAdminSessions('9999-12-31T23:59:59.999Z');
+  console.log(`Signed out ${ended} staff session(s).`);
+}
+
+async function setPassword(store: CollectorStore, fromStdin: boolean): Promise<void> {
+  let password: string;
+  if (fromStdin || !process.stdin.isTTY) {
+    password = await readStdinLine();
+  } else {
+    console.log(`Choose the staff password (at least ${MIN_PASSWORD_LENGTH} characters; several words are easiest to remember).`);
+    password = await promptHidden('New staff password: ');
+    const again = await promptHidden('Once more: ');
+    if (again !== password) fail('the two passwords differ; nothing changed');
+  }
+  const problem = passwordProblem(password);
+  if (problem) fail(`${problem}; nothing changed`);
+  await setAdminPassword(store, password);
+  console.log('Staff password set (only a salted scrypt hash is stored). Every staff session has been signed out.');
+}
+
+void runCli('admin', main);

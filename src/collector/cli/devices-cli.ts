@@ -6,11 +6,10 @@
  *   tsx src/collector/cli/devices-cli.ts list
  * Every command takes [--data ./data] (or COLLECTOR_DATA_DIR). A token is printed once: only its hash is kept.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { buildProvisioningLink } from '../../shared/wire/provisioning';
-import { DATABASE_FILE, openSqliteStore, registerDevice, revokeDevice, rotateDeviceToken, type IssuedToken } from '../index';
+import { buildProvisioningLink } from '../../shared/wire';
+import { DEVICE_LABEL_DESCRIPTION, isDeviceLabel, isPlaceCode, PLACE_CODE_DESCRIPTION } from '../../shared/ids';
+import { registerDevice, revokeDevice, rotateDeviceToken, type DeviceStore, type IssuedToken } from '../index';
+import { dataDirOf, existingStoreIn, fail, parseCommandLine, runCli, withStore } from './cli-helpers';
 
 const USAGE = `usage:
   tsx src/collector/cli/devices-cli.ts register --label <text> --agency <code> --counter <code> [--url <collector URL>] [--data <dir>]
@@ -18,62 +17,52 @@ const USAGE = `usage:
   tsx src/collector/cli/devices-cli.ts revoke <deviceId> [--data <dir>]
   tsx src/collector/cli/devices-cli.ts list [--data <dir>]`;
 
-function fail(message: string): never {
-  console.error(`devices: ${message}`);
-  process.exit(1);
+async function main(): Promise<void> {
+  const commandLine = parseCommandLine({
+    usage: USAGE,
+    options: { label: { type: 'string' }, agency: { type: 'string' }, counter: { type: 'string' }, url: { type: 'string' } },
+    positionals: true,
+  });
+  if (!commandLine) return;
+  const { values, positionals } = commandLine;
+  const [command, deviceId] = positionals;
+  if (!command) fail(USAGE);
+  await withStore(existingStoreIn(dataDirOf(values.data)), (store) => runCommand(store, command, deviceId, values));
 }
 
-async function main(): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      allowPositionals: true,
-      options: {
-        data: { type: 'string' },
-        label: { type: 'string' },
-        agency: { type: 'string' },
-        counter: { type: 'string' },
-        url: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    fail(`${(error as Error).message}\n${USAGE}`);
-  }
-  const { values, positionals } = parsed;
-  const [command, deviceId] = positionals;
-  const file = join(resolve(values.data ?? process.env.COLLECTOR_DATA_DIR ?? 'data'), DATABASE_FILE);
-  if (!command) fail(USAGE);
-  if (!existsSync(file)) fail(`no collector database at ${file}; start the collector once or pass --data`);
-
-  const store = openSqliteStore(file);
-  try {
-    switch (command) {
-      case 'register': {
-        const { label, agency, counter } = values;
-        if (!label || !agency || !counter) fail(`register needs --label, --agency and --counter\n${USAGE}`);
-        printToken(await registerDevice(store, { label, agencyCode: agency, counterCode: counter }), { label, agencyCode: agency, counterCode: counter }, values.url);
-        break;
-      }
-      case 'rotate':
-        if (!deviceId) fail(`rotate needs a device id\n${USAGE}`);
-        printToken(await rotateDeviceToken(store, deviceId), await store.getDevice(deviceId), values.url);
-        break;
-      case 'revoke':
-        if (!deviceId) fail(`revoke needs a device id\n${USAGE}`);
-        await revokeDevice(store, deviceId);
-        console.log(`Revoked ${deviceId}; its responses are kept.`);
-        break;
-      case 'list':
-        for (const d of await store.listDevices()) {
-          const state = d.revokedAt ? `revoked ${d.revokedAt}` : `last contact ${d.lastContactAt ?? 'never'}`;
-          console.log(`${d.id}  ${d.agencyCode}/${d.counterCode}  ${d.label}  (${state}, queue ${d.lastReport?.queueDepth ?? '?'})`);
-        }
-        break;
-      default:
-        fail(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
+/** One command against the devices; it needs no more of the store than the device queries. */
+async function runCommand(
+  store: DeviceStore,
+  command: string,
+  deviceId: string | undefined,
+  values: { label?: string; agency?: string; counter?: string; url?: string },
+): Promise<void> {
+  switch (command) {
+    case 'register': {
+      const { label, agency, counter } = values;
+      if (!label || !agency || !counter) fail(`register needs --label, --agency and --counter\n${USAGE}`);
+      // The tablet drops codes outside the rule from its provisioning link, so they are refused here.
+      if (!isPlaceCode(agency) || !isPlaceCode(counter) || !isDeviceLabel(label)) fail(`--agency and --counter: expected 1 to 64 ${PLACE_CODE_DESCRIPTION}; --label: expected ${DEVICE_LABEL_DESCRIPTION}`);
+      printToken(await registerDevice(store, { label, agencyCode: agency, counterCode: counter }), { label, agencyCode: agency, counterCode: counter }, values.url);
+      break;
     }
-  } finally {
-    await store.close();
+    case 'rotate':
+      if (!deviceId) fail(`rotate needs a device id\n${USAGE}`);
+      printToken(await rotateDeviceToken(store, deviceId), await store.getDevice(deviceId), values.url);
+      break;
+    case 'revoke':
+      if (!deviceId) fail(`revoke needs a device id\n${USAGE}`);
+      await revokeDevice(store, deviceId);
+      console.log(`Revoked ${deviceId}; its responses are kept.`);
+      break;
+    case 'list':
+      for (const d of await store.listDevices()) {
+        const state = d.revokedAt ? `revoked ${d.revokedAt}` : `last contact ${d.lastContactAt ?? 'never'}`;
+        console.log(`${d.id}  ${d.agencyCode}/${d.counterCode}  ${d.label}  (${state}, queue ${d.lastReport?.queueDepth ?? '?'})`);
+      }
+      break;
+    default:
+      fail(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
   }
 }
 
@@ -86,4 +75,4 @@ function printToken(issued: IssuedToken, device: { label: string; agencyCode: st
   }
 }
 
-main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+void runCli('devices', main);

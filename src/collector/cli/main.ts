@@ -8,50 +8,36 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import type { FastifyInstance } from 'fastify';
 import { DEFINITIONS_DIR, formatProblem, loadDefinitionsFromDir } from '../../build/definitions';
-import { HEALTH_PATH } from '../../shared/wire';
-import { buildProvisioningLink } from '../../shared/wire/provisioning';
-import { DATABASE_FILE, createCollector, ensureAdminPassword, issueDemoDeviceToken, openSqliteStore, type AdminPasswordOrigin } from '../index';
+import { definitionKey, isCollectorUrl } from '../../shared/ids';
+import { buildProvisioningLink, HEALTH_PATH } from '../../shared/wire';
+import { createCollector, ensureAdminPassword, issueDemoDeviceToken, openStore, type AdminPasswordOrigin, type DeviceStore } from '../index';
+import { dataDirOf, fail, parseCommandLine, runCli, storeUrlIn } from './cli-helpers';
 
 const USAGE =
   'usage: tsx src/collector/cli/main.ts [--port 8080] [--host 127.0.0.1] [--data ./data] [--static dist] [--demo] [--definitions survey-definitions] [--public-url <URL>]';
 
-function fail(message: string): never {
-  console.error(`collector: ${message}`);
-  process.exit(1);
-}
-
 async function main(): Promise<void> {
-  let args;
-  try {
-    args = parseArgs({
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        data: { type: 'string' },
-        static: { type: 'string' },
-        demo: { type: 'boolean', default: false },
-        definitions: { type: 'string' },
-        'public-url': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (error) {
-    fail(`${(error as Error).message}\n${USAGE}`);
-  }
-  if (args.help) {
-    console.log(USAGE);
-    return;
-  }
+  const commandLine = parseCommandLine({
+    usage: USAGE,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      static: { type: 'string' },
+      demo: { type: 'boolean', default: false },
+      definitions: { type: 'string' },
+      'public-url': { type: 'string' },
+    },
+  });
+  if (!commandLine) return;
+  const args = commandLine.values;
 
   const portText = args.port ?? process.env.COLLECTOR_PORT ?? '8080';
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) fail(`--port: expected a port number 0–65535, found ${JSON.stringify(portText)}`);
   const host = args.host ?? process.env.COLLECTOR_HOST ?? '127.0.0.1';
-  const dataDir = resolve(args.data ?? process.env.COLLECTOR_DATA_DIR ?? 'data');
+  const dataDir = dataDirOf(args.data);
   const staticDir = args.static ?? (existsSync('dist') ? 'dist' : undefined);
   if (staticDir !== undefined && !existsSync(staticDir)) fail(`--static: folder ${staticDir} does not exist (run npm run build first)`);
 
@@ -62,51 +48,80 @@ async function main(): Promise<void> {
   }
 
   const publicUrl = args['public-url'] ?? process.env.COLLECTOR_PUBLIC_URL;
-  if (publicUrl !== undefined && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(publicUrl)) {
+  if (publicUrl !== undefined && !isCollectorUrl(publicUrl)) {
     fail(`--public-url: expected an address such as https://sipas.example.gov.vn, found ${JSON.stringify(publicUrl)}`);
   }
 
   mkdirSync(dataDir, { recursive: true });
-  const store = openSqliteStore(join(dataDir, DATABASE_FILE));
-  let admin: AdminPasswordOrigin;
-  try {
-    admin = await ensureAdminPassword(store, { envPassword: process.env.COLLECTOR_ADMIN_PASSWORD, demo: args.demo });
-  } catch (error) {
-    await store.close();
-    fail((error as Error).message);
-  }
-  // Read once; child processes need not inherit it.
-  delete process.env.COLLECTOR_ADMIN_PASSWORD;
-  const app = await createCollector({ store, definitions, staticDir, logger: true, publicUrl });
-
+  const storeUrl = storeUrlIn(dataDir);
+  const store = await openStore(storeUrl);
+  let app: FastifyInstance | undefined;
   let closing = false;
-  const shutdown = async (signal: string) => {
+  /** Closes the server (if started) and then the store, once, however the collector ends. */
+  const close = async () => {
     if (closing) return;
     closing = true;
-    app.log.info(`${signal}: closing`);
     try {
-      await app.close();
+      await app?.close();
     } finally {
       await store.close();
     }
-    process.exit(0);
+  };
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    app?.log.info(`${signal}: closing`);
+    try {
+      await close();
+    } catch (error) {
+      app?.log.error(error);
+      process.exitCode = 1;
+    }
+    // Everything is closed; exit now rather than wait for a client that keeps a connection open.
+    process.exit();
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
-  await app.listen({ port, host });
+  try {
+    const admin = await ensureAdminPassword(store, { envPassword: process.env.COLLECTOR_ADMIN_PASSWORD, demo: args.demo });
+    // Read once; child processes need not inherit it.
+    delete process.env.COLLECTOR_ADMIN_PASSWORD;
+    app = await createCollector({ store, definitions, staticDir, logger: true, publicUrl });
+    await app.listen({ port, host });
+    await announce(app, store, { host, storeUrl, definitions, staticDir, publicUrl, demo: args.demo, admin });
+  } catch (error) {
+    // Not serving after all (a port in use, say): close what was opened, then fail through runCli.
+    await close();
+    throw error;
+  }
+}
+
+/** What the start-up lines tell the person who started the collector. */
+interface Announcement {
+  host: string;
+  storeUrl: string;
+  definitions: ReadonlyArray<{ id: string; version: number }>;
+  staticDir: string | undefined;
+  publicUrl: string | undefined;
+  demo: boolean;
+  admin: AdminPasswordOrigin;
+}
+
+/** Prints where the collector listens, the demo kiosk's link and how staff sign in. */
+async function announce(app: FastifyInstance, store: DeviceStore, a: Announcement): Promise<void> {
+  const { host, admin } = a;
   const address = app.server.address() as AddressInfo;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   const base = `http://${shownHost}:${address.port}`;
 
-  console.log(`Collector: ${base} (data ${join(dataDir, DATABASE_FILE)}, definitions ${definitions.map((d) => `${d.id}@${d.version}`).join(', ')})`);
-  if (args.demo) {
+  console.log(`Collector: ${base} (data ${a.storeUrl}, definitions ${a.definitions.map((d) => definitionKey(d.id, d.version)).join(', ')})`);
+  if (a.demo) {
     const { deviceId, token } = await issueDemoDeviceToken(store);
     const device = await store.getDevice(deviceId);
-    if (!staticDir) console.log('No kiosk build to serve (run npm run build); the link below needs one.');
+    if (!a.staticDir) console.log('No kiosk build to serve (run npm run build); the link below needs one.');
     console.log(`Kiosk: ${buildProvisioningLink(base, { token, agencyCode: device?.agencyCode, counterCode: device?.counterCode, deviceLabel: device?.label })}`);
   }
-  const staffBase = publicUrl ? publicUrl.replace(/\/+$/, '') : base;
+  const staffBase = a.publicUrl ? a.publicUrl.replace(/\/+$/, '') : base;
   console.log(`Admin: ${staffBase}/admin`);
   switch (admin.kind) {
     case 'demo':
@@ -117,7 +132,7 @@ async function main(): Promise<void> {
       break;
     case 'existing':
       if (admin.envIgnored) console.log('Admin password: already set, COLLECTOR_ADMIN_PASSWORD ignored (change it with admin-cli set-password).');
-      else if (args.demo) console.log('Admin password: set earlier (forgotten? run: tsx src/collector/cli/admin-cli.ts set-password)');
+      else if (a.demo) console.log('Admin password: set earlier (forgotten? run: tsx src/collector/cli/admin-cli.ts set-password)');
       break;
     case 'none':
       console.log('Admin password: none yet; run tsx src/collector/cli/admin-cli.ts set-password (or set COLLECTOR_ADMIN_PASSWORD) to use the staff pages.');
@@ -126,6 +141,4 @@ async function main(): Promise<void> {
   console.log(`Health: ${base}${HEALTH_PATH}`);
 }
 
-main().catch((error: unknown) => {
-  fail(error instanceof Error ? error.message : String(error));
-});
+void runCli('collector', main);

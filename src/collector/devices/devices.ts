@@ -1,4 +1,4 @@
-import type { CollectorStore, DeviceRecord } from '../stores/store';
+import type { DeviceRecord, DeviceStore } from '../stores';
 import { mintToken, newDeviceId, parseToken, secretMatches } from './tokens';
 
 /** Where a kiosk device stands at the collector. */
@@ -15,7 +15,7 @@ export interface IssuedToken {
 }
 
 /** Registers a kiosk device and returns its token (only the token's hash is stored). */
-export async function registerDevice(store: CollectorStore, details: DeviceDetails): Promise<IssuedToken> {
+export async function registerDevice(store: DeviceStore, details: DeviceDetails): Promise<IssuedToken> {
   const deviceId = newDeviceId();
   const { token, secretHash } = mintToken(deviceId);
   await store.addDevice({ id: deviceId, ...details, tokenHash: secretHash, createdAt: new Date().toISOString() });
@@ -23,14 +23,14 @@ export async function registerDevice(store: CollectorStore, details: DeviceDetai
 }
 
 /** Replaces a device's token: the old one stops working at once. Throws when the device is unknown. */
-export async function rotateDeviceToken(store: CollectorStore, deviceId: string): Promise<IssuedToken> {
+export async function rotateDeviceToken(store: DeviceStore, deviceId: string): Promise<IssuedToken> {
   const { token, secretHash } = mintToken(deviceId);
   if (!(await store.setDeviceTokenHash(deviceId, secretHash))) throw new Error(`no device ${deviceId}`);
   return { deviceId, token };
 }
 
 /** Revokes a device: its token is refused from now on, its responses are kept. Throws when unknown. */
-export async function revokeDevice(store: CollectorStore, deviceId: string): Promise<void> {
+export async function revokeDevice(store: DeviceStore, deviceId: string): Promise<void> {
   if (!(await store.revokeDevice(deviceId, new Date().toISOString()))) throw new Error(`no device ${deviceId}`);
 }
 
@@ -38,7 +38,7 @@ export async function revokeDevice(store: CollectorStore, deviceId: string): Pro
  * The device a bearer token belongs to, or null for any kind of bad token (malformed, unknown device,
  * wrong secret, revoked) — callers answer all of them alike so nothing is learnt from the difference.
  */
-export async function authenticateToken(store: CollectorStore, token: string | null): Promise<DeviceRecord | null> {
+export async function authenticateToken(store: DeviceStore, token: string | null): Promise<DeviceRecord | null> {
   const parsed = token === null ? null : parseToken(token);
   const device = parsed ? await store.getDevice(parsed.deviceId) : undefined;
   // Compare against a dummy hash for unknown devices too, so timing does not reveal which ids exist.
@@ -53,7 +53,7 @@ const DUMMY_HASH = Buffer.alloc(32);
  * The demo kiosk for `npm start`: registered on first run; on later runs its token is rotated, since the
  * collector keeps only the hash and cannot show the old token again.
  */
-export async function issueDemoDeviceToken(store: CollectorStore): Promise<IssuedToken> {
+export async function issueDemoDeviceToken(store: DeviceStore): Promise<IssuedToken> {
   const existing = (await store.listDevices()).find((d) => d.label === DEMO_DEVICE.label && d.revokedAt === null);
   return existing ? rotateDeviceToken(store, existing.id) : registerDevice(store, DEMO_DEVICE);
 }

@@ -79,13 +79,19 @@ export interface ResponseFilter {
   answer?: { questionId: string; code: string };
 }
 
-/** A stored response with what the collector knows about its arrival. Instants are in UTC. */
-export interface StoredResponse {
+/**
+ * A stored row: a response with what the collector knows about its arrival. Instants are in UTC.
+ * (Not the tablet's record of a response, which lives in the kiosk's IndexedDB.)
+ */
+export interface StoredRow {
   response: SurveyResponse;
   deviceId: string | null;
   receivedAt: string;
   source: ResponseSource;
 }
+
+/** @deprecated The old name of StoredRow, kept only while staff-pages/exports.ts still uses it. */
+export type StoredResponse = StoredRow;
 
 /** The part of a stored response the report reads. */
 export type ScorableRow = Pick<SurveyResponse, 'definitionId' | 'status' | 'answers' | 'completedAt' | 'agencyCode' | 'counterCode'>;
@@ -110,7 +116,7 @@ export interface ResponseSnapshot {
    * The matching responses ordered by completion time, then id, in batches of a few hundred. A snapshot
    * is read once, with this or with `scorable()`, and closes itself when the read ends.
    */
-  responses(): AsyncIterableIterator<readonly StoredResponse[]>;
+  responses(): AsyncIterableIterator<readonly StoredRow[]>;
   /** Only what scoring and the report read, in no particular order, in batches: much cheaper per row. */
   scorable(): AsyncIterableIterator<readonly ScorableRow[]>;
   /** Ends the read; safe to call twice. */
@@ -136,11 +142,8 @@ export interface AdminSession {
   expiresAt: string;
 }
 
-/**
- * Everything the collector needs from its database. Kept small and asynchronous so that a PostgreSQL
- * store can follow the SQLite one without touching the HTTP layer.
- */
-export interface CollectorStore {
+/** The kiosk devices the collector knows: registration, tokens, revocation, contact and last report. */
+export interface DeviceStore {
   addDevice(device: NewDevice): Promise<void>;
   getDevice(deviceId: string): Promise<DeviceRecord | undefined>;
   listDevices(): Promise<DeviceRecord[]>;
@@ -150,10 +153,15 @@ export interface CollectorStore {
   revokeDevice(deviceId: string, at: string): Promise<boolean>;
   /** Notes that the device was heard from; a non-null report also replaces its last report. */
   recordContact(deviceId: string, at: string, report: KioskReport | null): Promise<void>;
+}
+
+/** The stored responses: ingest, what the fleet view counts, and the consistent reads of exports and reports. */
+export interface ResponseStore {
   /**
    * Stores a batch atomically: new ids are created, an id already stored with the same content hash is
    * a duplicate, with another hash a conflict kept aside (the stored row is never changed); rejected
-   * items are logged. The uniqueness of response ids is enforced by the database itself.
+   * items are logged. The uniqueness of response ids is enforced by the database itself. A 'sync'
+   * batch also records the device's contact and report in the same transaction.
    */
   ingest(batch: IngestBatch): Promise<IngestOutcome[]>;
   /** Number of responses received through this device. */
@@ -167,8 +175,11 @@ export interface CollectorStore {
   openResponseSnapshot(filter: ResponseFilter, options?: SnapshotOptions): Promise<ResponseSnapshot>;
   /** Every agency and counter responses came from, for the filter forms. */
   listPlaces(): Promise<PlaceCount[]>;
+}
 
-  /** The staff password's hash (self-describing, see admin/auth.ts), or null when none is set. */
+/** The staff side's sign-in: the one staff password (hashed) and the sessions (ids hashed). */
+export interface StaffAuthStore {
+  /** The staff password's hash (self-describing, see staff-pages/auth.ts), or null when none is set. */
   getAdminPasswordHash(): Promise<string | null>;
   /** Sets the staff password's hash and ends every staff session. */
   setAdminPasswordHash(hash: string, at: string): Promise<void>;
@@ -178,5 +189,17 @@ export interface CollectorStore {
   deleteAdminSession(idHash: Buffer): Promise<void>;
   /** Forgets sessions expired at `now`; returns how many. */
   deleteExpiredAdminSessions(now: string): Promise<number>;
+}
+
+// A TallyStore (running scoring tallies kept per definition and place, merged as rows arrive) joins
+// these domains later; CollectorStore will then include it.
+
+/**
+ * Everything the collector needs from its database, one domain interface each, over one connection.
+ * Kept asynchronous so that a PostgreSQL store can follow the SQLite one without touching the HTTP
+ * layer. Code that needs one domain takes that interface, not this one.
+ */
+export interface CollectorStore extends DeviceStore, ResponseStore, StaffAuthStore {
+  /** Ends the connection; safe to call twice. */
   close(): Promise<void>;
 }

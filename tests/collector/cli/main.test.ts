@@ -1,12 +1,11 @@
-import { parseProvisioningFragment } from '../../../src/shared/wire/provisioning';
+import { parseProvisioningFragment, HEALTH_PATH } from '../../../src/shared/wire';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { authenticateToken, DEVICE_SELF_PATH, openSqliteStore } from '../../../src/collector';
-import { HEALTH_PATH } from '../../../src/shared/wire';
+import { authenticateToken, DEVICE_SELF_PATH, openStore } from '../../../src/collector';
 import { deferCleanups, tempDatabase } from '../helpers';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -116,7 +115,7 @@ describe('collector command line', () => {
   it('devices-cli registers, lists and revokes devices in the data folder', async () => {
     const { dataDir } = setup();
     mkdirSync(dataDir);
-    await openSqliteStore(join(dataDir, 'collector.sqlite')).close();
+    await (await openStore(join(dataDir, 'collector.sqlite'))).close();
     const cli = (args: string[]) => run([...args, '--data', dataDir], 'src/collector/cli/devices-cli.ts');
 
     const register = cli(['register', '--label', 'Quầy 2', '--agency', 'SNV', '--counter', 'Q2', '--url', 'https://collector.example/']);
@@ -130,7 +129,7 @@ describe('collector command line', () => {
     expect(await list.exited).toBe(0);
     expect(list.output()).toContain(`${deviceId}  SNV/Q2  Quầy 2`);
 
-    const store = openSqliteStore(join(dataDir, 'collector.sqlite'));
+    const store = await openStore(`sqlite://${join(dataDir, 'collector.sqlite')}`);
     try {
       expect((await authenticateToken(store, token))?.id).toBe(deviceId);
       const revoke = cli(['revoke', deviceId]);
@@ -139,6 +138,46 @@ describe('collector command line', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('command line failures', () => {
+  it('a staff CLI that fails mid-command still closes the store, with "<cli>: …" and exit code 1', async () => {
+    const { dataDir } = setup();
+    mkdirSync(dataDir);
+    const file = join(dataDir, 'collector.sqlite');
+    await (await openStore(file)).close();
+    // Closing the last connection checkpoints the WAL and removes it; a process.exit mid-command leaves it.
+    expect(existsSync(`${file}-wal`)).toBe(false);
+
+    const register = run(['register', '--label', 'Quầy 2', '--data', dataDir], 'src/collector/cli/devices-cli.ts');
+    expect(await register.exited).toBe(1);
+    expect(register.output()).toMatch(/^devices: register needs --label, --agency and --counter\nusage:/);
+    expect(existsSync(`${file}-wal`)).toBe(false);
+
+    const rotate = run(['rotate', '00000000-0000-4000-8000-000000000000', '--data', dataDir], 'src/collector/cli/devices-cli.ts');
+    expect(await rotate.exited).toBe(1);
+    expect(rotate.output()).toBe('devices: no device 00000000-0000-4000-8000-000000000000\n');
+    expect(existsSync(`${file}-wal`)).toBe(false);
+  });
+
+  it('names the missing database, and prints the usage for a wrong command or --help', async () => {
+    const { dataDir } = setup();
+    const missing = run(['sign-out-all', '--data', dataDir], 'src/collector/cli/admin-cli.ts');
+    expect(await missing.exited).toBe(1);
+    expect(missing.output()).toBe(`admin: no collector database at ${join(dataDir, 'collector.sqlite')}; start the collector once or pass --data\n`);
+
+    const wrong = run(['set-pasword', '--data', dataDir], 'src/collector/cli/admin-cli.ts');
+    expect(await wrong.exited).toBe(1);
+    expect(wrong.output()).toMatch(/^admin: usage:\n  tsx src\/collector\/cli\/admin-cli\.ts set-password/);
+
+    const help = run(['--help'], 'src/collector/cli/devices-cli.ts');
+    expect(await help.exited).toBe(0);
+    expect(help.output()).toMatch(/^usage:\n  tsx src\/collector\/cli\/devices-cli\.ts register/);
+
+    const badPort = run(['--port', 'eighty', '--data', dataDir]);
+    expect(await badPort.exited).toBe(1);
+    expect(badPort.output()).toBe('collector: --port: expected a port number 0–65535, found "eighty"\n');
   });
 });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteStore, registerDevice, revokeDevice, rotateDeviceToken } from '../../../src/collector';
+import { openStore, registerDevice, revokeDevice, rotateDeviceToken } from '../../../src/collector';
 import { DEVICE_SELF_PATH } from '../../../src/collector';
 import { SUBMIT_PATH } from '../../../src/shared/wire';
 import { makeBatch, makeResponse, startTestCollector, tempDatabase, type TestCollector } from '../helpers';
@@ -84,7 +84,7 @@ describe('device tokens', () => {
   it('stores only a hash: the secret appears nowhere in the database files', async () => {
     const db = tempDatabase();
     try {
-      const store = openSqliteStore(db.file);
+      const store = await openStore(db.file);
       const { token } = await registerDevice(store, { label: 'Quầy 9', agencyCode: 'A', counterCode: 'B' });
       const secret = token.split('.')[1];
       const whileOpen = [db.file, `${db.file}-wal`].filter(existsSync).map((f) => readFileSync(f));

@@ -1,15 +1,14 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { registerDevice, SCHEMA_VERSION, type StoredResponse } from '../../../src/collector';
-import { MIGRATIONS } from '../../../src/collector/stores/sqlite-store';
+import { readSqliteMigrations, registerDevice, SCHEMA_VERSION, type StoredRow } from '../../../src/collector';
 import { deferCleanups, makeResponse, seedResponses, storeHandles, validItem } from '../helpers';
 
 const defer = deferCleanups();
 
 const { database, open } = storeHandles(defer);
 
-async function all(snapshotRead: AsyncIterable<readonly StoredResponse[]>): Promise<StoredResponse[]> {
-  const rows: StoredResponse[] = [];
+async function all(snapshotRead: AsyncIterable<readonly StoredRow[]>): Promise<StoredRow[]> {
+  const rows: StoredRow[] = [];
   for await (const batch of snapshotRead) rows.push(...batch);
   return rows;
 }
@@ -19,8 +18,10 @@ describe('schema version 2', () => {
     const { file } = database();
     const raw = new Database(file);
     raw.exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, reason TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`);
-    raw.exec(MIGRATIONS[0].sql);
-    raw.prepare('INSERT INTO schema_migrations VALUES (1, ?, ?)').run(MIGRATIONS[0].reason, '2026-01-01T00:00:00.000Z');
+    // Exactly what a collector of schema version 1 left behind: step 0001 as shipped, and its record.
+    const [first] = readSqliteMigrations();
+    raw.exec(first.sql);
+    raw.prepare('INSERT INTO schema_migrations VALUES (1, ?, ?)').run(first.reason, '2026-01-01T00:00:00.000Z');
     raw.prepare("INSERT INTO devices (id, label, agency_code, counter_code, token_hash, created_at) VALUES ('d1', 'Quầy 1', 'A', 'B', x'00', 'then')").run();
     const old = makeResponse({ agencyCode: 'A', counterCode: 'B', durationMs: 1000 });
     raw
@@ -32,7 +33,7 @@ describe('schema version 2', () => {
     raw.prepare("INSERT INTO rejections (device_id, response_id, received_at, reason) VALUES ('d1', NULL, 'then', 'bad')").run();
     raw.close();
 
-    const store = open(file);
+    const store = await open(file);
     expect(SCHEMA_VERSION).toBe(2);
     const snapshot = await store.openResponseSnapshot({});
     const rows = await all(snapshot.responses());
@@ -58,7 +59,7 @@ describe('schema version 2', () => {
 describe('response snapshots', () => {
   it('read a fixed snapshot ordered by completion time, while writes go on', async () => {
     const { file } = database();
-    const store = open(file);
+    const store = await open(file);
     const { deviceId } = await registerDevice(store, { label: 'Quầy 1', agencyCode: 'A', counterCode: 'B' });
     await seedResponses(store, deviceId, 1000, (i) => makeResponse({ seq: i + 1, completedAt: new Date(Date.UTC(2026, 2, 2) + (999 - i) * 1000).toISOString() }));
     const snapshot = await store.openResponseSnapshot({});
@@ -68,7 +69,7 @@ describe('response snapshots', () => {
     const first = await reader.next();
     // Mid-read, the main connection still writes …
     await seedResponses(store, deviceId, 1, () => makeResponse({ seq: 5000, completedAt: '2026-03-01T00:00:00.000Z' }));
-    const rest: StoredResponse[] = [...(first.value as StoredResponse[])];
+    const rest: StoredRow[] = [...(first.value as StoredRow[])];
     for await (const batch of reader) rest.push(...batch);
     // … but the snapshot neither sees the new row nor changes its count.
     expect(rest).toHaveLength(1000);
@@ -80,7 +81,7 @@ describe('response snapshots', () => {
 
   it('lists the agencies and counters responses came from', async () => {
     const { file } = database();
-    const store = open(file);
+    const store = await open(file);
     await seedResponses(store, null, 3, (i) => makeResponse({ seq: i + 1, agencyCode: i === 2 ? 'SNV' : 'A', counterCode: 'Q1' }), 'import');
     expect(await store.listPlaces()).toEqual([
       { agencyCode: 'A', counterCode: 'Q1', count: 2 },
@@ -92,7 +93,7 @@ describe('response snapshots', () => {
 describe('staff sessions in the store', () => {
   it('finds a session only until it expires, and forgets expired ones', async () => {
     const { file } = database();
-    const store = open(file);
+    const store = await open(file);
     const id = Buffer.alloc(32, 7);
     await store.addAdminSession(id, { createdAt: '2026-03-02T00:00:00.000Z', expiresAt: '2026-03-02T08:00:00.000Z' });
     expect(await store.findAdminSession(id, '2026-03-02T07:59:59.999Z')).toEqual({ createdAt: '2026-03-02T00:00:00.000Z', expiresAt: '2026-03-02T08:00:00.000Z' });

@@ -10,8 +10,8 @@ const { database, open } = storeHandles(defer);
 describe('SQLite store', () => {
   it('keeps one row when two connections insert the same id', async () => {
     const { file } = database();
-    const first = open(file);
-    const second = open(file);
+    const first = await open(file);
+    const second = await open(file);
     const { deviceId } = await registerDevice(first, { label: 'Quầy 1', agencyCode: 'A', counterCode: 'B' });
     const item = validItem();
     const batch = { deviceId, receivedAt: '2026-03-02T02:00:00.000Z', report: null, source: 'sync' as const, items: [item] };
@@ -20,9 +20,9 @@ describe('SQLite store', () => {
     expect(await first.countResponses(deviceId)).toBe(1);
   });
 
-  it('enforces the id uniqueness in the schema itself, not only in code', () => {
+  it('enforces the id uniqueness in the schema itself, not only in code', async () => {
     const { file } = database();
-    open(file);
+    await open(file);
     const raw = new Database(file);
     defer(() => void raw.close());
     raw.prepare("INSERT INTO devices (id, label, agency_code, counter_code, token_hash, created_at) VALUES ('d', 'l', 'a', 'c', x'00', 'now')").run();
@@ -40,9 +40,9 @@ describe('SQLite store', () => {
     const { deviceId } = await registerDevice(first, { label: 'Quầy 1', agencyCode: 'A', counterCode: 'B' });
     await first.ingest({ deviceId, receivedAt: 'now', report: null, source: 'import', items: [validItem()] });
     await first.close();
-    const again = open(file);
+    const again = await open(file);
     expect(await again.countResponses(deviceId)).toBe(1);
-    open(file); // a second handle while the first is open
+    await open(file); // a second handle while the first is open
     const raw = new Database(file, { readonly: true });
     defer(() => void raw.close());
     const steps = raw.prepare('SELECT version, reason FROM schema_migrations ORDER BY version').all() as Array<{ version: number; reason: string }>;
@@ -51,9 +51,9 @@ describe('SQLite store', () => {
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
   });
 
-  it('refuses a database written by a newer collector', () => {
+  it('refuses a database written by a newer collector', async () => {
     const { file } = database();
-    open(file);
+    await open(file);
     const raw = new Database(file);
     raw.prepare("INSERT INTO schema_migrations VALUES (?, 'from the future', 'now')").run(SCHEMA_VERSION + 1);
     raw.close();
@@ -62,7 +62,7 @@ describe('SQLite store', () => {
 
   it('finds sequence gaps per kiosk, from 1 to the highest seq received', async () => {
     const { file } = database();
-    const store = open(file);
+    const store = await open(file);
     const { deviceId } = await registerDevice(store, { label: 'Quầy 1', agencyCode: 'A', counterCode: 'B' });
     const kioskB = '0f0e0d0c-0b0a-4908-8706-050403020100';
     const items = [
@@ -79,7 +79,7 @@ describe('SQLite store', () => {
 
   it('logs rejected items and records contact and report in the same transaction', async () => {
     const { file } = database();
-    const store = open(file);
+    const store = await open(file);
     const { deviceId } = await registerDevice(store, { label: 'Quầy 1', agencyCode: 'A', counterCode: 'B' });
     const outcomes = await store.ingest({
       deviceId,

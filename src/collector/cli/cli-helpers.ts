@@ -1,0 +1,107 @@
+/**
+ * What the collector's command lines share: the --data and --help flags, parsing with node:util
+ * parseArgs, and one way to fail. `fail()` throws; runCli prints `<cli>: <message>` and sets a
+ * non-zero exit code once the stack has unwound, so a store opened with withStore is always closed
+ * first (process.exit would skip it and leave the write-ahead log unmerged beside the database).
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { DATABASE_FILE, openStore, type CollectorStore } from '../stores';
+
+/** A failure the command line reports in its own words (no stack trace): thrown by fail(). */
+export class CliFailure extends Error {
+  override readonly name = 'CliFailure';
+}
+
+/** Stops the command with a message for the person at the terminal; runCli prints it and exits non-zero. */
+export function fail(message: string): never {
+  throw new CliFailure(message);
+}
+
+/**
+ * Runs a command line's main function. Any failure is printed as `<name>: <message>` with exit code 1,
+ * through process.exitCode rather than process.exit, so every pending finally (the store's close) runs.
+ */
+export function runCli(name: string, main: () => Promise<void>): Promise<void> {
+  return main().catch((error: unknown) => {
+    console.error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  });
+}
+
+/** The flags every collector command line takes. A --database <url> flag joins them when a networked store exists. */
+export const SHARED_OPTIONS = {
+  /** The collector's data folder (default COLLECTOR_DATA_DIR, else ./data). */
+  data: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies ParseArgsConfig['options'];
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** What parseCommandLine returns: parseArgs' result for the command's own flags plus the shared ones. */
+export type CommandLine<O extends Options, P extends boolean> = ReturnType<
+  typeof parseArgs<{ options: typeof SHARED_OPTIONS & O; allowPositionals: P; strict: true }>
+>;
+
+/** What a command line accepts, for parseCommandLine. */
+export interface CommandLineSpec<O extends Options, P extends boolean> {
+  /** Printed with a bad flag and for --help. */
+  usage: string;
+  /** The command's own flags; the shared ones are added. */
+  options: O;
+  /** Whether the command takes words such as `register <deviceId>`. */
+  positionals?: P;
+  /** The words to parse (default: process.argv after the script). */
+  args?: string[];
+}
+
+/**
+ * Parses the command line strictly with the shared flags added. A bad flag fails with the message and
+ * the usage; --help prints the usage and returns null (the caller returns, exit code 0).
+ */
+export function parseCommandLine<O extends Options, P extends boolean = false>(spec: CommandLineSpec<O, P>): CommandLine<O, P> | null {
+  let parsed: CommandLine<O, P>;
+  try {
+    parsed = parseArgs({
+      args: spec.args,
+      options: { ...SHARED_OPTIONS, ...spec.options },
+      allowPositionals: spec.positionals ?? false,
+      strict: true,
+    }) as CommandLine<O, P>;
+  } catch (error) {
+    fail(`${(error as Error).message}\n${spec.usage}`);
+  }
+  if ((parsed.values as { help?: boolean }).help) {
+    console.log(spec.usage);
+    return null;
+  }
+  return parsed;
+}
+
+/** The data folder: --data, else COLLECTOR_DATA_DIR, else ./data, as an absolute path. */
+export function dataDirOf(flag: string | undefined): string {
+  return resolve(flag ?? process.env.COLLECTOR_DATA_DIR ?? 'data');
+}
+
+/** The store URL of a data folder: its SQLite file (a plain path is a store URL). */
+export function storeUrlIn(dataDir: string): string {
+  return join(dataDir, DATABASE_FILE);
+}
+
+/** The store URL of a data folder whose database must already exist (the staff CLIs never create one). */
+export function existingStoreIn(dataDir: string): string {
+  const file = storeUrlIn(dataDir);
+  if (!existsSync(file)) fail(`no collector database at ${file}; start the collector once or pass --data`);
+  return file;
+}
+
+/** Opens the store, runs `work` with it and closes it however `work` ends. */
+export async function withStore<T>(url: string, work: (store: CollectorStore) => Promise<T>): Promise<T> {
+  const store = await openStore(url);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * The collector's command lines (main.ts: the server; admin-cli.ts: staff password and sessions;
+ * devices-cli.ts: kiosk devices) share these helpers: flags, usage, and failing without skipping the
+ * store's close.
+ */
+export * from './cli-helpers';

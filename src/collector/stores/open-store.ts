@@ -1,0 +1,54 @@
+import { openSqliteStore } from './sqlite-store';
+import type { CollectorStore } from './store';
+import { StoreOpenError } from './store-error';
+
+/** The URL schemes openStore understands; a plain file path means SQLite too. */
+export const STORE_SCHEMES: readonly string[] = ['sqlite:'];
+
+/** A URL scheme: two letters at least, so that a Windows drive (`C:\…`) stays a plain path. */
+const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]+):/;
+
+/**
+ * Opens the collector's store named by `url`: the one place that does. A plain file path or a
+ * `sqlite:` URL (`sqlite:///srv/sipas/collector.sqlite`, `sqlite:data/collector.sqlite`) opens the
+ * SQLite store, creating and migrating the file as needed. Any other scheme is refused, naming it
+ * (a PostgreSQL store comes later). Asynchronous because a networked store will be.
+ */
+export async function openStore(url: string): Promise<CollectorStore> {
+  return openSqliteStore(sqliteFileOf(url));
+}
+
+/** The SQLite file a store URL names; throws a StoreOpenError for a scheme other than sqlite:. */
+export function sqliteFileOf(url: string): string {
+  const scheme = SCHEME.exec(url)?.[1].toLowerCase();
+  if (scheme === undefined) {
+    if (url.trim() === '') throw new StoreOpenError('store.bad-url', 'the store URL is empty; give a SQLite file path or a sqlite: URL');
+    return url;
+  }
+  if (`${scheme}:` !== 'sqlite:') {
+    // Only the scheme is named: the rest of a database URL may carry a password.
+    throw new StoreOpenError(
+      'store.unsupported-scheme',
+      `unsupported store URL scheme "${scheme}:"; supported: ${STORE_SCHEMES.join(', ')} (or a plain SQLite file path)`,
+      { scheme: `${scheme}:`, supported: STORE_SCHEMES },
+    );
+  }
+  let rest = url.slice(scheme.length + 1);
+  if (rest.startsWith('//')) {
+    // sqlite:///abs/path: an empty authority, then an absolute path; a host makes no sense for a file.
+    rest = rest.slice(2);
+    if (!rest.startsWith('/')) {
+      throw new StoreOpenError('store.bad-url', 'a sqlite:// URL names a file on this machine: sqlite:///absolute/path or sqlite:relative/path', {
+        scheme: 'sqlite:',
+      });
+    }
+  }
+  let file: string;
+  try {
+    file = decodeURIComponent(rest.split(/[?#]/, 1)[0]);
+  } catch {
+    throw new StoreOpenError('store.bad-url', 'the sqlite: URL has a broken %-escape in its path', { scheme: 'sqlite:' });
+  }
+  if (file === '' || file === '/') throw new StoreOpenError('store.bad-url', 'the sqlite: URL names no file', { scheme: 'sqlite:' });
+  return file;
+}

@@ -1,0 +1,16 @@
+/** Why a store could not be opened; the code doubles as the message key once the CLIs are localised. */
+export type StoreOpenErrorCode = 'store.unsupported-scheme' | 'store.bad-url' | 'store.migration-files' | 'store.schema-newer';
+
+/** A store that cannot be opened as asked: a URL it does not support, broken migration files, a newer schema. */
+export class StoreOpenError extends Error {
+  override readonly name = 'StoreOpenError';
+
+  constructor(
+    readonly code: StoreOpenErrorCode,
+    message: string,
+    /** What the message is built from (scheme, file, versions), for a caller that words it itself. */
+    readonly details: Readonly<Record<string, string | number | readonly string[]>> = {},
+  ) {
+    super(message);
+  }
+}
