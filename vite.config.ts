@@ -4,6 +4,11 @@ import { VitePWA } from 'vite-plugin-pwa';
 import { readFileSync } from 'node:fs';
 import { definitionsPlugin } from './src/build/definitions';
 
+const STAFF_SCRIPTS = {
+  'staff/staff-common': 'src/collector/staff-pages/browser/staff-common.ts',
+  'staff/import-page': 'src/collector/staff-pages/browser/import-page.ts',
+};
+
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
 export default defineConfig({
@@ -19,7 +24,8 @@ export default defineConfig({
       registerType: 'prompt', // updates wait for the welcome screen
       // Kill switch (README, "Retiring a broken service worker"): build with KIOSK_SW_KILL=1.
       selfDestroying: process.env.KIOSK_SW_KILL === '1',
-      injectManifest: { globPatterns: ['**/*.{js,css,html,png,svg,json}'] },
+      // staff/ holds the collector's staff-page scripts: never on a tablet.
+      injectManifest: { globPatterns: ['**/*.{js,css,html,png,svg,json}'], globIgnores: ['**/node_modules/**/*', 'staff/**'] },
       manifest: {
         name: 'Đánh giá sự hài lòng – SIPAS',
         short_name: 'SIPAS',
@@ -42,7 +48,16 @@ export default defineConfig({
   ],
   define: { __APP_VERSION__: JSON.stringify(version) },
   // The manifest lets the benchmark measure exactly what the citizen path loads.
-  build: { target: 'es2020', sourcemap: false, manifest: true },
+  build: {
+    target: 'es2020',
+    sourcemap: false,
+    manifest: true,
+    rollupOptions: {
+      // The collector's staff-page scripts ride along as entries of their own, at fixed names it links to.
+      input: { index: 'index.html', ...STAFF_SCRIPTS },
+      output: { entryFileNames: (chunk) => (chunk.name in STAFF_SCRIPTS ? '[name].js' : 'assets/[name]-[hash].js') },
+    },
+  },
   test: {
     include: ['tests/**/*.test.{ts,tsx}'],
     globalSetup: ['tests/e2e/global-setup.ts'],

@@ -14,7 +14,7 @@ export {
   type DeviceDetails,
   type IssuedToken,
 } from './devices';
-export { DATABASE_FILE, openSqliteStore, SCHEMA_VERSION } from './stores';
+export { DATABASE_FILE, openSqliteStore, openStore, readSqliteMigrations, SCHEMA_VERSION, STORE_SCHEMES, StoreOpenError, type StoreOpenErrorCode } from './stores';
 export {
   ensureAdminPassword,
   setAdminPassword,
@@ -26,13 +26,16 @@ export {
 export type {
   AdminSession,
   CollectorStore,
+  DeviceStore,
+  ResponseStore,
+  StaffAuthStore,
   DefinitionCount,
   PlaceCount,
   ResponseFilter,
   ResponseSnapshot,
   ScorableRow,
   SnapshotOptions,
-  StoredResponse,
+  StoredRow,
   DeviceRecord,
   IngestBatch,
   IngestItem,

@@ -6,11 +6,12 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterEach } from 'vitest';
 import {
   createCollector,
-  openSqliteStore,
+  openStore,
   registerDevice,
   setAdminPassword,
   type CollectorStore,
   type IngestItem,
+  type ResponseStore,
   type ThrottleOptions,
 } from '../../src/collector';
 import { SUBMIT_PATH, type KioskReport, type SubmitResult } from '../../src/shared/wire';
@@ -144,7 +145,7 @@ export interface TestCollectorOptions {
 /** A collector on a fresh temp database with one registered device. */
 export async function startTestCollector(options: TestCollectorOptions = {}): Promise<TestCollector> {
   const db = tempDatabase();
-  const store = openSqliteStore(db.file);
+  const store = await openStore(db.file);
   const { deviceId, token } = await registerDevice(store, { label: 'Quầy 1', agencyCode: 'UBND-Q1', counterCode: 'Q01' });
   const app = await createCollector({ store, ...options, definitions: options.definitions ?? DEFINITIONS });
   return {
@@ -241,7 +242,7 @@ export function validItem(response: SurveyResponse = makeResponse()): IngestItem
  * skipping HTTP and checking: for seeding exports, reports and benchmarks fast.
  */
 export async function seedResponses(
-  store: CollectorStore,
+  store: ResponseStore,
   deviceId: string | null,
   count: number,
   make: (i: number) => SurveyResponse,
@@ -283,15 +284,15 @@ export function adminCollectors(defer: Defer): (options?: TestCollectorOptions) 
 }
 
 /** Temporary database files and store handles on them, removed and closed after each test. */
-export function storeHandles(defer: Defer): { database: () => ReturnType<typeof tempDatabase>; open: (file: string) => CollectorStore } {
+export function storeHandles(defer: Defer): { database: () => ReturnType<typeof tempDatabase>; open: (url: string) => Promise<CollectorStore> } {
   return {
     database: () => {
       const db = tempDatabase();
       defer(db.cleanup);
       return db;
     },
-    open: (file) => {
-      const store = openSqliteStore(file);
+    open: async (url) => {
+      const store = await openStore(url);
       defer(() => store.close());
       return store;
     },

@@ -1,15 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { submitBatchSchema } from '../../shared/schemas';
-import { HEALTH_PATH, MAX_BATCH_RESPONSES, MAX_BODY_BYTES, SUBMIT_PATH, type ErrorBody, type SubmitResult } from '../../shared/wire';
+import { HEALTH_PATH, MAX_BATCH_RESPONSES, MAX_BODY_BYTES, SUBMIT_PATH, type SubmitResult } from '../../shared/wire';
 import type { SurveyDefinition } from '../../shared/survey';
-import { checkResponse, indexDefinitions } from '../ingest/check-response';
-import { registerAdmin, type ThrottleOptions } from '../staff-pages';
-import { parseOrExplain } from '../ingest/describe-issues';
-import { authenticateToken } from '../devices/devices';
+import { checkResponse, indexDefinitions, parseOrExplain } from '../ingest';
+import { staffSide, type ThrottleOptions } from '../staff-pages';
+import { authenticateToken, bearerToken } from '../devices';
 import { registerKioskFiles } from './static-files';
-import type { CollectorStore, DeviceRecord, IngestItem } from '../stores/store';
-import { bearerToken } from '../devices/tokens';
+import type { CollectorStore, DeviceRecord, IngestItem } from '../stores';
+import { HttpError, sendError, toHttpError } from '../errors';
 
 const ADMIN_API_PREFIX = '/api/v1/admin/';
 
@@ -33,38 +33,6 @@ export interface CollectorOptions {
   publicUrl?: string;
   /** Lock-out after failed staff sign-ins (defaults: 1 s doubling to 60 s). */
   loginThrottle?: ThrottleOptions;
-}
-
-/** The `error` codes of non-2xx answers, defined once. */
-export const ERROR_CODES = {
-  unauthorized: 'unauthorized',
-  emptyBody: 'empty_body',
-  malformedJson: 'malformed_json',
-  unsupportedMediaType: 'unsupported_media_type',
-  invalidBatch: 'invalid_batch',
-  bodyTooLarge: 'body_too_large',
-  tooManyResponses: 'too_many_responses',
-  notFound: 'not_found',
-  badRequest: 'bad_request',
-  internal: 'internal_error',
-  /** A staff POST that did not come from the collector's own pages (CSRF check). */
-  forbidden: 'forbidden',
-  /** An evacuation file whose envelope is not one (the responses in it are judged one by one). */
-  invalidEvacuationFile: 'invalid_evacuation_file',
-} as const;
-
-/** One message for every bad token, so a caller cannot tell which part was wrong. */
-export const UNAUTHORIZED_MESSAGE = 'missing or invalid device token';
-
-/** An error that becomes a JSON error body with this status. */
-class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 declare module 'fastify' {
@@ -94,23 +62,23 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => {
     const text = body as string;
-    if (text.trim() === '') return done(emptyBodyError(), undefined);
+    if (text.trim() === '') return done(new HttpError('emptyBody'), undefined);
     try {
       done(null, JSON.parse(text));
     } catch (error) {
-      done(new HttpError(400, ERROR_CODES.malformedJson, `malformed JSON in a body of ${Buffer.byteLength(text)} bytes: ${(error as Error).message}`), undefined);
+      done(new HttpError('malformedJson', { bytes: Buffer.byteLength(text), reason: (error as Error).message }), undefined);
     }
   });
+  // Staff sessions and the language choice live in cookies; parsed once here for every route.
+  await app.register(fastifyCookie);
 
-  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
-    const { status, body } = toErrorBody(error, request);
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ status, error: body.error, message: body.message }, 'request refused');
-    return reply.code(status).header('cache-control', 'no-store').send(body);
+  app.setErrorHandler((thrown, request, reply) => {
+    const error = toHttpError(thrown, request.headers['content-type']);
+    if (error.statusCode >= 500) request.log.error({ err: thrown }, 'request failed');
+    else request.log.info({ status: error.statusCode, error: error.code, message: error.message, details: error.details }, 'request refused');
+    return reply.code(error.statusCode).header('cache-control', 'no-store').send(error.body());
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: ERROR_CODES.notFound, message: `no ${request.method} ${request.url.split('?')[0]} here` } satisfies ErrorBody),
-  );
+  app.setNotFoundHandler((request, reply) => sendError(reply, 'notFound', { method: request.method, path: request.url.split('?')[0] }));
 
   // The kiosk may be served from another origin than the collector; the token is a bearer header,
   // never a cookie, so allowing any origin exposes nothing. The staff API works with a cookie and is
@@ -132,12 +100,7 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
   /** Runs before the body is read: a bad token never costs us a 2 MB parse. */
   const requireDevice = async (request: FastifyRequest, reply: FastifyReply) => {
     const device = await authenticateToken(store, bearerToken(request.headers.authorization));
-    if (!device) {
-      return reply
-        .code(401)
-        .header('www-authenticate', 'Bearer')
-        .send({ error: ERROR_CODES.unauthorized, message: UNAUTHORIZED_MESSAGE } satisfies ErrorBody);
-    }
+    if (!device) return sendError(reply.header('www-authenticate', 'Bearer'), 'deviceUnauthorized');
     request.device = device;
     // Every authenticated request is a sign of life, whatever becomes of its body.
     await store.recordContact(device.id, now().toISOString(), null);
@@ -153,17 +116,11 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
   app.post(SUBMIT_PATH, { onRequest: requireDevice, bodyLimit: MAX_BODY_BYTES }, async (request, reply) => {
     const device = request.device!;
     const body = request.body;
-    if (body === undefined) throw emptyBodyError();
+    if (body === undefined) throw new HttpError('emptyBody');
     const count = countResponses(body);
-    if (count > MAX_BATCH_RESPONSES) {
-      throw new HttpError(
-        413,
-        ERROR_CODES.tooManyResponses,
-        `a batch holds at most ${MAX_BATCH_RESPONSES} responses, this one has ${count}; split it into smaller batches`,
-      );
-    }
+    if (count > MAX_BATCH_RESPONSES) throw new HttpError('tooManyResponses', { expected: MAX_BATCH_RESPONSES, found: count });
     const envelope = parseOrExplain(submitBatchSchema, body);
-    if (!envelope.ok) throw new HttpError(400, ERROR_CODES.invalidBatch, envelope.problems.join('; '));
+    if (!envelope.ok) throw new HttpError('invalidBatch', { problems: envelope.problems });
 
     const receivedAt = now().toISOString();
     const items = envelope.data.responses.map((raw, index): IngestItem => {
@@ -207,7 +164,7 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
     };
   });
 
-  await registerAdmin(app, {
+  await app.register(staffSide, {
     store,
     definitions: options.definitions,
     definitionIndex: definitions,
@@ -224,47 +181,10 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
   return app;
 }
 
-function emptyBodyError(): HttpError {
-  return new HttpError(400, ERROR_CODES.emptyBody, 'empty body: expected a JSON batch {"kiosk": {…}, "responses": […]}');
-}
-
 /** The item count, read before validating so an oversize batch is told to split rather than to fix itself. */
 function countResponses(body: unknown): number {
   const responses = body !== null && typeof body === 'object' ? (body as { responses?: unknown }).responses : undefined;
   return Array.isArray(responses) ? responses.length : 0;
-}
-
-/** Maps any thrown error to a status and a body that never carries a stack trace. */
-function toErrorBody(error: FastifyError | HttpError, request: FastifyRequest): { status: number; body: ErrorBody } {
-  if (error instanceof HttpError) return { status: error.statusCode, body: { error: error.code, message: error.message } };
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return {
-        status: 413,
-        body: {
-          error: ERROR_CODES.bodyTooLarge,
-          message: `the body is larger than ${MAX_BODY_BYTES} bytes (${MAX_BODY_BYTES / 1024 / 1024} MiB), the most a batch may be; split it into smaller batches`,
-        },
-      };
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': {
-      const found = request.headers['content-type'];
-      return {
-        status: 400,
-        body: {
-          error: ERROR_CODES.unsupportedMediaType,
-          message: `expected Content-Type: application/json, found ${found ? JSON.stringify(found.slice(0, 100)) : 'none'}`,
-        },
-      };
-    }
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return { status: 400, body: { error: ERROR_CODES.emptyBody, message: emptyBodyError().message } };
-  }
-  const status = error.statusCode ?? 500;
-  if (status >= 400 && status < 500) return { status, body: { error: ERROR_CODES.badRequest, message: error.message } };
-  return {
-    status: 500,
-    body: { error: ERROR_CODES.internal, message: 'the collector failed to handle this request; retrying is safe, nothing is stored twice' },
-  };
 }
 
 function readPackageVersion(): string {

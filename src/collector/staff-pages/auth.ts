@@ -4,8 +4,8 @@
  * address out for a growing, capped time; state-changing requests must come from our own pages.
  */
 import { createHash, randomBytes, randomInt, scrypt, timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
-import type { CollectorStore } from '../stores/store';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CollectorStore } from '../stores';
 
 /**
  * scrypt cost: N = 2^15, r = 8, p = 1 is OWASP's Password Storage Cheat Sheet minimum; about 32 MiB and
@@ -133,42 +133,27 @@ export function hashSessionId(id: string): Buffer {
   return createHash('sha256').update(id, 'utf8').digest();
 }
 
-/** Parses a Cookie header (RFC 6265 §5.4 as browsers send it); the first of a repeated name wins. */
-export function parseCookies(header: string | undefined): Map<string, string> {
-  const cookies = new Map<string, string>();
-  if (!header) return cookies;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).trim();
-    let value = part.slice(eq + 1).trim();
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    if (name === '' || cookies.has(name)) continue;
-    try {
-      cookies.set(name, decodeURIComponent(value));
-    } catch {
-      // A malformed %-sequence is someone else's cookie, not ours; keep it raw rather than fail the request.
-      cookies.set(name, value);
-    }
-  }
-  return cookies;
+/** Attributes of every cookie of ours: never readable by scripts, never sent cross-site. */
+const COOKIE_ATTRIBUTES = { httpOnly: true, sameSite: 'strict' } as const;
+
+/** Sets one of our cookies (HttpOnly, SameSite=Strict; Secure when the collector is reached over https). */
+export function setStaffCookie(reply: FastifyReply, name: string, value: string, options: { path: string; maxAgeSeconds: number; secure: boolean }): void {
+  reply.setCookie(name, value, { ...COOKIE_ATTRIBUTES, path: options.path, maxAge: options.maxAgeSeconds, secure: options.secure });
 }
 
-/** One Set-Cookie value; our cookies are always HttpOnly and SameSite=Strict. */
-export function serializeCookie(name: string, value: string, options: { path: string; maxAgeSeconds: number; secure: boolean }): string {
-  const parts = [`${name}=${encodeURIComponent(value)}`, `Path=${options.path}`, `Max-Age=${options.maxAgeSeconds}`, 'HttpOnly', 'SameSite=Strict'];
-  if (options.secure) parts.push('Secure');
-  return parts.join('; ');
+/** Starts the session cookie on both paths. */
+export function setSessionCookies(reply: FastifyReply, id: string, secure: boolean): void {
+  for (const path of SESSION_COOKIE_PATHS) setStaffCookie(reply, SESSION_COOKIE, id, { path, maxAgeSeconds: SESSION_TTL_MS / 1000, secure });
 }
 
-/** Set-Cookie values that start a session on both paths. */
-export function sessionCookies(id: string, secure: boolean): string[] {
-  return SESSION_COOKIE_PATHS.map((path) => serializeCookie(SESSION_COOKIE, id, { path, maxAgeSeconds: SESSION_TTL_MS / 1000, secure }));
+/** Removes the session cookies (Max-Age=0 on both paths). */
+export function clearSessionCookies(reply: FastifyReply, secure: boolean): void {
+  for (const path of SESSION_COOKIE_PATHS) setStaffCookie(reply, SESSION_COOKIE, '', { path, maxAgeSeconds: 0, secure });
 }
 
-/** Set-Cookie values that remove the session cookies. */
-export function clearSessionCookies(secure: boolean): string[] {
-  return SESSION_COOKIE_PATHS.map((path) => serializeCookie(SESSION_COOKIE, '', { path, maxAgeSeconds: 0, secure }));
+/** The session id the request's cookie carries, if any (not yet checked against the store). */
+export function sessionIdOf(request: FastifyRequest): string | undefined {
+  return request.cookies[SESSION_COOKIE];
 }
 
 /** Starts a session: stores the id's hash with its expiry and returns the id for the cookie. */
@@ -184,7 +169,7 @@ export async function startSession(store: CollectorStore, now: Date): Promise<st
 
 /** The session id in the request's cookie, if it names a live session. */
 export async function currentSession(store: CollectorStore, request: FastifyRequest, now: Date): Promise<string | null> {
-  const id = parseCookies(request.headers.cookie).get(SESSION_COOKIE);
+  const id = sessionIdOf(request);
   if (!id || id.length > 100) return null;
   return (await store.findAdminSession(hashSessionId(id), now.toISOString())) ? id : null;
 }

@@ -11,7 +11,7 @@ import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { CSV_BOM, csvHeader, csvRow, responseColumns, type CellValue, type Column } from '../../shared/csv';
 import type { LocalizedText, SurveyDefinition } from '../../shared/survey';
-import type { DefinitionCount, ResponseSnapshot, StoredResponse } from '../stores/store';
+import type { DefinitionCount, ResponseSnapshot, StoredResponse } from '../stores';
 
 export const EXPORT_FORMATS = ['csv', 'xlsx', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

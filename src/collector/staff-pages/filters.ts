@@ -1,13 +1,12 @@
 /*
  * The filters staff choose (agency, counter, questionnaire, service field, period) as they arrive in a
  * query string, checked once and turned into the store's ResponseFilter. Dates are calendar days in
- * Vietnam: Asia/Ho_Chi_Minh is UTC+7 all year (no daylight saving since 1975), so a day is fixed.
+ * Vietnam (shared/l10n's one Asia/Ho_Chi_Minh rule).
  */
 import { z } from 'zod';
-import type { ResponseFilter } from '../stores/store';
-
-/** Vietnam's offset from UTC, used to turn calendar days into instants and instants into months. */
-export const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
+import { DEFINITION_ID, OPTION_CODE, PLACE_CODE_MAX_LENGTH } from '../../shared/ids';
+import { endOfVietnamDay, startOfVietnamDay } from '../../shared/l10n';
+import type { ResponseFilter } from '../stores';
 
 /** Question whose answer is the service field (lĩnh vực) in the SIPAS definitions. */
 export const SERVICE_FIELD_QUESTION = 'FIELD';
@@ -20,16 +19,16 @@ const isoDate = z
     return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
   }, 'a real calendar date');
 
-const code = z.string().trim().min(1).max(64);
+const code = z.string().trim().min(1).max(PLACE_CODE_MAX_LENGTH);
 
 /** The query string of exports and reports; empty form fields count as not given. */
 export const filterQuerySchema = z
   .object({
-    definition: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'a questionnaire id such as sipas-2023').optional(),
+    definition: z.string().regex(DEFINITION_ID, 'a questionnaire id such as sipas-2023').optional(),
     version: z.coerce.number().int().positive().optional(),
     agency: code.optional(),
     counter: code.optional(),
-    field: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, 'an option code').optional(),
+    field: z.string().regex(OPTION_CODE, 'an option code').optional(),
     from: isoDate.optional(),
     to: isoDate.optional(),
     labels: z.enum(['0', '1']).optional(),
@@ -49,35 +48,6 @@ export function cleanQuery(query: unknown): Record<string, string> {
     }
   }
   return clean;
-}
-
-/** The first instant of a Vietnamese calendar day, in UTC. */
-export function startOfVietnamDay(isoDay: string): string {
-  return new Date(Date.parse(`${isoDay}T00:00:00Z`) - VIETNAM_OFFSET_MS).toISOString();
-}
-
-/** The first instant of the day after, in UTC: the exclusive end of an inclusive period. */
-export function endOfVietnamDay(isoDay: string): string {
-  return new Date(Date.parse(`${isoDay}T00:00:00Z`) - VIETNAM_OFFSET_MS + 24 * 60 * 60 * 1000).toISOString();
-}
-
-/** "2026-03" for an instant, by the calendar in Vietnam. */
-export function vietnamMonth(instant: string): string {
-  return new Date(Date.parse(instant) + VIETNAM_OFFSET_MS).toISOString().slice(0, 7);
-}
-
-/**
- * vietnamMonth for many stored instants (UTC, "2026-03-31T17:30:00.000Z"): the month only depends on
- * the date and hour, so it is worked out once per hour seen instead of once per response.
- */
-export function vietnamMonthOfStored(): (utcInstant: string) => string {
-  const byHour = new Map<string, string>();
-  return (instant) => {
-    const hour = instant.slice(0, 13);
-    let month = byHour.get(hour);
-    if (month === undefined) byHour.set(hour, (month = vietnamMonth(instant)));
-    return month;
-  };
 }
 
 /** The store filter for a checked query. */

@@ -2,7 +2,7 @@
  * The fleet view's judgement of each kiosk device: what is wrong with it, in a form the page can put
  * into words, and an order that puts the ones needing a visit first.
  */
-import type { CollectorStore, DeviceRecord, SequenceGap } from '../stores/store';
+import type { CollectorStore, DeviceRecord, SequenceGap } from '../stores';
 
 /** A device not heard from for this long is stale. */
 export const STALE_AFTER_MS = 24 * 60 * 60 * 1000;

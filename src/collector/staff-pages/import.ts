@@ -5,10 +5,10 @@
  * or importing responses that also arrived by sync, creates nothing new.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { evacuationFileSchema } from '../../shared/schemas/evacuation-schema';
-import { checkResponse, type DefinitionIndex } from '../ingest/check-response';
-import { parseOrExplain } from '../ingest/describe-issues';
-import type { CollectorStore, IngestItem } from '../stores/store';
+import { evacuationFileSchema } from '../../shared/schemas';
+import { checkResponse, type DefinitionIndex } from '../ingest';
+import { parseOrExplain } from '../ingest';
+import type { CollectorStore, IngestItem } from '../stores';
 
 /** Responses stored per transaction, so a big file never holds the write lock for long. */
 const IMPORT_CHUNK = 500;

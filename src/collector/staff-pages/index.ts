@@ -1,6 +1,8 @@
 /**
  * The collector's staff side: sign-in, devices and tokens, fleet health, exports, evacuation import and
- * the SIPAS report, as HTML pages under /admin and JSON under /api/v1/admin.
+ * the SIPAS report, as Preact pages under /admin and JSON under /api/v1/admin, one fastify plugin per
+ * resource (plugins/), words from i18next (locales/), and the pages' browser scripts in browser/
+ * (built by vite, never imported here).
  */
 export {
   demoPassword,
@@ -8,7 +10,6 @@ export {
   hashPassword,
   LoginThrottle,
   MIN_PASSWORD_LENGTH,
-  parseCookies,
   passwordProblem,
   SESSION_COOKIE,
   SESSION_TTL_MS,
@@ -19,7 +20,8 @@ export {
 } from './auth';
 export { ROW_COUNT_HEADER, XLSX_DATA_SHEET, XLSX_LEGEND_SHEET } from './exports';
 export { assessDevice, sortFleet, STALE_AFTER_MS, type FleetEntry, type FleetProblem } from './fleet';
-export { escapeHtml, html, Html, jsonForScript, trustedHtml } from './html';
+export { LANG_COOKIE, LANGS, pickLang, staffT, STAFF_NS, type Lang, type StaffT } from './i18n';
+export { jsonForScript, renderDocument, STAFF_SCRIPTS, TrustedSvg, type PageContext } from './pages';
 export { buildReport, scoringView, type SipasReport } from './report';
-export { ADMIN_FORBIDDEN_MESSAGE, ADMIN_UNAUTHORIZED_MESSAGE, DEFAULT_REPORT_DEFINITION, MAX_IMPORT_BYTES, registerAdmin, type AdminOptions } from './routes';
+export { DEFAULT_REPORT_DEFINITION, MAX_IMPORT_BYTES, staffSide, type AdminOptions } from './plugins';
 export type { ImportSummary } from './import';

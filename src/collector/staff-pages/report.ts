@@ -14,8 +14,8 @@ import {
   type ScoreAccumulator,
   type SurveyDefinition,
 } from '../../shared/survey';
-import type { CollectorStore, ResponseFilter } from '../stores/store';
-import { vietnamMonthOfStored } from './filters';
+import type { CollectorStore, ResponseFilter } from '../stores';
+import { vietnamMonthOfStored } from '../../shared/l10n';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 

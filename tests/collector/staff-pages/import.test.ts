@@ -155,10 +155,10 @@ describe('evacuation import', () => {
     const c = await admin();
     const page = await c.get('/admin/import');
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('<input type="file" name="file" accept=".json,application/json" required>');
+    expect(page.body).toContain('<input type="file" name="file" accept=".json,application/json" required/>');
     expect(page.body).toContain(`<option value="${c.deviceId}">Quầy 1 (UBND-Q1 / Q01)</option>`);
     const nonce = /script-src 'nonce-([^']+)'/.exec(page.headers['content-security-policy'] as string)![1];
-    expect(page.body).toContain(`<script nonce="${nonce}">`);
+    expect(page.body).toContain(`<script nonce="${nonce}" src="/staff/import-page.js" type="module"></script>`);
     expect(page.body).toContain('"/api/v1/admin/imports"');
     expect(page.body).toContain('<script type="application/json" id="import-words">');
   });

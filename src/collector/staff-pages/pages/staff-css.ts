@@ -1,33 +1,5 @@
-/*
- * The page shell of the staff pages: one inline stylesheet (large, plain, high-contrast type; printable:
- * navigation and forms vanish on paper), the navigation, the language switch and logout.
- */
-import { html, trustedHtml, type Html } from './html';
-import type { Lang, Words } from './i18n';
-
-/** What every page render needs. */
-export interface PageContext {
-  lang: Lang;
-  w: Words;
-  /** Nonce of this response's Content-Security-Policy, for the one inline script a page may carry. */
-  nonce: string;
-  /** Path and query of the page, for the language switch. */
-  url: string;
-  /** False on the login page (no navigation, no logout). */
-  signedIn: boolean;
-}
-
-export type NavKey = 'fleet' | 'devices' | 'export' | 'import' | 'report';
-
-const NAV: ReadonlyArray<{ key: NavKey; path: string }> = [
-  { key: 'fleet', path: '/admin/fleet' },
-  { key: 'devices', path: '/admin/devices' },
-  { key: 'report', path: '/admin/report' },
-  { key: 'export', path: '/admin/export' },
-  { key: 'import', path: '/admin/import' },
-];
-
-const CSS = `
+/** The one stylesheet of the staff pages: large, plain, high-contrast type; navigation and forms vanish on paper. */
+export const STAFF_CSS = `
 :root { color-scheme: light; --ink: #111; --muted: #444; --line: #888; --soft: #f1f3f5; --bad: #a4000f; --bad-bg: #fff0f0; --ok: #0b6b2f; --accent: #0b4f9c; }
 * { box-sizing: border-box; }
 html { font-size: 19px; }
@@ -89,58 +61,3 @@ svg text { font-family: inherit; }
   th { background: #eee !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 `;
-
-/** Asks before a form marked data-confirm is sent; prints on buttons marked data-print. */
-const COMMON_SCRIPT = `
-document.addEventListener('submit', function (event) {
-  var form = event.target;
-  var question = form && form.getAttribute && form.getAttribute('data-confirm');
-  if (question && !window.confirm(question)) event.preventDefault();
-});
-document.addEventListener('click', function (event) {
-  var target = event.target;
-  if (target && target.closest && target.closest('[data-print]')) { event.preventDefault(); window.print(); }
-});
-`;
-
-/** A language switch link to the same page in the other language. */
-function languageSwitch(ctx: PageContext): Html {
-  const other: Lang = ctx.lang === 'vi' ? 'en' : 'vi';
-  const url = new URL(ctx.url, 'http://x');
-  url.searchParams.set('lang', other);
-  return html`<a href="${url.pathname + url.search}" lang="${other}" hreflang="${other}">${ctx.w.layout.otherLanguage}</a>`;
-}
-
-/** A whole page. */
-export function page(ctx: PageContext, options: { title: string; active?: NavKey; body: Html; script?: string }): Html {
-  const nav = ctx.signedIn
-    ? html`<header class="top"><nav aria-label="${ctx.w.layout.navigation}">
-        <span class="brand">${ctx.w.layout.brand}</span>
-        ${NAV.map(
-          (item) => html`<a href="${item.path}" ${item.key === options.active ? trustedHtml('aria-current="page"') : ''}>${ctx.w.nav[item.key]}</a>`,
-        )}
-        <span class="right">${languageSwitch(ctx)}
-          <form method="post" action="/admin/logout"><button type="submit" class="secondary">${ctx.w.layout.logout}</button></form>
-        </span>
-      </nav></header>`
-    : html`<header class="top"><nav><span class="brand">${ctx.w.layout.brand}</span><span class="right">${languageSwitch(ctx)}</span></nav></header>`;
-  return html`<!doctype html>
-<html lang="${ctx.lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${options.title} · ${ctx.w.layout.brand}</title>
-<style>${trustedHtml(CSS)}</style>
-</head>
-<body>
-${nav}
-<main id="main">
-<h1>${options.title}</h1>
-${options.body}
-</main>
-<script nonce="${ctx.nonce}">${trustedHtml(COMMON_SCRIPT)}${trustedHtml(options.script ?? '')}</script>
-</body>
-</html>
-`;
-}

@@ -1,0 +1,103 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
+import { localize } from '../../../shared/l10n';
+import type { SurveyDefinition } from '../../../shared/survey';
+import type { PlaceCount } from '../../stores';
+import { SERVICE_FIELD_QUESTION } from '../filters';
+import type { PageContext } from './context';
+
+/** What the filter fields of the export and the report offer. */
+export interface FilterFormOptions {
+  definitions: readonly SurveyDefinition[];
+  places: readonly PlaceCount[];
+  values: Record<string, string>;
+  /** The export may take every questionnaire at once; the report scores one. */
+  allowAnyDefinition: boolean;
+  /** Definition whose service-field options are offered. */
+  fieldDefinition: SurveyDefinition | undefined;
+}
+
+function Select({ name, label, current, options }: { name: string; label: string; current: string | undefined; options: Array<{ value: string; text: string }> }) {
+  return (
+    <label>
+      {label}
+      <select name={name}>
+        {options.map((o) => (
+          <option value={o.value} selected={o.value === (current ?? '')}>
+            {o.text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** The filter fields: questionnaire, version, agency, counter, service field and period. */
+export function FilterFields({ ctx, options }: { ctx: PageContext; options: FilterFormOptions }) {
+  const { t, lang } = ctx;
+  const v = options.values;
+  const ids = [...new Set(options.definitions.map((d) => d.id))];
+  const versions = [...new Set(options.definitions.map((d) => d.version))].sort((a, b) => a - b);
+  const agencies = [...new Set(options.places.map((p) => p.agencyCode))].sort();
+  const counters = [...new Set(options.places.map((p) => p.counterCode))].sort();
+  // Values typed into a URL are kept in the form even when no response has them yet.
+  if (v.agency && !agencies.includes(v.agency)) agencies.push(v.agency);
+  if (v.counter && !counters.includes(v.counter)) counters.push(v.counter);
+  const fieldQuestion = options.fieldDefinition?.sections.flatMap((s) => s.questions).find((q) => q.id === SERVICE_FIELD_QUESTION);
+  const all = { value: '', text: t('layout.all') };
+  return (
+    <>
+      <Select
+        name="definition"
+        label={t('filters.definition')}
+        current={v.definition}
+        options={[
+          ...(options.allowAnyDefinition ? [all] : []),
+          ...ids.map((id) => {
+            const title = localize(options.definitions.find((d) => d.id === id)?.title, lang);
+            return { value: id, text: `${id} – ${title.length > 60 ? `${title.slice(0, 59)}…` : title}` };
+          }),
+        ]}
+      />
+      <Select
+        name="version"
+        label={t('filters.version')}
+        current={v.version}
+        options={[{ value: '', text: t('filters.anyVersion') }, ...versions.map((n) => ({ value: String(n), text: t('filters.versionLabel', { v: n }) }))]}
+      />
+      <Select name="agency" label={t('filters.agency')} current={v.agency} options={[all, ...agencies.map((a) => ({ value: a, text: a }))]} />
+      <Select name="counter" label={t('filters.counter')} current={v.counter} options={[all, ...counters.map((c) => ({ value: c, text: c }))]} />
+      {fieldQuestion && fieldQuestion.kind === 'single' ? (
+        <Select
+          name="field"
+          label={t('filters.field')}
+          current={v.field}
+          options={[all, ...fieldQuestion.options.map((o) => ({ value: o.code, text: localize(o.label, lang) }))]}
+        />
+      ) : null}
+      <label>
+        {t('filters.from')}
+        <input type="date" name="from" value={v.from ?? ''} />
+      </label>
+      <label>
+        {t('filters.to')}
+        <input type="date" name="to" value={v.to ?? ''} />
+        <span class="hint">{t('filters.datesHint')}</span>
+      </label>
+    </>
+  );
+}
+
+/** The problems of a query string, in words, or nothing. */
+export function ProblemsBox({ ctx, problems }: { ctx: PageContext; problems: readonly string[] }) {
+  if (problems.length === 0) return null;
+  return (
+    <div class="error" role="alert">
+      <p>{ctx.t('errors.badFilter')}</p>
+      <ul>
+        {problems.map((p) => (
+          <li>{p}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}

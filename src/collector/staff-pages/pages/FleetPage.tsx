@@ -1,0 +1,173 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
+import { formatBytes, formatCount, formatDateTime } from '../../../shared/l10n';
+import type { FleetEntry, FleetProblem } from '../fleet';
+import { formatAgoText, formatSpan, type Lang, type StaffT } from '../i18n';
+import type { PageContext } from './context';
+import { Page } from './Layout';
+
+/** The missing sequence numbers as ranges, per kiosk installation when there are several: "3–4, 7 …". */
+function gapRanges(entry: FleetEntry, limit = 6): string {
+  const byKiosk = new Map<string, string[]>();
+  for (const gap of entry.gaps) {
+    const ranges = byKiosk.get(gap.kioskId) ?? [];
+    ranges.push(gap.from === gap.to ? `${gap.from}` : `${gap.from}–${gap.to}`);
+    byKiosk.set(gap.kioskId, ranges);
+  }
+  const parts = [...byKiosk].map(([kioskId, ranges]) => {
+    const shown = ranges.length > limit ? `${ranges.slice(0, limit).join(', ')} …` : ranges.join(', ');
+    return byKiosk.size > 1 ? `${kioskId.slice(0, 8)}…: ${shown}` : shown;
+  });
+  return parts.join('; ');
+}
+
+/** One problem of a device in words. */
+export function problemText(lang: Lang, t: StaffT, problem: FleetProblem, entry: FleetEntry, now: Date): string {
+  const count = (n: number) => formatCount(lang, n);
+  switch (problem.kind) {
+    case 'neverContacted':
+      return t('fleet.problems.neverContacted');
+    case 'stale':
+      return t('fleet.problems.stale', { age: formatSpan(t, now.getTime() - Date.parse(problem.lastContactAt)) });
+    case 'gaps':
+      return t('fleet.problems.gaps', { n: count(problem.missing), ranges: gapRanges(entry, 3) });
+    case 'queueOld':
+      return t('fleet.problems.queueOld', { age: formatSpan(t, now.getTime() - Date.parse(problem.oldestUnsentAt)), n: count(problem.queueDepth) });
+    case 'conflicts':
+      return t('fleet.problems.conflicts', { n: count(problem.count) });
+    case 'rejected':
+      return t('fleet.problems.rejected', { n: count(problem.count) });
+    case 'storageNotPersisted':
+      return t('fleet.problems.storageNotPersisted');
+  }
+}
+
+function FleetRow({ ctx, entry, now }: { ctx: PageContext; entry: FleetEntry; now: Date }) {
+  const { t, lang } = ctx;
+  const report = entry.lastReport;
+  const storage = report?.storage;
+  const persisted = storage?.persisted === true ? t('fleet.persisted') : storage?.persisted === false ? t('fleet.notPersisted') : t('fleet.persistUnknown');
+  const usage =
+    storage && storage.usageBytes !== null && storage.quotaBytes !== null
+      ? t('fleet.usage', { used: formatBytes(lang, storage.usageBytes), quota: formatBytes(lang, storage.quotaBytes) })
+      : '';
+  return (
+    <tr class={entry.state}>
+      <td class="device">
+        <strong>{entry.label}</strong>
+        <br />
+        {entry.agencyCode} / {entry.counterCode}
+      </td>
+      <td>
+        {entry.lastContactAt === null ? (
+          t('layout.never')
+        ) : (
+          <>
+            {formatAgoText(t, lang, entry.lastContactAt, now)}
+            <br />
+            <span class="hint">{formatDateTime(lang, entry.lastContactAt)}</span>
+          </>
+        )}
+      </td>
+      <td>
+        {entry.state === 'revoked' ? (
+          t('fleet.revoked')
+        ) : entry.problems.length === 0 ? (
+          <span class="ok">✓ {t('fleet.ok')}</span>
+        ) : (
+          <ul class="problems">
+            {entry.problems.map((p) => (
+              <li>{problemText(lang, t, p, entry, now)}</li>
+            ))}
+          </ul>
+        )}
+        {report?.lastError ? (
+          <>
+            <br />
+            <span class="hint">
+              {t('fleet.lastError')}: {report.lastError}
+            </span>
+          </>
+        ) : null}
+      </td>
+      <td>
+        {report ? (
+          <>
+            {t('fleet.queueCount', { n: formatCount(lang, report.queueDepth) })}
+            {report.oldestUnsentAt ? (
+              <>
+                <br />
+                <span class="hint">{t('fleet.oldestWaiting', { age: formatSpan(t, now.getTime() - Date.parse(report.oldestUnsentAt)) })}</span>
+              </>
+            ) : null}
+            <br />
+            <span class="hint">
+              {t('fleet.storage')}: {persisted}
+              {usage ? `, ${usage}` : ''}
+            </span>
+          </>
+        ) : (
+          t('fleet.noReport')
+        )}
+      </td>
+      <td class="num">{formatCount(lang, entry.received)}</td>
+      <td>
+        {entry.missing === 0 ? (
+          t('fleet.noGaps')
+        ) : (
+          <>
+            <span class="bad">{t('fleet.missing', { n: formatCount(lang, entry.missing) })}</span>
+            <br />
+            <span class="hint">{gapRanges(entry)}</span>
+          </>
+        )}
+      </td>
+      <td>
+        {report ? (
+          <>
+            {t('fleet.app')} {report.appVersion}
+            <br />
+            {t('fleet.definition')} {report.definition}
+          </>
+        ) : (
+          '—'
+        )}
+      </td>
+    </tr>
+  );
+}
+
+/** The fleet view: every device, the ones needing a visit first, each problem in words. */
+export function FleetPage({ ctx, entries, now }: { ctx: PageContext; entries: readonly FleetEntry[]; now: Date }) {
+  const { t } = ctx;
+  const tally = (state: FleetEntry['state']) => entries.filter((e) => e.state === state).length;
+  return (
+    <Page ctx={ctx} title={t('fleet.title')} active="fleet">
+      <p class="lead">{t('fleet.intro')}</p>
+      <p>
+        <strong>{t('fleet.summary', { attention: tally('attention'), ok: tally('ok'), revoked: tally('revoked') })}</strong>
+      </p>
+      {entries.length === 0 ? (
+        <p>{t('fleet.empty')}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>{t('fleet.device')}</th>
+              <th>{t('fleet.lastContact')}</th>
+              <th>{t('fleet.state')}</th>
+              <th>{t('fleet.queue')}</th>
+              <th class="num">{t('fleet.received')}</th>
+              <th>{t('fleet.gaps')}</th>
+              <th>{t('fleet.versions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((entry) => (
+              <FleetRow ctx={ctx} entry={entry} now={now} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,20 @@
+/**
+ * The collector's staff pages as Preact components rendered on the server (preact-render-to-string):
+ * every text is escaped by default; the only unescaped markup is marked as trusted (trusted.tsx).
+ * Each .tsx file of the collector names its JSX runtime in a pragma, because tsx (which runs the
+ * collector) applies no project tsconfig to them.
+ */
+export type { PageContext } from './context';
+export { renderDocument } from './render';
+export { Page, STAFF_SCRIPTS, type NavKey } from './Layout';
+export { LoginPage, type LoginNotice } from './LoginPage';
+export { ErrorPage } from './ErrorPage';
+export { DevicesPage, type DeviceForm, type DeviceFormErrors } from './DevicesPage';
+export { TokenPage } from './TokenPage';
+export { FleetPage, problemText } from './FleetPage';
+export { FilterFields, ProblemsBox, type FilterFormOptions } from './FilterFields';
+export { ExportPage, EXPORT_PATHS } from './ExportPage';
+export { ImportPage, IMPORT_PATH, IMPORT_WORD_KEYS } from './ImportPage';
+export { ReportPage, REPORT_API_PATH } from './ReportPage';
+export { BarChart, TrendChart, type Bar, type TrendMark } from './Charts';
+export { jsonForScript, JsonScript, TrustedSvg } from './trusted';
