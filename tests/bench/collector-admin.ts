@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { checkResponse, createCollector, indexDefinitions, openSqliteStore, registerDevice, setAdminPassword, type CollectorStore } from '../../src/collector';
+import { checkResponse, createCollector, indexDefinitions, openStore, registerDevice, setAdminPassword, type CollectorStore } from '../../src/collector';
 import type { SipasReport } from '../../src/collector/staff-pages';
 import { DEFINITIONS_DIR, loadDefinitionsFromDir } from '../../src/build/definitions';
 import type { SurveyDefinition, SurveyResponse } from '../../src/shared/survey';
@@ -75,7 +75,7 @@ async function seeded(n: number): Promise<Seeded> {
   const { definitions } = loadDefinitionsFromDir(DEFINITIONS_DIR);
   const sipas = definitions.find((d) => d.id === 'sipas-2023' && d.version === 1) as SurveyDefinition;
   const db = tempDatabase();
-  const store: CollectorStore = openSqliteStore(db.file);
+  const store: CollectorStore = await openStore(db.file);
   const { deviceId } = await registerDevice(store, { label: 'Bench', agencyCode: 'SNV', counterCode: 'Q01' });
   const kioskIds = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
   // The generator must make responses the collector would accept; check a sample the real way.

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { createCollector, openSqliteStore, registerDevice } from '../../src/collector';
+import { createCollector, openStore, registerDevice } from '../../src/collector';
 import { MAX_BATCH_RESPONSES, SUBMIT_PATH, type SubmitResult } from '../../src/shared/wire';
 import type { SurveyResponse } from '../../src/shared/survey';
 import { makeReport, makeResponse, tempDatabase, testDefinition } from '../collector/helpers';
@@ -25,7 +25,7 @@ export interface IngestBenchResult {
 /** Ingests `n` generated valid responses in batches of `batchSize` into a fresh temp store and times it. */
 export async function benchIngest(n: number, batchSize = MAX_BATCH_RESPONSES): Promise<IngestBenchResult> {
   const db = tempDatabase();
-  const store = openSqliteStore(db.file);
+  const store = await openStore(db.file);
   try {
     const definition = testDefinition('sipas-bench', 1);
     const { token } = await registerDevice(store, { label: 'Bench', agencyCode: 'BENCH', counterCode: 'Q1' });

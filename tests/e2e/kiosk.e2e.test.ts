@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '../../src/shared/settings/defaults';
+import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { launchProfile, removeProfile } from './browser';
-import { answerWholeSurvey, headingText, startCollector, storedResponses, writeKioskSettings, type RunningCollector } from './harness';
+import { answerWholeSurvey, tapAnswer } from './citizen';
+import { headingText, installKioskClock, startCollector, storedResponses, type RunningCollector } from './harness';
 
 let collector: RunningCollector;
 
@@ -18,6 +19,7 @@ describe('the kiosk in headless Chromium', { timeout: 90_000 }, () => {
   it('completes a survey in Vietnamese, survives a reload, and holds exactly one full response', async () => {
     const profile = await launchProfile();
     try {
+      await installKioskClock(profile.context);
       const page = await profile.context.newPage();
       await page.goto(collector.url);
       expect(await headingText(page)).toBe('Đánh giá sự hài lòng');
@@ -52,7 +54,27 @@ describe('the kiosk in headless Chromium', { timeout: 90_000 }, () => {
       expect(Date.parse(String(response.completedAt))).toBeGreaterThanOrEqual(Date.parse(String(response.startedAt)));
       expect(response.durationMs).toBe(Date.parse(String(response.completedAt)) - Date.parse(String(response.startedAt)));
       const answers = response.answers as Record<string, unknown>;
-      for (const item of ['TC1', 'TC2', 'TC3', 'TC4', 'TT1', 'TT2', 'TT3', 'TT4', 'CC1', 'CC2', 'CC3', 'CC4', 'CC5', 'KQ1', 'KQ2', 'KQ3', 'PA1', 'PA2', 'PA3']) {
+      for (const item of [
+        'TC1',
+        'TC2',
+        'TC3',
+        'TC4',
+        'TT1',
+        'TT2',
+        'TT3',
+        'TT4',
+        'CC1',
+        'CC2',
+        'CC3',
+        'CC4',
+        'CC5',
+        'KQ1',
+        'KQ2',
+        'KQ3',
+        'PA1',
+        'PA2',
+        'PA3',
+      ]) {
         expect(answers[item], item).toBe(4);
       }
       expect(answers.PA0).toBe('yes');
@@ -66,12 +88,10 @@ describe('the kiosk in headless Chromium', { timeout: 90_000 }, () => {
   it('after an idle reset nothing of a half-answered survey remains: not in the DOM, storage, URL or history', async () => {
     const profile = await launchProfile();
     try {
+      await installKioskClock(profile.context);
       const page = await profile.context.newPage();
       await page.goto(collector.url);
       await page.getByRole('heading', { name: 'Đánh giá sự hài lòng' }).waitFor();
-      // Short timeouts so the test runs quickly; staff can set them the same way.
-      await writeKioskSettings(page, { idleTimeoutMs: 4_000, idleWarningMs: 2_000 });
-      await page.reload();
       const url = page.url();
       const historyLength = await page.evaluate(() => history.length);
 
@@ -79,14 +99,14 @@ describe('the kiosk in headless Chromium', { timeout: 90_000 }, () => {
       await page.getByRole('button', { name: /Larger text/ }).click();
       await page.getByRole('button', { name: 'Start' }).click();
       for (const label of [/^2\s*Dissatisfied/, /^5\s*Very satisfied/, /^1\s*Very dissatisfied/]) {
-        await page.locator('main.question[data-accepting="true"]').waitFor();
-        const before = await headingText(page);
-        await page.getByRole('radio', { name: label }).click();
-        await page.waitForFunction((previous) => document.querySelector('h1')?.textContent !== previous, before);
+        await tapAnswer(page, page.getByRole('radio', { name: label }), true);
       }
+      // The default idle timings, jumped over: the warning shows, then the reset.
+      await page.clock.runFor(DEFAULT_SETTINGS.idleTimeoutMs - DEFAULT_SETTINGS.idleWarningMs);
       await page.getByRole('alertdialog').waitFor();
-      expect(await page.getByRole('alertdialog').innerText()).toMatch(/cleared in \d seconds/);
-      await page.getByRole('heading', { name: 'Đánh giá sự hài lòng' }).waitFor({ timeout: 10_000 });
+      expect(await page.getByRole('alertdialog').innerText()).toMatch(/cleared in \d+ seconds/);
+      await page.clock.runFor(DEFAULT_SETTINGS.idleWarningMs);
+      await page.getByRole('heading', { name: 'Đánh giá sự hài lòng' }).waitFor();
 
       const body = await page.evaluate(() => document.body.innerText);
       expect(body).not.toMatch(/Dissatisfied|Very satisfied|signs|clean/i);
