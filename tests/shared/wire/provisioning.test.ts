@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildProvisioningLink, parseProvisioningFragment } from '../../../src/shared/wire/provisioning';
+import { buildProvisioningLink, parseProvisioningFragment } from '../../../src/shared/wire';
 
 const TOKEN = '3f2b6c1e-1d2a-4c55-9a57-6f0f1c2d3e4f.AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcd';
 
