@@ -83,6 +83,15 @@ describe('the import walls (eslint.config.js)', () => {
     await expectWall('src/collector/server/Synthetic.ts', "import '../../sw/sw';", 'never imports the service worker');
   });
 
+  it('reject browser globals in Node and shared code, but not in the staff pages’ browser scripts', async () => {
+    const code = "export const make = () => document.createElement('p');";
+    for (const path of ['src/collector/server/synthetic.ts', 'src/shared/survey/synthetic.ts', 'src/build/definitions/synthetic.ts']) {
+      const problems = await lint(path, code);
+      expect(problems).toEqual([{ rule: 'no-restricted-globals', message: expect.stringContaining('document is a browser global') }]);
+    }
+    expect(await lint('src/collector/staff-pages/browser/synthetic.ts', code)).toEqual([]);
+  });
+
   it('reject the service worker importing anything but workbox and shared code', async () => {
     await expectWall('src/sw/synthetic.ts', "import { z } from 'zod';\nexport const s = z;", 'imports only workbox');
     await expectWall('src/sw/synthetic.ts', "import { openKioskDb } from '../kiosk/storage';\nexport const open = openKioskDb;", 'imports only src/shared and workbox');

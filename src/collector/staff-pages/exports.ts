@@ -10,8 +10,10 @@ import { once } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { CSV_BOM, csvHeader, csvRow, responseColumns, type CellValue, type Column } from '../../shared/csv';
-import type { LocalizedText, SurveyDefinition } from '../../shared/survey';
-import type { DefinitionCount, ResponseSnapshot, StoredResponse } from '../stores';
+import { definitionKey } from '../../shared/ids';
+import { localize } from '../../shared/l10n';
+import type { SurveyDefinition } from '../../shared/survey';
+import type { DefinitionCount, ResponseSnapshot, StoredRow } from '../stores';
 
 export const EXPORT_FORMATS = ['csv', 'xlsx', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -43,11 +45,11 @@ export function exportDefinitions(
   known: readonly SurveyDefinition[],
   present: readonly DefinitionCount[],
 ): { definitions: SurveyDefinition[]; unknown: DefinitionCount[] } {
-  const byKey = new Map(known.map((d) => [`${d.id}@${d.version}`, d]));
+  const byKey = new Map(known.map((d) => [definitionKey(d.id, d.version), d]));
   const definitions: SurveyDefinition[] = [];
   const unknown: DefinitionCount[] = [];
   for (const entry of present) {
-    const definition = byKey.get(`${entry.id}@${entry.version}`);
+    const definition = byKey.get(definitionKey(entry.id, entry.version));
     if (definition) definitions.push(definition);
     else unknown.push(entry);
   }
@@ -59,18 +61,18 @@ export function exportDefinitions(
 export function exportColumns(definitions: readonly SurveyDefinition[], unknown: readonly DefinitionCount[], labels: boolean, locale: string): Column[] {
   const columns = responseColumns(definitions, { labels, locale });
   if (unknown.length > 0) {
-    const unknownKeys = new Set(unknown.map((u) => `${u.id}@${u.version}`));
+    const unknownKeys = new Set(unknown.map((u) => definitionKey(u.id, u.version)));
     columns.push({
       code: RAW_ANSWERS_COLUMN,
       header: RAW_ANSWERS_COLUMN,
-      cell: (r) => (unknownKeys.has(`${r.definitionId}@${r.definitionVersion}`) ? JSON.stringify(r.answers) : null),
+      cell: (r) => (unknownKeys.has(definitionKey(r.definitionId, r.definitionVersion)) ? JSON.stringify(r.answers) : null),
     });
   }
   return columns;
 }
 
 /** The CSV as a byte stream. */
-export function csvStream(columns: readonly Column[], batches: AsyncIterable<readonly StoredResponse[]>): Readable {
+export function csvStream(columns: readonly Column[], batches: AsyncIterable<readonly StoredRow[]>): Readable {
   async function* chunks(): AsyncGenerator<string> {
     let chunk = CSV_BOM + csvHeader(columns);
     for await (const batch of batches) {
@@ -86,7 +88,7 @@ export function csvStream(columns: readonly Column[], batches: AsyncIterable<rea
 }
 
 /** The JSON export as a byte stream: one array of responses in the wire form (SurveyResponse), instants in UTC. */
-export function jsonStream(batches: AsyncIterable<readonly StoredResponse[]>): Readable {
+export function jsonStream(batches: AsyncIterable<readonly StoredRow[]>): Readable {
   async function* chunks(): AsyncGenerator<string> {
     let chunk = '[';
     let first = true;
@@ -143,7 +145,6 @@ const METADATA_MEANINGS: Record<string, [string, string]> = {
 /** The legend's rows: every column with its meaning, and every answer code with its label. */
 export function legendRows(columns: readonly Column[], definitions: readonly SurveyDefinition[]): Array<Array<string | number | null>> {
   const rows: Array<Array<string | number | null>> = [LEGEND_HEAD];
-  const text = (t: LocalizedText | undefined, lang: string) => (t ? (t[lang] ?? Object.values(t)[0] ?? '') : '');
   for (const column of columns) {
     const meaning = METADATA_MEANINGS[column.code];
     if (meaning) {
@@ -157,14 +158,14 @@ export function legendRows(columns: readonly Column[], definitions: readonly Sur
       rows.push([column.code, '', '', '', null, null, null]);
       continue;
     }
-    rows.push([column.code, text(section.title, 'vi'), text(question.text, 'vi'), text(question.text, 'en'), null, null, null]);
+    rows.push([column.code, localize(section.title, 'vi'), localize(question.text, 'vi'), localize(question.text, 'en'), null, null, null]);
     const options =
       question.kind === 'satisfaction'
         ? (definition.scales[question.scale]?.options ?? []).map((o) => ({ code: o.code as string | number, label: o.label }))
         : question.kind === 'text'
           ? []
           : question.options.map((o) => ({ code: o.code as string | number, label: o.label }));
-    for (const option of options) rows.push([column.code, '', '', '', option.code, text(option.label, 'vi'), text(option.label, 'en')]);
+    for (const option of options) rows.push([column.code, '', '', '', option.code, localize(option.label, 'vi'), localize(option.label, 'en')]);
     if (question.kind === 'multiple') rows.push([column.code, '', 'Nhiều mã cách nhau bằng ;', 'Several codes separated by ;', null, null, null]);
   }
   return rows;
@@ -178,7 +179,7 @@ export async function writeXlsx(
   out: PassThrough,
   columns: readonly Column[],
   definitions: readonly SurveyDefinition[],
-  batches: AsyncIterable<readonly StoredResponse[]>,
+  batches: AsyncIterable<readonly StoredRow[]>,
 ): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
   workbook.creator = 'SIPAS kiosk collector';

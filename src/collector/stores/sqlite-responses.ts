@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { isQuestionId } from '../../shared/ids';
 import { canonicalJson, type SurveyResponse } from '../../shared/survey';
 import { contactWriter } from './sqlite-devices';
 import type {
@@ -14,6 +15,7 @@ import type {
   SnapshotOptions,
   StoredRow,
 } from './store';
+import { NO_COLLECTOR_FLAGS } from './store';
 
 /** Rows a snapshot hands over at a time. */
 const SNAPSHOT_BATCH_ROWS = 256;
@@ -30,8 +32,9 @@ export function sqliteResponseStore(db: Database.Database): ResponseStore {
       `INSERT INTO responses (
          id, device_id, kiosk_id, seq, definition_id, definition_version, status, agency_code, counter_code,
          locale, started_at, completed_at, duration_ms, flag_too_fast, flag_below_min_interval, device_label,
-         app_version, answers_json, content_hash, received_at, source)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         app_version, answers_json, content_hash, received_at, source,
+         clock_skew_ms, flag_clock_skew, placed_at, flag_place_mismatch)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO NOTHING`,
     ),
     storedHash: db.prepare<[string], { content_hash: string; received_at: string }>(
@@ -72,11 +75,15 @@ export function sqliteResponseStore(db: Database.Database): ResponseStore {
         return { status: 'rejected', reason: item.reason };
       }
       const r = item.response;
+      const flags = item.collectorFlags ?? NO_COLLECTOR_FLAGS;
+      const completedAt = utc(r.completedAt);
+      // A kiosk clock known to be off: the response is placed in time on the collector's clock.
+      const placedAt = flags.clockSkew && flags.clockSkewMs !== null ? new Date(Date.parse(completedAt) - flags.clockSkewMs).toISOString() : completedAt;
       const inserted = s.insertResponse.run(
         r.id, batch.deviceId, r.kioskId, r.seq, r.definitionId, r.definitionVersion, r.status, r.agencyCode,
-        r.counterCode, r.locale, utc(r.startedAt), utc(r.completedAt), r.durationMs, r.flags.tooFast ? 1 : 0,
+        r.counterCode, r.locale, utc(r.startedAt), completedAt, r.durationMs, r.flags.tooFast ? 1 : 0,
         r.flags.belowMinInterval ? 1 : 0, r.deviceLabel, r.appVersion, canonicalJson(r.answers), item.contentHash,
-        batch.receivedAt, batch.source,
+        batch.receivedAt, batch.source, flags.clockSkewMs, flags.clockSkew ? 1 : 0, placedAt, flags.placeMismatch ? 1 : 0,
       );
       if (inserted.changes === 1) return { status: 'created' };
       const stored = s.storedHash.get(r.id)!;
@@ -187,7 +194,8 @@ function openSnapshot(db: Database.Database, filter: ResponseFilter, options: Sn
 const RESPONSE_COLUMNS = [
   'id', 'kiosk_id', 'seq', 'definition_id', 'definition_version', 'locale', 'status', 'started_at', 'completed_at',
   'duration_ms', 'agency_code', 'counter_code', 'device_label', 'app_version', 'answers_json', 'flag_too_fast',
-  'flag_below_min_interval', 'device_id', 'received_at', 'source',
+  'flag_below_min_interval', 'device_id', 'received_at', 'source', 'clock_skew_ms', 'flag_clock_skew', 'placed_at',
+  'flag_place_mismatch',
 ] as const;
 
 /** A row back into the response it was stored from (keys in the schema's order); instants come back in UTC. */
@@ -210,11 +218,21 @@ function toStoredRow(row: unknown[]): StoredRow {
     answers: JSON.parse(row[14] as string) as SurveyResponse['answers'],
     flags: { tooFast: row[15] === 1, belowMinInterval: row[16] === 1 },
   };
-  return { response, deviceId: row[17] as string | null, receivedAt: row[18] as string, source: row[19] as ResponseSource };
+  return {
+    response,
+    deviceId: row[17] as string | null,
+    receivedAt: row[18] as string,
+    source: row[19] as ResponseSource,
+    collectorFlags: { clockSkewMs: row[20] as number | null, clockSkew: row[21] === 1, placeMismatch: row[23] === 1 },
+    placedAt: row[22] as string,
+  };
 }
 
 /** The columns scoring reads, in the order toScorableRow reads them. */
-const SCORABLE_COLUMNS = ['definition_id', 'status', 'answers_json', 'completed_at', 'agency_code', 'counter_code'] as const;
+const SCORABLE_COLUMNS = [
+  'definition_id', 'status', 'answers_json', 'completed_at', 'agency_code', 'counter_code', 'definition_version',
+  'flag_too_fast', 'flag_below_min_interval', 'clock_skew_ms', 'flag_clock_skew', 'placed_at', 'flag_place_mismatch',
+] as const;
 
 function toScorableRow(row: unknown[]): ScorableRow {
   return {
@@ -224,10 +242,13 @@ function toScorableRow(row: unknown[]): ScorableRow {
     completedAt: row[3] as string,
     agencyCode: row[4] as string,
     counterCode: row[5] as string,
+    definitionVersion: row[6] as number,
+    flags: { tooFast: row[7] === 1, belowMinInterval: row[8] === 1 },
+    collectorFlags: { clockSkewMs: row[9] as number | null, clockSkew: row[10] === 1, placeMismatch: row[12] === 1 },
+    placedAt: row[11] as string,
   };
 }
 
-const QUESTION_ID = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
 
 /** The WHERE clause of a filter, with named parameters only: no value is ever spliced into the SQL. */
 function whereClause(filter: ResponseFilter): { where: string; params: Record<string, unknown> } {
@@ -258,7 +279,7 @@ function whereClause(filter: ResponseFilter): { where: string; params: Record<st
     params.completedBefore = utc(filter.completedBefore);
   }
   if (filter.answer !== undefined) {
-    if (!QUESTION_ID.test(filter.answer.questionId)) throw new Error(`not a question id: ${JSON.stringify(filter.answer.questionId)}`);
+    if (!isQuestionId(filter.answer.questionId)) throw new Error(`not a question id: ${JSON.stringify(filter.answer.questionId)}`);
     conditions.push('json_extract(answers_json, @answerPath) = @answerCode');
     params.answerPath = `$.${filter.answer.questionId}`;
     params.answerCode = filter.answer.code;

@@ -31,8 +31,26 @@ export type IngestItem =
       canonical: string;
       /** sha256 hex of `canonical`. */
       contentHash: string;
+      /** What the collector noticed about it; stored beside the response, never changing it. */
+      collectorFlags?: CollectorFlags;
     }
   | { kind: 'rejected'; responseId: string | null; reason: string };
+
+/**
+ * What the collector itself notices about a response, kept beside it (the kiosk's own flags, tooFast
+ * and belowMinInterval, travel inside the response).
+ */
+export interface CollectorFlags {
+  /** The sending kiosk's clock minus the collector's at receipt, in ms; null when the kiosk did not say. */
+  clockSkewMs: number | null;
+  /** The skew is large enough that the response's times were placed corrected by it. */
+  clockSkew: boolean;
+  /** The response claims an agency or counter other than its device's registered place. */
+  placeMismatch: boolean;
+}
+
+/** No flags: what a response the collector noticed nothing about carries. */
+export const NO_COLLECTOR_FLAGS: CollectorFlags = { clockSkewMs: null, clockSkew: false, placeMismatch: false };
 
 /** A whole batch, stored in one transaction together with the device's contact and report. */
 export interface IngestBatch {
@@ -88,13 +106,16 @@ export interface StoredRow {
   deviceId: string | null;
   receivedAt: string;
   source: ResponseSource;
+  collectorFlags: CollectorFlags;
+  /** completedAt placed on the collector's clock (corrected by the kiosk's skew when flagged), UTC. */
+  placedAt: string;
 }
 
-/** @deprecated The old name of StoredRow, kept only while staff-pages/exports.ts still uses it. */
-export type StoredResponse = StoredRow;
-
 /** The part of a stored response the report reads. */
-export type ScorableRow = Pick<SurveyResponse, 'definitionId' | 'status' | 'answers' | 'completedAt' | 'agencyCode' | 'counterCode'>;
+export type ScorableRow = Pick<
+  SurveyResponse,
+  'definitionId' | 'definitionVersion' | 'status' | 'answers' | 'completedAt' | 'agencyCode' | 'counterCode' | 'flags'
+> & { collectorFlags: CollectorFlags; placedAt: string };
 
 /** How many responses of one definition version a snapshot holds. */
 export interface DefinitionCount {

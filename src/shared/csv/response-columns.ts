@@ -4,6 +4,7 @@
  * two files have the same columns.
  */
 import { definitionKey } from '../ids';
+import { localize } from '../l10n';
 import { answerLabel } from '../survey';
 import type { Question, SurveyDefinition } from '../schemas';
 import type { AnswerValue, SurveyResponse } from '../schemas';
@@ -101,7 +102,7 @@ export function questionColumn(
   definitionsByKey: ReadonlyMap<string, SurveyDefinition> = new Map(),
 ): Column {
   const locale = options.locale ?? def?.languages[0] ?? 'vi';
-  const text = question ? (question.text[locale] ?? question.text[def?.languages[0] ?? ''] ?? '') : '';
+  const text = question ? localize(question.text, locale) : '';
   const header = options.headerStyle === 'codes+labels' && text ? truncate(`${questionId} ${text}`, HEADER_MAX_CHARS) : questionId;
   return {
     code: questionId,

@@ -3,8 +3,8 @@
  * answers is acceptable. Plain functions over plain data; only types come from the zod schemas so the
  * kiosk's citizen bundle does not carry the validator.
  */
-import type { Condition, LocalizedText, Question, Section, SurveyDefinition } from '../schemas';
-import type { AnswerValue, Answers } from '../schemas';
+import { localize } from '../l10n';
+import type { AnswerValue, Answers, Condition, Question, Section, SurveyDefinition } from '../schemas';
 
 /** Per-kiosk switches that change which questions are asked. */
 export interface EngineOptions {
@@ -361,10 +361,6 @@ function valueProblems(question: Question, value: AnswerValue): AnswerProblemDet
 }
 
 /** A text in the wanted language, else the definition's default language, else any it has. */
-function localized(text: LocalizedText, locale: string, def: SurveyDefinition): string {
-  return text[locale] ?? text[def.languages[0]] ?? Object.values(text)[0] ?? '';
-}
-
 /**
  * An answer as a person reads it: "4 – Hài lòng" for a satisfaction code (SIPAS shows the number
  * with its label), the option label for a choice, labels joined by "; " for several, a text as is.
@@ -376,12 +372,12 @@ export function answerLabel(def: SurveyDefinition, questionId: string, value: An
   if (!question || question.kind === 'text') return codes.join('; ');
   if (question.kind === 'satisfaction') {
     const option = def.scales[question.scale]?.options.find((o) => o.code === value);
-    return option ? `${option.code} – ${localized(option.label, locale, def)}` : String(value);
+    return option ? `${option.code} – ${localize(option.label, locale)}` : String(value);
   }
   return codes
     .map((code) => {
       const option = question.options.find((o) => o.code === code);
-      return option ? localized(option.label, locale, def) : String(code);
+      return option ? localize(option.label, locale) : String(code);
     })
     .join('; ');
 }

@@ -35,12 +35,13 @@ describe('SQLite migration files', () => {
     const raw = new Database(file, { readonly: true });
     defer(() => void raw.close());
     const recorded = raw.prepare('SELECT version, reason FROM schema_migrations ORDER BY version').all() as Array<{ version: number; reason: string }>;
-    expect(recorded.map((r) => r.version)).toEqual([1, 2]);
+    expect(recorded.map((r) => r.version)).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
     expect(recorded[0].reason).toBe('initial schema: devices with hashed tokens, responses unique by id, conflicts kept aside, rejections logged');
     expect(recorded[1].reason).toMatch(/^staff side: imported evacuation files may name no device/);
+    expect(recorded[2].reason).toMatch(/^collector flags: /);
   });
 
-  it('upgrades a database made by migration 1 only, applying step 2 alone', async () => {
+  it('upgrades a database made by migration 1 only, applying the later steps alone', async () => {
     const { dir, dbFile } = migrationsDir([SHIPPED[0]]);
     const raw = new Database(dbFile);
     raw.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, reason TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
@@ -54,7 +55,7 @@ describe('SQLite migration files', () => {
     const check = new Database(dbFile, { readonly: true });
     defer(() => void check.close());
     const recorded = check.prepare('SELECT version, applied_at AS appliedAt FROM schema_migrations ORDER BY version').all() as Array<{ version: number; appliedAt: string }>;
-    expect(recorded.map((r) => r.version)).toEqual([1, 2]);
+    expect(recorded.map((r) => r.version)).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
     // Step 1 was not run again: its record is the old one.
     expect(recorded[0].appliedAt).toBe('2026-01-01T00:00:00.000Z');
     expect(check.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'admin_%' ORDER BY name").all()).toEqual([
@@ -64,11 +65,14 @@ describe('SQLite migration files', () => {
   });
 
   it('runs each step in its own transaction: a failing step leaves the steps before it applied and nothing of itself', () => {
-    const { dir, dbFile } = migrationsDir([SHIPPED[0]], { '0002-broken.sql': '-- a step that fails half-way\nCREATE TABLE half_done (a TEXT);\nCREATE TABLE (;\n' });
+    const last = String(SCHEMA_VERSION).padStart(4, '0');
+    const { dir, dbFile } = migrationsDir(SHIPPED.slice(0, -1), { [`${last}-broken.sql`]: '-- a step that fails half-way\nCREATE TABLE half_done (a TEXT);\nCREATE TABLE (;\n' });
     expect(() => openSqliteStore(dbFile, { migrationsDir: dir })).toThrow(/syntax error/);
     const raw = new Database(dbFile, { readonly: true });
     defer(() => void raw.close());
-    expect(raw.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+    expect(raw.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual(
+      Array.from({ length: SCHEMA_VERSION - 1 }, (_, i) => ({ version: i + 1 })),
+    );
     expect(raw.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'half_done'").get()).toEqual({ n: 0 });
   });
 
@@ -89,7 +93,7 @@ describe('SQLite migration files', () => {
 
   it('refuses files that stop short of the schema the queries are written for', () => {
     const { dir, dbFile } = migrationsDir([SHIPPED[0]]);
-    expect(() => openSqliteStore(dbFile, { migrationsDir: dir })).toThrow(/end at step 1 but this collector's queries are written for schema version 2/);
+    expect(() => openSqliteStore(dbFile, { migrationsDir: dir })).toThrow(new RegExp(`end at step 1 but this collector's queries are written for schema version ${SCHEMA_VERSION}`));
     expect(existsSync(dbFile)).toBe(false);
   });
 });

@@ -34,10 +34,12 @@ describe('schema version 2', () => {
     raw.close();
 
     const store = await open(file);
-    expect(SCHEMA_VERSION).toBe(2);
+    expect(SCHEMA_VERSION).toBe(readSqliteMigrations().length);
     const snapshot = await store.openResponseSnapshot({});
     const rows = await all(snapshot.responses());
-    expect(rows).toEqual([{ response: old, deviceId: 'd1', receivedAt: 'then', source: 'sync' }]);
+    expect(rows).toEqual([
+      { response: old, deviceId: 'd1', receivedAt: 'then', source: 'sync', collectorFlags: { clockSkewMs: null, clockSkew: false, placeMismatch: false }, placedAt: old.completedAt },
+    ]);
 
     const imported = makeResponse({ seq: 2 });
     const outcomes = await store.ingest({ deviceId: null, receivedAt: '2026-03-02T00:00:00.000Z', report: null, source: 'import', items: [validItem(imported), { kind: 'rejected', responseId: null, reason: 'broken' }] });
@@ -48,7 +50,7 @@ describe('schema version 2', () => {
     expect(check.prepare('SELECT count(*) AS n FROM conflicts').get()).toEqual({ n: 1 });
     expect(check.prepare('SELECT device_id FROM rejections ORDER BY id').all()).toEqual([{ device_id: 'd1' }, { device_id: null }]);
     expect(check.prepare('SELECT device_id, source FROM responses WHERE id = ?').get(imported.id)).toEqual({ device_id: null, source: 'import' });
-    expect(check.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(check.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual(readSqliteMigrations().map((step) => ({ version: step.version })));
     // The id is still unique in the schema itself after the rebuild.
     const writer = new Database(file);
     defer(() => void writer.close());

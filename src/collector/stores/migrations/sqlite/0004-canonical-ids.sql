@@ -1,0 +1,2 @@
+-- canonical ids: reserved for the integrity work (lower-case UUIDs, case-duplicates reported, never deleted)
+SELECT 1;
