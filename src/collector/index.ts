@@ -2,7 +2,8 @@
  * The reference collector: the HTTP endpoint kiosks send their batches to, and its storage. Node only.
  * The wire contract lives in src/shared/wire and src/shared/schemas; the delivery rules are in README ("Collection endpoint").
  */
-export { createCollector, DEVICE_SELF_PATH, ERROR_CODES, UNAUTHORIZED_MESSAGE, type CollectorOptions } from './server';
+export { createCollector, DEVICE_SELF_PATH, type CollectorOptions } from './server';
+export { ERROR_CODES, UNAUTHORIZED_MESSAGE } from './errors';
 export { checkResponse, indexDefinitions, MAX_RESPONSE_BYTES, type DefinitionIndex } from './ingest';
 export {
   DEMO_DEVICE,

@@ -6,8 +6,8 @@
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { evacuationFileSchema } from '../../shared/schemas';
-import { checkResponse, type DefinitionIndex } from '../ingest';
-import { parseOrExplain } from '../ingest';
+import type { ImportSummary } from '../../shared/wire';
+import { checkResponse, parseOrExplain, type DefinitionIndex } from '../ingest';
 import type { CollectorStore, IngestItem } from '../stores';
 
 /** Responses stored per transaction, so a big file never holds the write lock for long. */
@@ -15,21 +15,6 @@ const IMPORT_CHUNK = 500;
 /** Most problem items listed in a summary (the counts are always complete). */
 export const MAX_LISTED_PROBLEMS = 1000;
 
-/** What an import did. */
-export interface ImportSummary {
-  kioskId: string;
-  exportedAt: string;
-  deviceId: string | null;
-  total: number;
-  created: number;
-  duplicate: number;
-  conflict: number;
-  rejected: number;
-  /** Conflicts and rejections in file order, each with its reason (at most MAX_LISTED_PROBLEMS). */
-  problems: Array<{ index: number; id: string | null; status: 'conflict' | 'rejected'; reason: string }>;
-  /** Problems not listed because of the cap. */
-  problemsNotListed: number;
-}
 
 export type ImportResult = { ok: true; summary: ImportSummary } | { ok: false; problems: string[] };
 

@@ -24,4 +24,3 @@ export { LANG_COOKIE, LANGS, pickLang, staffT, STAFF_NS, type Lang, type StaffT 
 export { jsonForScript, renderDocument, STAFF_SCRIPTS, TrustedSvg, type PageContext } from './pages';
 export { buildReport, scoringView, type SipasReport } from './report';
 export { DEFAULT_REPORT_DEFINITION, MAX_IMPORT_BYTES, staffSide, type AdminOptions } from './plugins';
-export type { ImportSummary } from './import';

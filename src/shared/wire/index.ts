@@ -5,4 +5,5 @@
  */
 export * from './constants';
 export * from './provisioning';
+export type { ImportSummary } from './import-summary';
 export type { ErrorBody, KioskReport, ResponseResult, SubmitBatch, SubmitResult } from '../schemas';

@@ -4,17 +4,8 @@
  * markup). Its words come from the page's inert JSON block #import-words.
  */
 
-/** What POST /api/v1/admin/imports answers (ImportSummary at the collector). */
-interface ImportSummary {
-  kioskId: string;
-  exportedAt: string;
-  total: number;
-  created: number;
-  duplicate: number;
-  conflict: number;
-  rejected: number;
-  problems: Array<{ index: number; id: string | null; status: 'conflict' | 'rejected'; reason: string }>;
-}
+import type { ImportSummary } from '../../../shared/wire';
+
 
 type Words = Record<string, string>;
 
