@@ -19,6 +19,7 @@ export { DATABASE_FILE, openSqliteStore, openStore, readSqliteMigrations, SCHEMA
 export {
   ensureAdminPassword,
   setAdminPassword,
+  signOutAllSessions,
   passwordProblem,
   MIN_PASSWORD_LENGTH,
   type AdminPasswordOrigin,

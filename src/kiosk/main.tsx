@@ -1,11 +1,11 @@
 import { render, type ComponentType } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { StaffCorner, loadStaffArea } from './staff-corner/index';
-import type { StaffAreaProps } from './staff';
+import type { ProvisioningNoticeProps, StaffAreaProps } from './staff';
 import { i18nReady } from './i18n';
 import { KioskApp, loadBundledDefinitions, pickDefinition } from './citizen';
 import { registerServiceWorker, type AppUpdates } from './pwa';
-import { applyProvisioningLink } from './provisioning';
+import { hasProvisioningFragment, type ProvisioningProblem } from '../shared/wire';
 import type { KioskSettings } from '../shared/settings';
 import { definitionKey } from '../shared/ids';
 import { loadSettings, raiseStaffAlert, requestPersistentStorage, storeResponse } from './storage';
@@ -17,11 +17,16 @@ interface RootProps {
   initialSettings: KioskSettings;
   sync: SyncEngine;
   updates: AppUpdates;
+  /** The notice of a refused provisioning link (from the staff chunk, loaded only then), or null. */
+  refusedLink: { Notice: ComponentType<ProvisioningNoticeProps>; problems: ProvisioningProblem[] } | null;
 }
 
 /** The kiosk with its hidden staff corner; the staff screens load only when a clerk opens them. */
-function Root({ definitions, initialSettings, sync, updates }: RootProps) {
+function Root({ definitions, initialSettings, sync, updates, refusedLink: refused }: RootProps) {
   const [settings, setSettings] = useState(initialSettings);
+  const [refusedLink, setRefusedLink] = useState(refused);
+  // A sync answer that moves the tablet (its place at the collector changed) applies to the next citizen.
+  useEffect(() => sync.onSettingsChanged(setSettings), [sync]);
   // A new key remounts the citizen screens on a clean welcome screen after staff leave.
   const [session, setSession] = useState(0);
   const [Staff, setStaff] = useState<ComponentType<StaffAreaProps> | null>(null);
@@ -54,6 +59,7 @@ function Root({ definitions, initialSettings, sync, updates }: RootProps) {
           onWelcome={() => updates.applyIfWaiting()}
         />
       )}
+      {refusedLink && !Staff && <refusedLink.Notice problems={refusedLink.problems} onDismiss={() => setRefusedLink(null)} />}
       {/* Last in the DOM, so it comes last in a keyboard user's Tab order. */}
       {!Staff && <StaffCorner onOpen={() => void loadStaffArea().then((module) => setStaff(() => module.StaffArea))} />}
     </>
@@ -63,7 +69,12 @@ function Root({ definitions, initialSettings, sync, updates }: RootProps) {
 /** Starts the kiosk: settings and definitions from the tablet, the outbox drain, then the welcome screen. */
 async function boot(root: HTMLElement): Promise<void> {
   await i18nReady();
-  await applyProvisioningLink(window.location, window.history);
+  // A tablet opens a provisioning link once in its life: the code that applies it loads only then.
+  const provisioning = hasProvisioningFragment(window.location.hash)
+    ? await (await import('./provisioning')).applyProvisioningLink(window.location, window.history)
+    : ({ kind: 'none' } as const);
+  // A refused link is shown to the clerk by a notice of the staff chunk (its words are for staff), loaded only then.
+  const refusedLink = provisioning.kind === 'refused' ? { Notice: (await loadStaffArea()).ProvisioningNotice, problems: provisioning.problems } : null;
   const [settings, definitions] = await Promise.all([loadSettings(), loadBundledDefinitions()]);
   // Asked at every start: the answer can change (site engagement, installed to home screen).
   void requestPersistentStorage().catch((error: unknown) => raiseStaffAlert('storage', 'alerts.storageUnknown', String(error)));
@@ -81,7 +92,7 @@ async function boot(root: HTMLElement): Promise<void> {
     events: window,
   });
   sync.start();
-  render(<Root definitions={definitions} initialSettings={settings} sync={sync} updates={updates} />, root);
+  render(<Root definitions={definitions} initialSettings={settings} sync={sync} updates={updates} refusedLink={refusedLink} />, root);
 }
 
 const root = document.getElementById('app')!;

@@ -9,6 +9,7 @@ import { measureStoreInChromium } from './store-in-chromium';
 import { measureQueueMemory, measureSyncFromChromium } from './sync-in-chromium';
 import { benchIngest } from './collector-ingest';
 import { benchExportCsv, benchReport } from './collector-admin';
+import { benchReadLoad } from './collector-read-load';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const figures: Record<string, number | string | boolean> = {};
@@ -50,6 +51,24 @@ async function main() {
   const sipas = await benchReport(100_000);
   report('collector_report_100k_seconds', sipas.seconds, 's', '≤ 1', sipas.seconds <= 1);
   figures.collector_report_100k_rss_growth_mb = sipas.peakRssMb - sipas.baselineRssMb;
+
+  // Reading never stalls writing: ingest latency at 100 batches/s, idle and while a 100k report and CSV export run.
+  const load = await benchReadLoad(100_000);
+  report('ingest_idle_p50_ms', load.idle.p50Ms, 'ms', '—', load.idle.failed === 0);
+  report('ingest_idle_p99_ms', load.idle.p99Ms, 'ms', '—', load.idle.failed === 0);
+  report('ingest_during_reads_p50_ms', load.duringReads.p50Ms, 'ms', '—', load.duringReads.failed === 0);
+  const limit = 3 * load.idle.p99Ms;
+  report('ingest_during_reads_p99_ms', load.duringReads.p99Ms, 'ms', `≤ ${round(limit)}`, load.duringReads.p99Ms <= limit && load.duringReads.failed === 0);
+  figures.ingest_during_reads_p99_over_idle = round(load.duringReads.p99Ms / Math.max(load.idle.p99Ms, 0.1));
+  figures.ingest_during_reads_in_process_p50_ms = load.duringReadsInProcess.p50Ms;
+  figures.ingest_during_reads_in_process_p99_ms = load.duringReadsInProcess.p99Ms;
+  figures.ingest_during_reads_reports = load.reads.reports;
+  figures.ingest_during_reads_exports = load.reads.exports;
+  figures.ingest_during_reads_report_mean_seconds = load.reads.reportMeanSeconds;
+  figures.ingest_during_reads_export_mean_seconds = load.reads.exportMeanSeconds;
+  figures.collector_loop_delay_idle_p99_ms = load.loopDelayMs.idleP99;
+  figures.collector_loop_delay_during_reads_p99_ms = load.loopDelayMs.duringReadsP99;
+  figures.collector_loop_delay_during_reads_in_process_p99_ms = load.loopDelayMs.duringReadsInProcessP99;
 
   console.log(JSON.stringify({ bench: 'sipas-kiosk', ...figures }));
 }

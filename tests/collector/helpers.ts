@@ -72,8 +72,22 @@ export const DEFINITIONS: SurveyDefinition[] = [testDefinition('sipas-test', 1),
 
 export const KIOSK_ID = '7d1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b';
 
-/** A valid complete response; `seq` also varies the id so each seq is a distinct response. */
+/**
+ * A valid complete response; `seq` also varies the id so each seq is a distinct response. Its times
+ * stay consistent, as the collector requires: a completedAt given alone moves startedAt with it (by
+ * durationMs), and a startedAt given without durationMs sets durationMs to the span.
+ */
 export function makeResponse(overrides: Partial<SurveyResponse> = {}): SurveyResponse {
+  const response = makeResponseAsGiven(overrides);
+  if (overrides.completedAt !== undefined && overrides.startedAt === undefined) {
+    response.startedAt = new Date(Date.parse(response.completedAt) - response.durationMs).toISOString();
+  } else if (overrides.startedAt !== undefined && overrides.durationMs === undefined) {
+    response.durationMs = Math.max(0, Date.parse(response.completedAt) - Date.parse(response.startedAt));
+  }
+  return response;
+}
+
+function makeResponseAsGiven(overrides: Partial<SurveyResponse>): SurveyResponse {
   return {
     id: randomUUID(),
     kioskId: KIOSK_ID,
@@ -140,6 +154,8 @@ export interface TestCollectorOptions {
   definitions?: SurveyDefinition[];
   publicUrl?: string;
   loginThrottle?: ThrottleOptions;
+  /** The reverse proxies whose X-Forwarded-For is believed. */
+  trustProxy?: readonly string[];
 }
 
 /** A collector on a fresh temp database with one registered device. */

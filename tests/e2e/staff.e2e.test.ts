@@ -1,5 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setAdminPassword } from '../../src/collector/staff-pages';
+import { evacuationJson } from '../../src/shared/csv';
+import type { SurveyResponse } from '../../src/shared/schemas';
 import { launchProfile, removeProfile } from './browser';
 import { queueResponsesInPage, startCollector, storedResponses, waitUntilDelivered, type RunningCollector } from './harness';
 
@@ -36,6 +42,8 @@ describe('a clerk sets up a fresh kiosk by link', { timeout: 180_000 }, () => {
       await admin.waitForURL(/\/admin\/fleet/);
 
       await admin.goto(`${collector.url}/admin/devices`);
+      await admin.locator('input[name="agencyName"]').fill('Trung tâm Phục vụ hành chính công');
+      await admin.locator('input[name="counterName"]').fill('Quầy 7');
       await admin.locator('input[name="label"]').fill('Máy quầy 7');
       await admin.locator('input[name="agencyCode"]').fill('TTHCC');
       await admin.locator('input[name="counterCode"]').fill('Q07');
@@ -74,6 +82,103 @@ describe('a clerk sets up a fresh kiosk by link', { timeout: 180_000 }, () => {
       await tablet.dispose();
       removeProfile(office.profileDir);
       removeProfile(tablet.profileDir);
+    }
+  });
+});
+
+/** Signs in on the login page with the staff password and waits for the fleet view. */
+async function signIn(page: Page): Promise<void> {
+  await page.goto(`${collector.url}/admin`);
+  await page.locator('input[name="password"]').fill(PASSWORD);
+  await page.locator('button[type="submit"]').click();
+  await page.waitForURL(/\/admin\/fleet/);
+}
+
+/** `count` complete sipas-2023 responses of one kiosk, as its outbox would hold them (every item "4 – Hài lòng"). */
+function evacuatedResponses(kioskId: string, count: number): SurveyResponse[] {
+  const items = ['TC1', 'TC2', 'TC3', 'TC4', 'TT1', 'TT2', 'TT3', 'TT4', 'CC1', 'CC2', 'CC3', 'CC4', 'CC5', 'KQ1', 'KQ2', 'KQ3'];
+  return Array.from({ length: count }, (_, i) => {
+    const completed = Date.UTC(2026, 10, 20, 8, i);
+    return {
+      id: randomUUID(),
+      kioskId,
+      seq: i + 1,
+      definitionId: 'sipas-2023',
+      definitionVersion: 1,
+      locale: 'vi',
+      status: 'complete',
+      startedAt: new Date(completed - 90_000).toISOString(),
+      completedAt: new Date(completed).toISOString(),
+      durationMs: 90_000,
+      agencyCode: 'STP',
+      counterCode: 'Q03',
+      deviceLabel: 'Máy quầy 3',
+      appVersion: 'e2e',
+      answers: { PA0: 'no', ...Object.fromEntries(items.map((id) => [id, 4])) },
+      flags: { tooFast: false, belowMinInterval: false },
+    };
+  });
+}
+
+/** The import summary's figures as the page shows them: total, created, duplicate, conflict, rejected. */
+async function shownSummary(page: Page): Promise<Record<string, number>> {
+  const rows = page.locator('#import-result table.compact tr');
+  await rows.first().waitFor();
+  const shown: Record<string, number> = {};
+  for (const row of await rows.all()) shown[await row.locator('th').innerText()] = Number(await row.locator('td').innerText());
+  return shown;
+}
+
+/** Chooses the file in the import form, submits it, and waits for the collector's answer. */
+async function importFile(page: Page, file: { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
+  await page.locator('#import-form input[type="file"]').setInputFiles(file);
+  const answered = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/admin/imports');
+  // The script clears the previous summary as the form is submitted, so the table waited for next is the new one.
+  await page.locator('#import-form button[type="submit"]').click();
+  expect((await answered).status()).toBe(200);
+}
+
+describe('a clerk imports a kiosk\'s evacuation file', { timeout: 120_000 }, () => {
+  it('chooses the file on the import page and sees how many responses were created; the same file again shows duplicates and stores nothing new', async () => {
+    const kioskId = randomUUID();
+    const file = {
+      name: 'sipas-du-phong.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from([...evacuationJson(kioskId, '2026-11-20T09:00:00.000Z', evacuatedResponses(kioskId, 3))].join(''), 'utf8'),
+    };
+    const rowsOfKiosk = () => {
+      const db = new Database(join(collector.dataDir, 'collector.sqlite'), { readonly: true });
+      try {
+        return (db.prepare('SELECT count(*) AS n FROM responses WHERE kiosk_id = ?').get(kioskId) as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    const office = await launchProfile();
+    try {
+      const page = await office.context.newPage();
+      await signIn(page);
+      await page.goto(`${collector.url}/admin/import`);
+      await page.getByRole('heading', { level: 1, name: 'Nhập tệp dự phòng' }).waitFor();
+
+      await importFile(page, file);
+      expect(await shownSummary(page)).toEqual({
+        'Số phiếu trong tệp': 3,
+        'Phiếu mới đã nhập': 3,
+        'Đã có sẵn, không nhập lại': 0,
+        'Trùng mã nhưng khác nội dung (giữ bản đã có, bản trong tệp được để riêng)': 0,
+        'Bị từ chối': 0,
+      });
+      expect(await page.locator('#import-result').innerText()).toContain(`Tệp của máy ${kioskId}, xuất lúc`);
+      expect(await page.locator('#import-status').innerText()).toBe('');
+      expect(rowsOfKiosk()).toBe(3);
+
+      await importFile(page, file);
+      expect(await shownSummary(page)).toMatchObject({ 'Số phiếu trong tệp': 3, 'Phiếu mới đã nhập': 0, 'Đã có sẵn, không nhập lại': 3, 'Bị từ chối': 0 });
+      expect(rowsOfKiosk()).toBe(3);
+    } finally {
+      await office.dispose();
+      removeProfile(office.profileDir);
     }
   });
 });

@@ -6,8 +6,8 @@
  * Only a salted scrypt hash is stored; setting a password signs every staff session out.
  *   tsx src/collector/cli/admin-cli.ts sign-out-all [--data ./data]
  */
-import { MIN_PASSWORD_LENGTH, passwordProblem, setAdminPassword, type CollectorStore, type StaffAuthStore } from '../index';
-import { dataDirOf, existingStoreIn, fail, parseCommandLine, runCli, withStore } from './cli-helpers';
+import { MIN_PASSWORD_LENGTH, passwordProblem, setAdminPassword, signOutAllSessions, type CollectorStore, type StaffAuthStore } from '../index';
+import { dataDirOf, defineCli, existingStoreIn, fail, parseCommandLine, withStore } from './cli-helpers';
 
 const USAGE = `usage:
   tsx src/collector/cli/admin-cli.ts set-password [--password-stdin] [--data <dir>]
@@ -55,8 +55,8 @@ function promptHidden(question: string): Promise<string> {
   });
 }
 
-async function main(): Promise<void> {
-  const commandLine = parseCommandLine({ usage: USAGE, options: { 'password-stdin': { type: 'boolean', default: false } }, positionals: true });
+async function main(args?: string[]): Promise<void> {
+  const commandLine = parseCommandLine({ usage: USAGE, args, options: { 'password-stdin': { type: 'boolean', default: false } }, positionals: true });
   if (!commandLine) return;
   const { values, positionals } = commandLine;
   const [command] = positionals;
@@ -66,9 +66,8 @@ async function main(): Promise<void> {
 }
 
 async function signOutAll(store: StaffAuthStore): Promise<void> {
-  // Re-storing the current hash would keep the password; ending sessions needs only the expiry sweep
-  // with a far-future clock.
-  const ended = await store.deleteExpiredAdminSessions('9999-12-31T23:59:59.999Z');
+  // Re-storing the current hash would keep the password; signOutAllSessions only ends the sessions (and audits it).
+  const ended = await signOutAllSessions(store);
   console.log(`Signed out ${ended} staff session(s).`);
 }
 
@@ -88,4 +87,5 @@ async function setPassword(store: CollectorStore, fromStdin: boolean): Promise<v
   console.log('Staff password set (only a salted scrypt hash is stored). Every staff session has been signed out.');
 }
 
-void runCli('admin', main);
+/** The staff password command line; run at once when started as a script. */
+export const adminCli = defineCli('admin', import.meta.url, main);

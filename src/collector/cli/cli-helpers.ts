@@ -4,8 +4,9 @@
  * non-zero exit code once the stack has unwound, so a store opened with withStore is always closed
  * first (process.exit would skip it and leave the write-ahead log unmerged beside the database).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { DATABASE_FILE, openStore, type CollectorStore } from '../stores';
 
@@ -23,11 +24,44 @@ export function fail(message: string): never {
  * Runs a command line's main function. Any failure is printed as `<name>: <message>` with exit code 1,
  * through process.exitCode rather than process.exit, so every pending finally (the store's close) runs.
  */
-export function runCli(name: string, main: () => Promise<void>): Promise<void> {
-  return main().catch((error: unknown) => {
+export async function runCli(name: string, main: () => Promise<void>): Promise<void> {
+  const code = await exitCodeOf(name, main);
+  if (code !== 0) process.exitCode = code;
+}
+
+/** Runs a command line's main function and resolves with its exit code: 0, or 1 once `<name>: <message>` is printed. */
+export async function exitCodeOf(name: string, main: () => Promise<void>): Promise<number> {
+  try {
+    await main();
+    return 0;
+  } catch (error) {
     console.error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  });
+    return 1;
+  }
+}
+
+/** A command line run on `args` (default: the process's arguments); resolves with its exit code. */
+export type CliRunner = (args?: string[]) => Promise<number>;
+
+/** Whether the module at `moduleUrl` is the script node was started with (`tsx <file>`), not one imported. */
+export function isEntryPoint(moduleUrl: string, script: string | undefined = process.argv[1]): boolean {
+  if (script === undefined) return false;
+  try {
+    // Real paths: the module's URL is resolved through symbolic links, the script's path is not.
+    return realpathSync(resolve(script)) === realpathSync(fileURLToPath(moduleUrl));
+  } catch {
+    // A script or module that is no file (`node -e`, a data: URL) is not this module.
+    return false;
+  }
+}
+
+/**
+ * Defines the command line `name` whose work is `main`. Started as a script it runs at once through
+ * runCli; imported (by a test) it only returns its runner, which takes the words and prints to the console.
+ */
+export function defineCli(name: string, moduleUrl: string, main: (args?: string[]) => Promise<void>): CliRunner {
+  if (isEntryPoint(moduleUrl)) void runCli(name, () => main());
+  return (args) => exitCodeOf(name, () => main(args));
 }
 
 /** The flags every collector command line takes. A --database <url> flag joins them when a networked store exists. */

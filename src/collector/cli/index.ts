@@ -4,3 +4,7 @@
  * store's close.
  */
 export * from './cli-helpers';
+// The command lines' runners, for tests: imported, they do not run.
+export { collectorCli } from './main';
+export { adminCli } from './admin-cli';
+export { devicesCli } from './devices-cli';

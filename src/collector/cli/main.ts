@@ -2,25 +2,30 @@
  * The reference collector's command line:
  *   tsx src/collector/cli/main.ts [--port 8080] [--host 127.0.0.1] [--data ./data] [--static dist] [--demo]
  *                             [--definitions survey-definitions] [--public-url https://sipas.example]
- * Environment: COLLECTOR_PORT, COLLECTOR_HOST, COLLECTOR_DATA_DIR, COLLECTOR_PUBLIC_URL (flags win), and
+ *                             [--trust-proxy 10.0.0.2,10.1.0.0/16] [--read-workers 1]
+ * Environment: COLLECTOR_PORT, COLLECTOR_HOST, COLLECTOR_DATA_DIR, COLLECTOR_PUBLIC_URL, COLLECTOR_TRUST_PROXY,
+ * COLLECTOR_READ_WORKERS
+ * (flags win), and
  * COLLECTOR_ADMIN_PASSWORD: the staff password, taken only when none is set yet.
  * --demo also makes up a staff password when none is set and prints it with the staff pages' address.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { DEFINITIONS_DIR, formatProblem, loadDefinitionsFromDir } from '../../build/definitions';
 import { definitionKey, isCollectorUrl } from '../../shared/ids';
 import { buildProvisioningLink, HEALTH_PATH } from '../../shared/wire';
 import { createCollector, ensureAdminPassword, issueDemoDeviceToken, openStore, type AdminPasswordOrigin, type DeviceStore } from '../index';
-import { dataDirOf, fail, parseCommandLine, runCli, storeUrlIn } from './cli-helpers';
+import { provisioningFor } from '../devices';
+import { dataDirOf, defineCli, fail, parseCommandLine, storeUrlIn } from './cli-helpers';
 
 const USAGE =
-  'usage: tsx src/collector/cli/main.ts [--port 8080] [--host 127.0.0.1] [--data ./data] [--static dist] [--demo] [--definitions survey-definitions] [--public-url <URL>]';
+  'usage: tsx src/collector/cli/main.ts [--port 8080] [--host 127.0.0.1] [--data ./data] [--static dist] [--demo] [--definitions survey-definitions] [--public-url <URL>] [--trust-proxy <IP or CIDR>,…] [--read-workers 1]';
 
-async function main(): Promise<void> {
+async function main(words?: string[]): Promise<void> {
   const commandLine = parseCommandLine({
     usage: USAGE,
+    args: words,
     options: {
       port: { type: 'string' },
       host: { type: 'string' },
@@ -28,6 +33,8 @@ async function main(): Promise<void> {
       demo: { type: 'boolean', default: false },
       definitions: { type: 'string' },
       'public-url': { type: 'string' },
+      'trust-proxy': { type: 'string' },
+      'read-workers': { type: 'string' },
     },
   });
   if (!commandLine) return;
@@ -51,6 +58,11 @@ async function main(): Promise<void> {
   if (publicUrl !== undefined && !isCollectorUrl(publicUrl)) {
     fail(`--public-url: expected an address such as https://sipas.example.gov.vn, found ${JSON.stringify(publicUrl)}`);
   }
+  const trustProxy = parseTrustProxy(args['trust-proxy'] ?? process.env.COLLECTOR_TRUST_PROXY);
+  // Reports and exports run on worker threads (each with its own read connection), never on the kiosks' thread.
+  const readWorkersText = args['read-workers'] ?? process.env.COLLECTOR_READ_WORKERS ?? '1';
+  if (!/^\d{1,2}$/.test(readWorkersText)) fail(`--read-workers: expected a number of worker threads 0–99 (0: reports and exports in-process), found ${JSON.stringify(readWorkersText)}`);
+  const readWorkers = Number(readWorkersText);
 
   mkdirSync(dataDir, { recursive: true });
   const storeUrl = storeUrlIn(dataDir);
@@ -86,7 +98,7 @@ async function main(): Promise<void> {
     const admin = await ensureAdminPassword(store, { envPassword: process.env.COLLECTOR_ADMIN_PASSWORD, demo: args.demo });
     // Read once; child processes need not inherit it.
     delete process.env.COLLECTOR_ADMIN_PASSWORD;
-    app = await createCollector({ store, definitions, staticDir, logger: true, publicUrl });
+    app = await createCollector({ store, definitions, staticDir, logger: true, publicUrl, trustProxy, storeUrl, readWorkers });
     await app.listen({ port, host });
     await announce(app, store, { host, storeUrl, definitions, staticDir, publicUrl, demo: args.demo, admin });
   } catch (error) {
@@ -94,6 +106,27 @@ async function main(): Promise<void> {
     await close();
     throw error;
   }
+}
+
+/** proxy-addr's names for whole ranges, accepted beside addresses and CIDR ranges. */
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * --trust-proxy / COLLECTOR_TRUST_PROXY: the reverse proxies' addresses, comma-separated IPs or CIDR
+ * ranges (e.g. `127.0.0.1,10.1.0.0/16`); none (the default) trusts no X-Forwarded-For.
+ */
+function parseTrustProxy(text: string | undefined): string[] {
+  if (text === undefined || text.trim() === '') return [];
+  return text.split(',').map((entry) => {
+    const value = entry.trim();
+    const [address, prefix, extra] = value.split('/');
+    const family = isIP(address ?? '');
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+    if (!(NAMED_RANGES.has(value) || (family !== 0 && prefixOk && extra === undefined))) {
+      fail(`--trust-proxy: expected the proxies' IP addresses or CIDR ranges, comma-separated (e.g. 127.0.0.1,10.1.0.0/16), found ${JSON.stringify(value)}`);
+    }
+    return value;
+  });
 }
 
 /** What the start-up lines tell the person who started the collector. */
@@ -119,7 +152,7 @@ async function announce(app: FastifyInstance, store: DeviceStore, a: Announcemen
     const { deviceId, token } = await issueDemoDeviceToken(store);
     const device = await store.getDevice(deviceId);
     if (!a.staticDir) console.log('No kiosk build to serve (run npm run build); the link below needs one.');
-    console.log(`Kiosk: ${buildProvisioningLink(base, { token, agencyCode: device?.agencyCode, counterCode: device?.counterCode, deviceLabel: device?.label })}`);
+    console.log(`Kiosk: ${buildProvisioningLink(base, device ? provisioningFor(device, token) : { token })}`);
   }
   const staffBase = a.publicUrl ? a.publicUrl.replace(/\/+$/, '') : base;
   console.log(`Admin: ${staffBase}/admin`);
@@ -141,4 +174,5 @@ async function announce(app: FastifyInstance, store: DeviceStore, a: Announcemen
   console.log(`Health: ${base}${HEALTH_PATH}`);
 }
 
-void runCli('collector', main);
+/** The collector's command line; run at once when started as a script (it serves until SIGINT or SIGTERM). */
+export const collectorCli = defineCli('collector', import.meta.url, main);

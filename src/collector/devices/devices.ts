@@ -1,12 +1,11 @@
-import type { DeviceRecord, DeviceStore } from '../stores';
+import type { DevicePlaceRecord, DeviceRecord, DeviceStore } from '../stores';
 import { mintToken, newDeviceId, parseToken, secretMatches } from './tokens';
 
-/** Where a kiosk device stands at the collector. */
-export interface DeviceDetails {
-  label: string;
-  agencyCode: string;
-  counterCode: string;
-}
+/** Where a kiosk device stands at the collector: its label, agency and counter (each a code and a name). */
+export type DeviceDetails = DevicePlaceRecord;
+
+/** What registering takes: display names may be left out by code that has none (tests, older callers); they stay ''. */
+export type RegistrationDetails = Omit<DeviceDetails, 'agencyName' | 'counterName'> & Partial<Pick<DeviceDetails, 'agencyName' | 'counterName'>>;
 
 /** A device's id with its token; the token is shown once and cannot be recovered later. */
 export interface IssuedToken {
@@ -14,11 +13,15 @@ export interface IssuedToken {
   token: string;
 }
 
-/** Registers a kiosk device and returns its token (only the token's hash is stored). */
-export async function registerDevice(store: DeviceStore, details: DeviceDetails): Promise<IssuedToken> {
+/**
+ * Registers a kiosk device and returns its token (only the token's hash is stored). The details are
+ * stored as given: what staff type is checked first by checkDevicePlace.
+ */
+export async function registerDevice(store: DeviceStore, details: RegistrationDetails): Promise<IssuedToken> {
   const deviceId = newDeviceId();
   const { token, secretHash } = mintToken(deviceId);
-  await store.addDevice({ id: deviceId, ...details, tokenHash: secretHash, createdAt: new Date().toISOString() });
+  const { agencyName = '', counterName = '' } = details;
+  await store.addDevice({ id: deviceId, ...details, agencyName, counterName, tokenHash: secretHash, createdAt: new Date().toISOString() });
   return { deviceId, token };
 }
 
@@ -27,6 +30,14 @@ export async function rotateDeviceToken(store: DeviceStore, deviceId: string): P
   const { token, secretHash } = mintToken(deviceId);
   if (!(await store.setDeviceTokenHash(deviceId, secretHash))) throw new Error(`no device ${deviceId}`);
   return { deviceId, token };
+}
+
+/**
+ * Moves a device: its new place reaches the tablet in the answer to its next sync, so moving a tablet
+ * is this one edit. Responses already stored keep the place they were given in. Throws when unknown.
+ */
+export async function moveDevice(store: DeviceStore, deviceId: string, details: DeviceDetails): Promise<void> {
+  if (!(await store.setDevicePlace(deviceId, details))) throw new Error(`no device ${deviceId}`);
 }
 
 /** Revokes a device: its token is refused from now on, its responses are kept. Throws when unknown. */
@@ -59,4 +70,10 @@ export async function issueDemoDeviceToken(store: DeviceStore): Promise<IssuedTo
 }
 
 /** The device `--demo` ensures. */
-export const DEMO_DEVICE: DeviceDetails = { label: 'Demo kiosk', agencyCode: 'DEMO', counterCode: 'Q1' };
+export const DEMO_DEVICE: DeviceDetails = {
+  label: 'Demo kiosk',
+  agencyCode: 'DEMO',
+  agencyName: 'Cơ quan thử nghiệm',
+  counterCode: 'Q1',
+  counterName: 'Quầy 1',
+};

@@ -21,6 +21,16 @@ export interface ErrorDetails {
   emptyBody: undefined;
   malformedJson: { bytes: number; reason: string };
   unsupportedMediaType: { expected: 'application/json'; found: string | undefined };
+  /** A Content-Encoding other than gzip or identity. */
+  unsupportedContentEncoding: { found: string; accepted: readonly string[] };
+  /** A body marked Content-Encoding: gzip that does not decode. */
+  invalidGzip: { reason: string };
+  /** Bytes that are not UTF-8: where the first ill-formed sequence starts, and its bytes in hex. */
+  invalidUtf8: { offset: number; bytes: string };
+  /** JSON nested deeper than the limit: the path of the first value too deep. */
+  tooDeep: { path: string; limit: number };
+  /** A known path asked with a method it does not answer; `allowed` goes into the Allow header too. */
+  methodNotAllowed: { method: string; path: string; allowed: readonly string[] };
   invalidBatch: { problems: readonly string[] };
   bodyTooLarge: { limitBytes: number };
   tooManyResponses: { expected: number; found: number };
@@ -63,8 +73,39 @@ export const HTTP_ERRORS: { readonly [K in ErrorName]: ErrorEntry<K> } = {
   malformedJson: { code: 'malformed_json', status: 400, message: (d) => `malformed JSON in a body of ${d.bytes} bytes: ${d.reason}`, pageText: 'errors.generic' },
   unsupportedMediaType: {
     code: 'unsupported_media_type',
-    status: 400,
+    status: 415,
     message: (d) => `expected Content-Type: ${d.expected}, found ${d.found ? JSON.stringify(d.found.slice(0, 100)) : 'none'}`,
+    pageText: 'errors.generic',
+  },
+  unsupportedContentEncoding: {
+    code: 'unsupported_content_encoding',
+    status: 415,
+    message: (d) => `expected Content-Encoding: ${d.accepted.join(' or ')} (or none), found ${JSON.stringify(d.found.slice(0, 100))}`,
+    pageText: 'errors.generic',
+  },
+  invalidGzip: {
+    code: 'invalid_gzip',
+    status: 400,
+    message: (d) => `the body is marked Content-Encoding: gzip but is not valid gzip data: ${d.reason}`,
+    pageText: 'errors.generic',
+  },
+  // Never decoded with replacement characters: a byte that is not UTF-8 is refused, not guessed at.
+  invalidUtf8: {
+    code: 'invalid_utf8',
+    status: 400,
+    message: (d) => `expected a body in UTF-8, found the ill-formed byte sequence ${d.bytes} at byte offset ${d.offset}`,
+    pageText: 'errors.generic',
+  },
+  tooDeep: {
+    code: 'too_deep',
+    status: 400,
+    message: (d) => `${d.path}: expected JSON nested at most ${d.limit} levels deep, found a value nested deeper`,
+    pageText: 'errors.generic',
+  },
+  methodNotAllowed: {
+    code: 'method_not_allowed',
+    status: 405,
+    message: (d) => `${d.method} is not allowed on ${d.path}; allowed: ${d.allowed.join(', ')}`,
     pageText: 'errors.generic',
   },
   invalidBatch: { code: 'invalid_batch', status: 400, message: (d) => d.problems.join('; '), pageText: 'errors.generic' },
@@ -117,6 +158,11 @@ export const ERROR_CODES = {
   emptyBody: 'empty_body',
   malformedJson: 'malformed_json',
   unsupportedMediaType: 'unsupported_media_type',
+  unsupportedContentEncoding: 'unsupported_content_encoding',
+  invalidGzip: 'invalid_gzip',
+  invalidUtf8: 'invalid_utf8',
+  tooDeep: 'too_deep',
+  methodNotAllowed: 'method_not_allowed',
   invalidBatch: 'invalid_batch',
   bodyTooLarge: 'body_too_large',
   tooManyResponses: 'too_many_responses',

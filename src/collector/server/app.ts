@@ -1,17 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { submitBatchSchema } from '../../shared/schemas';
+import { submitBatchSchema, type KioskReport } from '../../shared/schemas';
 import { HEALTH_PATH, MAX_BATCH_RESPONSES, MAX_BODY_BYTES, SUBMIT_PATH, type SubmitResult } from '../../shared/wire';
 import type { SurveyDefinition } from '../../shared/survey';
-import { checkResponse, indexDefinitions, parseOrExplain } from '../ingest';
-import { staffSide, type ThrottleOptions } from '../staff-pages';
-import { authenticateToken, bearerToken } from '../devices';
+import { checkResponse, clockSkewOf, findUnsafeJson, indexDefinitions, normalizeText, parseOrExplain } from '../ingest';
+import { answerMalformedStaffUrl, ReadPool, staffSide, type ThrottleOptions } from '../staff-pages';
+import { authenticateToken, bearerToken, flagPlaceMismatch, placeOfDevice } from '../devices';
 import { registerKioskFiles } from './static-files';
+import { installRequestReading, sendNotFoundOrNotAllowed } from './request-body';
 import type { CollectorStore, DeviceRecord, IngestItem } from '../stores';
 import { HttpError, sendError, toHttpError } from '../errors';
 
-const ADMIN_API_PREFIX = '/api/v1/admin/';
+/** The staff API's paths, /api/v1/admin itself included: cookie-authenticated, so never CORS-open. */
+const ADMIN_API_PATH = /^\/api\/v1\/admin(?:[/?]|$)/;
 
 /** Path of the device's own status: identity, last contact, responses received and sequence gaps. */
 export const DEVICE_SELF_PATH = '/api/v1/devices/me';
@@ -33,6 +35,23 @@ export interface CollectorOptions {
   publicUrl?: string;
   /** Lock-out after failed staff sign-ins (defaults: 1 s doubling to 60 s). */
   loginThrottle?: ThrottleOptions;
+  /**
+   * The reverse proxies in front of the collector, as IP addresses or CIDR ranges (fastify's
+   * trustProxy): a request from one of them is taken to be from the client X-Forwarded-For names (and
+   * X-Forwarded-Proto/Host are believed), so each staff member's address is their own for the sign-in
+   * lock-out and the audit log. Off by default: with no proxy, those headers are anyone's to forge.
+   */
+  trustProxy?: readonly string[];
+  /**
+   * The URL the store was opened with (openStore): reports and exports then run in read worker threads,
+   * each on its own connection to the same database, so they never hold up the kiosks' batches. Without
+   * it (or with readWorkers 0) they run in-process.
+   */
+  storeUrl?: string;
+  /** Read worker threads when storeUrl is given (default 1). */
+  readWorkers?: number;
+  /** A read pool made by the caller instead of storeUrl/readWorkers (tests, the bench); closed with the app. */
+  reader?: ReadPool;
 }
 
 declare module 'fastify' {
@@ -55,20 +74,19 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
     bodyLimit: MAX_BODY_BYTES,
     // Kiosk batches may take a while on a poor mobile link; do not cut them off early.
     requestTimeout: 60_000,
+    ...(options.trustProxy && options.trustProxy.length > 0 ? { trustProxy: [...options.trustProxy] } : {}),
+    // A URL fastify cannot decode: staff paths answer it as they answer any path without a session.
+    frameworkErrors: (error, request, reply) => {
+      if (error.code === 'FST_ERR_BAD_URL' && answerMalformedStaffUrl(request.url, reply)) return;
+      return sendError(reply, 'badRequest', { reason: error.message, status: error.statusCode });
+    },
   });
   app.decorateRequest('device', null);
 
-  // Our own JSON parser, so that an empty or truncated body gets a precise 400 (Enketo PR #1584).
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => {
-    const text = body as string;
-    if (text.trim() === '') return done(new HttpError('emptyBody'), undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch (error) {
-      done(new HttpError('malformedJson', { bytes: Buffer.byteLength(text), reason: (error as Error).message }), undefined);
-    }
-  });
+  // Our own reading of bodies: gzip decoded within the limit (other codings 415), JSON as strict UTF-8
+  // of bounded depth (invalid bytes named by offset), an empty or truncated body told precisely
+  // (Enketo PR #1584); and the routes' methods, for 405 answers. Before any route is registered.
+  const routeMethods = installRequestReading(app, MAX_BODY_BYTES);
   // Staff sessions and the language choice live in cookies; parsed once here for every route.
   await app.register(fastifyCookie);
 
@@ -78,7 +96,7 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
     else request.log.info({ status: error.statusCode, error: error.code, message: error.message, details: error.details }, 'request refused');
     return reply.code(error.statusCode).header('cache-control', 'no-store').send(error.body());
   });
-  app.setNotFoundHandler((request, reply) => sendError(reply, 'notFound', { method: request.method, path: request.url.split('?')[0] }));
+  app.setNotFoundHandler((request, reply) => sendNotFoundOrNotAllowed(request, reply, routeMethods));
 
   // The kiosk may be served from another origin than the collector; the token is a bearer header,
   // never a cookie, so allowing any origin exposes nothing. The staff API works with a cookie and is
@@ -86,7 +104,7 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/api/')) return;
     reply.header('cache-control', 'no-store');
-    if (!request.url.startsWith(ADMIN_API_PREFIX)) reply.header('access-control-allow-origin', '*');
+    if (!ADMIN_API_PATH.test(request.url)) reply.header('access-control-allow-origin', '*');
   });
   app.options('/api/*', (_request, reply) =>
     reply
@@ -119,13 +137,19 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
     if (body === undefined) throw new HttpError('emptyBody');
     const count = countResponses(body);
     if (count > MAX_BATCH_RESPONSES) throw new HttpError('tooManyResponses', { expected: MAX_BATCH_RESPONSES, found: count });
+    // Prototype keys and lone surrogates in the envelope refuse the batch; in a response, only that item.
+    const unsafe = findUnsafeJson(body, '$', { skipItemsOf: 'responses' });
+    if (unsafe.length > 0) throw new HttpError('invalidBatch', { problems: unsafe });
     const envelope = parseOrExplain(submitBatchSchema, body);
     if (!envelope.ok) throw new HttpError('invalidBatch', { problems: envelope.problems });
+    const report = canonicalReport(envelope.data.kiosk);
 
     const receivedAt = now().toISOString();
+    // The kiosk's clock against ours: its responses' times are judged (and, when far off, placed) corrected by it.
+    const clockSkewMs = clockSkewOf(envelope.data, receivedAt);
     const items = envelope.data.responses.map((raw, index): IngestItem => {
       try {
-        return checkResponse(raw, index, definitions);
+        return checkResponse(raw, index, definitions, { receivedAt, clockSkewMs });
       } catch (error) {
         // A collector bug on one odd item must not turn the whole batch into a poison pill the kiosk
         // retries forever: that item is rejected (the kiosk keeps it for staff), the others go through.
@@ -134,14 +158,23 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
         return { kind: 'rejected', responseId: typeof id === 'string' ? id.slice(0, 100) : null, reason: 'the collector could not check this response; it is kept on the kiosk for staff' };
       }
     });
-    const outcomes = await store.ingest({ deviceId: device.id, receivedAt, report: envelope.data.kiosk, source: 'sync', items });
+    // The device's registration is the tablet's place: a response claiming another is stored as sent, flagged.
+    for (const [index, item] of items.entries()) items[index] = flagPlaceMismatch(item, device);
+    // A rejected item keeps the kiosk id and sequence number it claimed, so the fleet view can tell a
+    // number received but rejected from one never received.
+    for (const [index, item] of items.entries()) items[index] = withClaimedSequence(item, envelope.data.responses[index]);
+    const outcomes = await store.ingest({ deviceId: device.id, receivedAt, report, source: 'sync', items, clockSkewMs });
     const answer: SubmitResult = {
       results: outcomes.map((outcome, index) => {
         const item = items[index];
-        const id = item.kind === 'valid' ? item.response.id : item.responseId;
+        // The id as the kiosk sent it (it matches results by id); stored in lower case.
+        const canonicalId = item.kind === 'valid' ? item.response.id : item.responseId;
+        const id = canonicalId === null ? null : sentIdOf(envelope.data.responses[index], canonicalId);
         return outcome.reason === undefined ? { id, index, status: outcome.status } : { id, index, status: outcome.status, reason: outcome.reason };
       }),
       receivedAt,
+      // Every answer tells the tablet where its device stands now, so moving it is one edit at the collector.
+      place: placeOfDevice(device),
     };
     return reply.code(200).send(answer);
   });
@@ -158,12 +191,18 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
       label: device.label,
       agencyCode: device.agencyCode,
       counterCode: device.counterCode,
+      place: placeOfDevice(device),
       lastContactAt: fresh?.lastContactAt ?? null,
       received,
       gaps,
     };
   });
 
+  // Reports and exports read on their own threads; the workers end with the app.
+  const reader =
+    options.reader ??
+    new ReadPool({ store, storeUrl: options.storeUrl, workers: options.readWorkers, log: (message, error) => app.log.warn({ err: error }, message) });
+  app.addHook('onClose', () => reader.close());
   await app.register(staffSide, {
     store,
     definitions: options.definitions,
@@ -171,6 +210,7 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
     now,
     publicUrl: options.publicUrl,
     loginThrottle: options.loginThrottle,
+    reader,
   });
 
   if (options.staticDir !== undefined) {
@@ -179,6 +219,30 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
   }
 
   return app;
+}
+
+/** The kiosk report as kept: text in NFC, its kiosk id in lower case like the responses'. */
+function canonicalReport(report: KioskReport): KioskReport {
+  const normalized = normalizeText(report);
+  const kept = (normalized.ok ? normalized.value : report) as KioskReport;
+  return { ...kept, kioskId: kept.kioskId.toLowerCase() };
+}
+
+/** The id of a raw item as it was sent, when it is the same UUID as `canonicalId` (in another case). */
+function sentIdOf(raw: unknown, canonicalId: string): string {
+  const id = raw !== null && typeof raw === 'object' ? (raw as { id?: unknown }).id : undefined;
+  return typeof id === 'string' && id.toLowerCase() === canonicalId ? id : canonicalId;
+}
+
+const CLAIMED_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A rejected item with the kiosk id (lower case) and sequence number its raw form claimed, when well-formed. */
+function withClaimedSequence(item: IngestItem, raw: unknown): IngestItem {
+  if (item.kind !== 'rejected' || item.kioskId !== undefined || raw === null || typeof raw !== 'object') return item;
+  const { kioskId, seq } = raw as { kioskId?: unknown; seq?: unknown };
+  const claimedKiosk = typeof kioskId === 'string' && CLAIMED_UUID.test(kioskId) ? kioskId.toLowerCase() : null;
+  const claimedSeq = typeof seq === 'number' && Number.isSafeInteger(seq) && seq > 0 ? seq : null;
+  return { ...item, kioskId: claimedKiosk, seq: claimedKiosk === null ? null : claimedSeq };
 }
 
 /** The item count, read before validating so an oversize batch is told to split rather than to fix itself. */

@@ -1,11 +1,12 @@
 /*
  * Staff login for the collector: one password, kept only as a salted scrypt hash; sessions whose ids
  * live in an HttpOnly SameSite=Strict cookie and only as sha256 in the database; failed logins lock the
- * address out for a growing, capped time; state-changing requests must come from our own pages.
+ * address out for a growing, capped time (kept in the database); state-changing requests must come
+ * from our own pages.
  */
 import { createHash, randomBytes, randomInt, scrypt, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { CollectorStore } from '../stores';
+import type { AuditEntry, CollectorStore, StaffAuthStore } from '../stores';
 
 /**
  * scrypt cost: N = 2^15, r = 8, p = 1 is OWASP's Password Storage Cheat Sheet minimum; about 32 MiB and
@@ -71,11 +72,31 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-/** Sets the staff password (hash only) and ends every open staff session. Throws when it is unacceptable. */
-export async function setAdminPassword(store: CollectorStore, password: string, now = new Date()): Promise<void> {
+/** Where a password change or a sign-out of everyone came from, as the audit log records it. */
+export type StaffCommandOrigin = 'admin-cli' | 'env' | 'demo';
+
+/**
+ * Sets the staff password (hash only) and ends every open staff session; the audit log records it
+ * (by default as done with admin-cli on the server). Throws when it is unacceptable.
+ */
+export async function setAdminPassword(store: CollectorStore, password: string, now = new Date(), via: StaffCommandOrigin = 'admin-cli'): Promise<void> {
   const problem = passwordProblem(password);
   if (problem) throw new Error(problem);
   await store.setAdminPasswordHash(await hashPassword(password), now.toISOString());
+  await store.recordAudit(serverAudit(now, 'passwordChange', { via }));
+}
+
+/** Ends every staff session (the password stays) and records it in the audit log; returns how many. */
+export async function signOutAllSessions(store: StaffAuthStore, now = new Date(), via: StaffCommandOrigin = 'admin-cli'): Promise<number> {
+  // Every session, live or not: the expiry sweep with a clock at the end of time.
+  const ended = await store.deleteExpiredAdminSessions('9999-12-31T23:59:59.999Z');
+  await store.recordAudit(serverAudit(now, 'signOutAll', { via, sessions: ended }));
+  return ended;
+}
+
+/** An audit entry of a command run on the server itself (no client address). */
+function serverAudit(now: Date, action: AuditEntry['action'], details: AuditEntry['details']): AuditEntry {
+  return { at: now.toISOString(), address: null, action, outcome: 'success', details };
 }
 
 /** How the staff password came to be at start-up. */
@@ -98,12 +119,12 @@ export async function ensureAdminPassword(
   if (env !== undefined) {
     const problem = passwordProblem(env);
     if (problem) throw new Error(`COLLECTOR_ADMIN_PASSWORD: ${problem}`);
-    await setAdminPassword(store, env);
+    await setAdminPassword(store, env, new Date(), 'env');
     return { kind: 'env' };
   }
   if (options.demo) {
     const password = demoPassword();
-    await setAdminPassword(store, password);
+    await setAdminPassword(store, password, new Date(), 'demo');
     return { kind: 'demo', password };
   }
   return { kind: 'none' };
@@ -213,19 +234,55 @@ export interface ThrottleOptions {
 }
 
 /**
+ * How long one sign-in attempt holds its address's slot at most: far longer than a password check
+ * takes, short enough that a collector killed mid-check does not keep the address out for long.
+ */
+export const LOGIN_ATTEMPT_LEASE_MS = 15_000;
+/** What an attempt refused only because another one of its address is being checked is told to wait. */
+const IN_FLIGHT_WAIT_MS = 1000;
+/** Longest address kept as a key (an IPv6 address with a zone fits easily). */
+const MAX_ADDRESS_LENGTH = 100;
+
+/** A sign-in attempt that may go ahead: the address's slot is held until it ends one way or another. */
+export interface LoginSlot {
+  readonly go: true;
+  /** Failed sign-ins in a row before this one. */
+  readonly failures: number;
+  /** The attempt failed: starts the next lock; returns it in milliseconds. */
+  failed(): Promise<number>;
+  /** The attempt succeeded: the address starts again from zero. */
+  succeeded(): Promise<void>;
+  /** The attempt ended without checking a password: frees the slot. Harmless after failed or succeeded. */
+  release(): Promise<void>;
+}
+
+/** A sign-in attempt refused without checking the password. */
+export interface LoginRefusal {
+  readonly go: false;
+  /** Milliseconds before the address may try again (at least 1). */
+  readonly waitMs: number;
+  /** Failed sign-ins in a row so far. */
+  readonly failures: number;
+  /** The first attempt refused since the last failure (the one the audit log records). */
+  readonly firstRefusal: boolean;
+}
+
+/**
  * After the n-th failed login in a row an address may not try again for min(base·2^(n−1), max):
- * 1 s, 2 s, 4 s … 60 s. Attempts inside that time are refused without checking the password, so
- * parallel requests do not help a guesser. In memory: a restart forgets it, which costs a guesser a
- * restart per minute of guesses.
+ * 1 s, 2 s, 4 s … 60 s. The state lives in the database, so it holds across restarts and across
+ * several collector processes on one database. Each attempt first takes its address's one slot in
+ * the database, atomically, and only then is the password checked: attempts inside a lock, or while
+ * another attempt of the same address is being checked, are refused without checking anything, so
+ * parallel requests do not help a guesser (40 at once right after a lock ends: one is checked).
  */
 export class LoginThrottle {
-  private readonly entries = new Map<string, { failures: number; lockedUntil: number; lastFailureAt: number }>();
   private readonly baseMs: number;
   private readonly maxMs: number;
   private readonly forgetMs: number;
   private readonly maxEntries: number;
 
   constructor(
+    private readonly store: StaffAuthStore,
     private readonly now: () => number,
     options: ThrottleOptions = {},
   ) {
@@ -235,26 +292,52 @@ export class LoginThrottle {
     this.maxEntries = options.maxEntries ?? 10_000;
   }
 
-  /** Milliseconds before this address may try again; 0 when it may try now. */
-  waitMs(address: string): number {
-    const entry = this.entries.get(address);
-    if (!entry) return 0;
-    return Math.max(0, entry.lockedUntil - this.now());
+  /** The lock after the n-th failure in a row. */
+  lockMsAfter(failures: number): number {
+    return Math.min(this.baseMs * 2 ** Math.min(Math.max(failures, 1) - 1, 30), this.maxMs);
   }
 
-  /** Records a failure; returns the lock it starts, in milliseconds. */
-  failed(address: string): number {
-    const now = this.now();
-    const previous = this.entries.get(address);
-    const failures = previous && now - previous.lastFailureAt < this.forgetMs ? previous.failures + 1 : 1;
-    const lockMs = Math.min(this.baseMs * 2 ** Math.min(failures - 1, 30), this.maxMs);
-    this.entries.delete(address);
-    this.entries.set(address, { failures, lockedUntil: now + lockMs, lastFailureAt: now });
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    return lockMs;
+  /** Asks to try a password from this address: a slot to check it with, or how long to wait. */
+  async attempt(rawAddress: string): Promise<LoginSlot | LoginRefusal> {
+    const address = rawAddress.slice(0, MAX_ADDRESS_LENGTH);
+    const at = this.now();
+    const claim = await this.store.claimLoginAttempt(address, iso(at), iso(at + LOGIN_ATTEMPT_LEASE_MS));
+    if (!claim.granted) {
+      const lockedMs = Date.parse(claim.lockedUntil) - at;
+      const inFlight = claim.attemptUntil !== null && Date.parse(claim.attemptUntil) > at;
+      return {
+        go: false,
+        waitMs: Math.max(1, lockedMs, inFlight ? IN_FLIGHT_WAIT_MS : 0),
+        failures: claim.failures,
+        firstRefusal: claim.refused === 1,
+      };
+    }
+    // A quiet address starts again from zero.
+    const failures = at - Date.parse(claim.updatedAt) >= this.forgetMs ? 0 : claim.failures;
+    let ended = false;
+    return {
+      go: true,
+      failures,
+      failed: async () => {
+        ended = true;
+        const failedAt = this.now();
+        const lockMs = this.lockMsAfter(failures + 1);
+        await this.store.recordLoginFailure(address, { at: iso(failedAt), failures: failures + 1, lockedUntil: iso(failedAt + lockMs) });
+        await this.store.pruneLoginThrottle(iso(failedAt - this.forgetMs), this.maxEntries);
+        return lockMs;
+      },
+      succeeded: async () => {
+        ended = true;
+        await this.store.clearLoginFailures(address);
+      },
+      release: async () => {
+        if (!ended) await this.store.releaseLoginAttempt(address);
+        ended = true;
+      },
+    };
   }
+}
 
-  succeeded(address: string): void {
-    this.entries.delete(address);
-  }
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
 }

@@ -9,7 +9,7 @@
 import { once } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { CSV_BOM, csvHeader, csvRow, responseColumns, type CellValue, type Column } from '../../shared/csv';
+import { CSV_BOM, csvLine, METADATA_COLUMNS, responseColumns, type CellValue, type Column } from '../../shared/csv';
 import { definitionKey } from '../../shared/ids';
 import { localize } from '../../shared/l10n';
 import type { SurveyDefinition } from '../../shared/survey';
@@ -57,26 +57,52 @@ export function exportDefinitions(
   return { definitions, unknown };
 }
 
-/** The export's columns; a raw-answers column is added when some definition is unknown, so no answer is lost. */
-export function exportColumns(definitions: readonly SurveyDefinition[], unknown: readonly DefinitionCount[], labels: boolean, locale: string): Column[] {
-  const columns = responseColumns(definitions, { labels, locale });
+/** One column of a collector export: its cell reads the stored row, so what the collector noticed is there too. */
+export interface ExportColumn {
+  code: string;
+  header: string;
+  cell(row: StoredRow): CellValue;
+}
+
+/**
+ * What the collector keeps beside each response, as columns after the response's own metadata: the
+ * placed time (completedAt corrected by the kiosk's clock skew when flagged), the skew seen, and the
+ * collector's flags (1 or 0), so an export hides nothing the report counts or leaves out.
+ */
+export const COLLECTOR_COLUMNS: readonly ExportColumn[] = [
+  { code: 'placedAt', header: 'placedAt', cell: (row) => row.placedAt },
+  { code: 'clockSkewMs', header: 'clockSkewMs', cell: (row) => row.collectorFlags.clockSkewMs },
+  { code: 'flag_clockSkew', header: 'flag_clockSkew', cell: (row) => (row.collectorFlags.clockSkew ? 1 : 0) },
+  { code: 'flag_placeMismatch', header: 'flag_placeMismatch', cell: (row) => (row.collectorFlags.placeMismatch ? 1 : 0) },
+];
+
+const ofResponse = (column: Column): ExportColumn => ({ code: column.code, header: column.header, cell: (row) => column.cell(row.response) });
+
+/**
+ * The export's columns: the response's metadata, the collector's columns, then the questions; a
+ * raw-answers column is added when some definition is unknown, so no answer is lost.
+ */
+export function exportColumns(definitions: readonly SurveyDefinition[], unknown: readonly DefinitionCount[], labels: boolean, locale: string): ExportColumn[] {
+  const response = responseColumns(definitions, { labels, locale });
+  const metadata = METADATA_COLUMNS.length;
+  const columns = [...response.slice(0, metadata).map(ofResponse), ...COLLECTOR_COLUMNS, ...response.slice(metadata).map(ofResponse)];
   if (unknown.length > 0) {
     const unknownKeys = new Set(unknown.map((u) => definitionKey(u.id, u.version)));
     columns.push({
       code: RAW_ANSWERS_COLUMN,
       header: RAW_ANSWERS_COLUMN,
-      cell: (r) => (unknownKeys.has(definitionKey(r.definitionId, r.definitionVersion)) ? JSON.stringify(r.answers) : null),
+      cell: ({ response: r }) => (unknownKeys.has(definitionKey(r.definitionId, r.definitionVersion)) ? JSON.stringify(r.answers) : null),
     });
   }
   return columns;
 }
 
 /** The CSV as a byte stream. */
-export function csvStream(columns: readonly Column[], batches: AsyncIterable<readonly StoredRow[]>): Readable {
+export function csvStream(columns: readonly ExportColumn[], batches: AsyncIterable<readonly StoredRow[]>): Readable {
   async function* chunks(): AsyncGenerator<string> {
-    let chunk = CSV_BOM + csvHeader(columns);
+    let chunk = CSV_BOM + csvLine(columns.map((c) => c.header));
     for await (const batch of batches) {
-      for (const { response } of batch) chunk += csvRow(columns, response);
+      for (const row of batch) chunk += csvLine(columns.map((c) => c.cell(row)));
       if (chunk.length >= CHUNK_CHARS) {
         yield chunk;
         chunk = '';
@@ -139,11 +165,15 @@ const METADATA_MEANINGS: Record<string, [string, string]> = {
   durationMs: ['Thời gian trả lời (mili giây)', 'Time taken (milliseconds)'],
   flag_tooFast: ['1 = trả lời nhanh bất thường', '1 = implausibly fast'],
   flag_belowMinInterval: ['1 = bắt đầu quá sát phiếu trước', '1 = started too soon after the previous one'],
+  placedAt: ['Thời điểm được tính (giờ UTC): giờ hoàn thành, đã chỉnh theo độ lệch đồng hồ của máy khi bị gắn cờ', 'Placed at (UTC): completedAt, corrected by the kiosk clock skew when flagged'],
+  clockSkewMs: ['Đồng hồ máy trừ đồng hồ máy chủ khi nhận (mili giây)', "Kiosk clock minus the collector's at receipt (milliseconds)"],
+  flag_clockSkew: ['1 = đồng hồ máy lệch, thời điểm đã được chỉnh', '1 = kiosk clock off, time placed corrected'],
+  flag_placeMismatch: ['1 = cơ quan/quầy khác nơi đăng ký của máy', "1 = agency or counter other than the device's registered place"],
   [RAW_ANSWERS_COLUMN]: ['Câu trả lời gốc (bộ câu hỏi không còn trên máy chủ)', 'Raw answers (questionnaire no longer known)'],
 };
 
 /** The legend's rows: every column with its meaning, and every answer code with its label. */
-export function legendRows(columns: readonly Column[], definitions: readonly SurveyDefinition[]): Array<Array<string | number | null>> {
+export function legendRows(columns: readonly Pick<Column, 'code'>[], definitions: readonly SurveyDefinition[]): Array<Array<string | number | null>> {
   const rows: Array<Array<string | number | null>> = [LEGEND_HEAD];
   for (const column of columns) {
     const meaning = METADATA_MEANINGS[column.code];
@@ -177,7 +207,7 @@ export function legendRows(columns: readonly Column[], definitions: readonly Sur
  */
 export async function writeXlsx(
   out: PassThrough,
-  columns: readonly Column[],
+  columns: readonly ExportColumn[],
   definitions: readonly SurveyDefinition[],
   batches: AsyncIterable<readonly StoredRow[]>,
 ): Promise<void> {
@@ -186,7 +216,7 @@ export async function writeXlsx(
   const sheet = workbook.addWorksheet(XLSX_DATA_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.addRow(columns.map((c) => c.header)).commit();
   for await (const batch of batches) {
-    for (const { response } of batch) sheet.addRow(columns.map((c) => xlsxCell(c.cell(response)))).commit();
+    for (const row of batch) sheet.addRow(columns.map((c) => xlsxCell(c.cell(row)))).commit();
     await keepUp(out, sheet);
     if (out.destroyed) throw new Error('the client went away');
   }
@@ -231,7 +261,7 @@ async function keepUp(out: PassThrough, sheet: ExcelJS.Worksheet): Promise<void>
 }
 
 /** Starts an XLSX export: the stream to send at once, filled as rows are read. */
-export function xlsxStream(columns: readonly Column[], definitions: readonly SurveyDefinition[], snapshot: ResponseSnapshot): PassThrough {
+export function xlsxStream(columns: readonly ExportColumn[], definitions: readonly SurveyDefinition[], snapshot: ResponseSnapshot): PassThrough {
   const out = new PassThrough();
   writeXlsx(out, columns, definitions, snapshot.responses()).catch((error: unknown) => {
     void snapshot.close();

@@ -1,12 +1,13 @@
 /*
- * The filters staff choose (agency, counter, questionnaire, service field, period) as they arrive in a
+ * The filters staff choose (agency, counter, questionnaire and version, service field, period, flagged
+ * responses left out) as they arrive in a
  * query string, checked once and turned into the store's ResponseFilter. Dates are calendar days in
  * Vietnam (shared/l10n's one Asia/Ho_Chi_Minh rule).
  */
 import { z } from 'zod';
-import { DEFINITION_ID, OPTION_CODE, PLACE_CODE_MAX_LENGTH } from '../../shared/ids';
+import { DEFINITION_ID, OPTION_CODE, STORED_PLACE_CODE_MAX_LENGTH } from '../../shared/ids';
 import { endOfVietnamDay, startOfVietnamDay } from '../../shared/l10n';
-import type { ResponseFilter } from '../stores';
+import { STORED_FLAGS, type ResponseFilter, type StoredFlag } from '../stores';
 
 /** Question whose answer is the service field (lĩnh vực) in the SIPAS definitions. */
 export const SERVICE_FIELD_QUESTION = 'FIELD';
@@ -19,22 +20,44 @@ const isoDate = z
     return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
   }, 'a real calendar date');
 
-const code = z.string().trim().min(1).max(PLACE_CODE_MAX_LENGTH);
+const code = z.string().trim().min(1).max(STORED_PLACE_CODE_MAX_LENGTH);
+
+/**
+ * The flags a report discloses and staff may leave out: the kiosk's (tooFast, belowMinInterval), the
+ * collector's (placeMismatch, clockSkew), and endedByTimeout, which no kiosk sends yet (counted when
+ * present, never stored as a column, so excluding it leaves out nothing today).
+ */
+export const REPORT_FLAGS = [...STORED_FLAGS, 'endedByTimeout'] as const;
+export type ReportFlag = (typeof REPORT_FLAGS)[number];
+/** `exclude=all`: every flag. */
+export const EXCLUDE_ALL = 'all';
+/** `version=all`: every version of the questionnaire, matched by question id. */
+export const ALL_VERSIONS = 'all';
+
+const reportFlag = z.enum(REPORT_FLAGS);
+/** `exclude=tooFast,clockSkew` or `exclude=all`, as a list of flags in REPORT_FLAGS order. */
+const excludeList = z
+  .string()
+  .max(200)
+  .transform((text) => text.split(',').map((part) => part.trim()).filter((part) => part !== ''))
+  .pipe(z.array(z.union([z.literal(EXCLUDE_ALL), reportFlag])))
+  .transform((names): ReportFlag[] => (names.includes(EXCLUDE_ALL) ? [...REPORT_FLAGS] : REPORT_FLAGS.filter((flag) => (names as string[]).includes(flag))));
 
 /** The query string of exports and reports; empty form fields count as not given. */
 export const filterQuerySchema = z
   .object({
     definition: z.string().regex(DEFINITION_ID, 'a questionnaire id such as sipas-2023').optional(),
-    version: z.coerce.number().int().positive().optional(),
+    version: z.union([z.literal(ALL_VERSIONS), z.coerce.number().int().positive()]).optional(),
     agency: code.optional(),
     counter: code.optional(),
     field: z.string().regex(OPTION_CODE, 'an option code').optional(),
     from: isoDate.optional(),
     to: isoDate.optional(),
     labels: z.enum(['0', '1']).optional(),
+    exclude: excludeList.optional(),
   })
   .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'the start date on or before the end date', path: ['to'] })
-  .refine((q) => q.version === undefined || q.definition !== undefined, { message: 'a questionnaire when a version is given', path: ['version'] });
+  .refine((q) => typeof q.version !== 'number' || q.definition !== undefined, { message: 'a questionnaire when a version is given', path: ['version'] });
 
 export type FilterQuery = z.infer<typeof filterQuerySchema>;
 
@@ -56,11 +79,18 @@ export function toResponseFilter(query: FilterQuery): ResponseFilter {
   if (query.agency !== undefined) filter.agencyCode = query.agency;
   if (query.counter !== undefined) filter.counterCode = query.counter;
   if (query.definition !== undefined) filter.definitionId = query.definition;
-  if (query.version !== undefined) filter.definitionVersion = query.version;
+  if (typeof query.version === 'number') filter.definitionVersion = query.version;
   if (query.from !== undefined) filter.completedFrom = startOfVietnamDay(query.from);
   if (query.to !== undefined) filter.completedBefore = endOfVietnamDay(query.to);
   if (query.field !== undefined) filter.answer = { questionId: SERVICE_FIELD_QUESTION, code: query.field };
+  const stored = storedFlags(query.exclude ?? []);
+  if (stored.length > 0) filter.excludeFlags = stored;
   return filter;
+}
+
+/** The flags among `flags` that the store keeps as columns (endedByTimeout is none of them). */
+export function storedFlags(flags: readonly ReportFlag[]): StoredFlag[] {
+  return flags.filter((flag): flag is StoredFlag => (STORED_FLAGS as readonly string[]).includes(flag));
 }
 
 /** A query string for links that keep the current filters (empty values left out). */

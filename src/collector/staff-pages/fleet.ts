@@ -2,12 +2,18 @@
  * The fleet view's judgement of each kiosk device: what is wrong with it, in a form the page can put
  * into words, and an order that puts the ones needing a visit first.
  */
-import type { CollectorStore, DeviceRecord, SequenceGap } from '../stores';
+import { CLOCK_SKEW_LIMIT_MS } from '../ingest';
+import type { CollectorStore, DeviceRecord, KioskOnSeveralDevices, SequenceGap, SetAsideSequence } from '../stores';
 
 /** A device not heard from for this long is stale. */
 export const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
 /** A response waiting on the kiosk for longer than this is a problem (it should sync within minutes). */
 export const QUEUE_OLD_AFTER_MS = 24 * 60 * 60 * 1000;
+/**
+ * A kiosk clock off by more than this (either way) is a problem worth a visit: the same limit past
+ * which ingest flags its responses and places them by the collector's clock.
+ */
+export const CLOCK_SKEW_NOTICE_MS = CLOCK_SKEW_LIMIT_MS;
 
 /** One thing wrong with a device. */
 export type FleetProblem =
@@ -17,7 +23,21 @@ export type FleetProblem =
   | { kind: 'queueOld'; oldestUnsentAt: string; queueDepth: number }
   | { kind: 'conflicts'; count: number }
   | { kind: 'rejected'; count: number }
-  | { kind: 'storageNotPersisted' };
+  | { kind: 'storageNotPersisted' }
+  /** The kiosk's clock minus the collector's, as last seen. */
+  | { kind: 'clockSkew'; skewMs: number }
+  /** A kiosk installation id that also arrived through other devices (copied profile, token moved by hand). */
+  | { kind: 'sharedKioskId'; kioskId: string; otherDevices: Array<{ id: string; label: string }> };
+
+/** What the collector knows of a device beyond its record, its count and its gaps (all optional). */
+export interface DeviceFacts {
+  /** Sequence numbers that arrived but were rejected or are in conflict (never counted as missing). */
+  setAside?: readonly SetAsideSequence[];
+  /** Conflicts and rejections the collector holds that came through this device. */
+  setAsideCounts?: { conflicts: number; rejections: number };
+  /** Kiosk ids of this device seen through other devices too, with those devices' labels. */
+  sharedKioskIds?: ReadonlyArray<{ kioskId: string; otherDevices: Array<{ id: string; label: string }> }>;
+}
 
 /** A device as the fleet view shows it (never its token hash). */
 export interface FleetEntry {
@@ -32,8 +52,16 @@ export interface FleetEntry {
   /** Responses stored that came through this device. */
   received: number;
   gaps: SequenceGap[];
-  /** Sequence numbers missing in all the gaps. */
+  /** Sequence numbers never received, in all the gaps. */
   missing: number;
+  /** Sequence numbers received but set aside (rejected or in conflict): not missing, see the set-aside page. */
+  setAside: SetAsideSequence[];
+  /** Conflicts and rejections the collector holds from this device. */
+  setAsideCounts: { conflicts: number; rejections: number };
+  /** The kiosk's clock minus the collector's (ms) as last seen, and when; null when never told. */
+  clock: { skewMs: number; seenAt: string | null } | null;
+  /** When the oldest unsent response was completed, on the collector's clock (corrected when the kiosk's is off). */
+  queueOldestAt: string | null;
   problems: FleetProblem[];
   state: 'attention' | 'ok' | 'revoked';
 }
@@ -47,25 +75,49 @@ const SEVERITY: Record<FleetProblem['kind'], number> = {
   conflicts: 20,
   rejected: 20,
   storageNotPersisted: 10,
+  clockSkew: 30,
+  sharedKioskId: 30,
 };
 
+/** The device's last seen clock skew, if any. */
+function clockOf(device: DeviceRecord): FleetEntry['clock'] {
+  return typeof device.clockSkewMs === 'number' ? { skewMs: device.clockSkewMs, seenAt: device.clockSkewAt ?? null } : null;
+}
+
+/**
+ * When the kiosk's oldest unsent response was completed, on the collector's clock: a kiosk clock known
+ * to be off is corrected by its skew (a tablet that believes it is 2019 does not have a queue "waiting
+ * 7 years"), and nothing waits from the future.
+ */
+export function queueOldestOnCollectorClock(oldestUnsentAt: string | null, clock: FleetEntry['clock'], now: Date): string | null {
+  if (oldestUnsentAt === null) return null;
+  let at = Date.parse(oldestUnsentAt);
+  if (Number.isNaN(at)) return null;
+  if (clock !== null && Math.abs(clock.skewMs) > CLOCK_SKEW_NOTICE_MS) at -= clock.skewMs;
+  return new Date(Math.min(at, now.getTime())).toISOString();
+}
+
 /** Judges one device at `now`. */
-export function assessDevice(device: DeviceRecord, received: number, gaps: SequenceGap[], now: Date): FleetEntry {
+export function assessDevice(device: DeviceRecord, received: number, gaps: SequenceGap[], now: Date, facts: DeviceFacts = {}): FleetEntry {
   const missing = gaps.reduce((sum, gap) => sum + gap.to - gap.from + 1, 0);
   const problems: FleetProblem[] = [];
   const report = device.lastReport;
+  const clock = clockOf(device);
+  const queueOldestAt = report ? queueOldestOnCollectorClock(report.oldestUnsentAt, clock, now) : null;
   if (device.revokedAt === null) {
     if (device.lastContactAt === null) problems.push({ kind: 'neverContacted' });
     else if (now.getTime() - Date.parse(device.lastContactAt) > STALE_AFTER_MS) problems.push({ kind: 'stale', lastContactAt: device.lastContactAt });
     if (missing > 0) problems.push({ kind: 'gaps', missing, gaps });
     if (report) {
-      if (report.oldestUnsentAt !== null && now.getTime() - Date.parse(report.oldestUnsentAt) > QUEUE_OLD_AFTER_MS) {
-        problems.push({ kind: 'queueOld', oldestUnsentAt: report.oldestUnsentAt, queueDepth: report.queueDepth });
+      if (queueOldestAt !== null && now.getTime() - Date.parse(queueOldestAt) > QUEUE_OLD_AFTER_MS) {
+        problems.push({ kind: 'queueOld', oldestUnsentAt: queueOldestAt, queueDepth: report.queueDepth });
       }
       if (report.conflicts > 0) problems.push({ kind: 'conflicts', count: report.conflicts });
       if (report.rejected > 0) problems.push({ kind: 'rejected', count: report.rejected });
       if (report.storage.persisted === false) problems.push({ kind: 'storageNotPersisted' });
     }
+    if (clock !== null && Math.abs(clock.skewMs) > CLOCK_SKEW_NOTICE_MS) problems.push({ kind: 'clockSkew', skewMs: clock.skewMs });
+    for (const shared of facts.sharedKioskIds ?? []) problems.push({ kind: 'sharedKioskId', kioskId: shared.kioskId, otherDevices: shared.otherDevices });
   }
   return {
     id: device.id,
@@ -79,6 +131,10 @@ export function assessDevice(device: DeviceRecord, received: number, gaps: Seque
     received,
     gaps,
     missing,
+    setAside: [...(facts.setAside ?? [])],
+    setAsideCounts: facts.setAsideCounts ?? { conflicts: 0, rejections: 0 },
+    clock,
+    queueOldestAt,
     problems,
     state: device.revokedAt !== null ? 'revoked' : problems.length > 0 ? 'attention' : 'ok',
   };
@@ -104,13 +160,37 @@ export function sortFleet(entries: FleetEntry[]): FleetEntry[] {
   );
 }
 
+/** For each device, the kiosk ids it shares with other devices, and those devices' labels. */
+export function sharedKioskIdsByDevice(
+  shared: readonly KioskOnSeveralDevices[],
+  devices: readonly DeviceRecord[],
+): Map<string, Array<{ kioskId: string; otherDevices: Array<{ id: string; label: string }> }>> {
+  const labels = new Map(devices.map((d) => [d.id, d.label]));
+  const byDevice = new Map<string, Array<{ kioskId: string; otherDevices: Array<{ id: string; label: string }> }>>();
+  for (const kiosk of shared) {
+    const ids = [...new Set(kiosk.devices.map((d) => d.deviceId))];
+    if (ids.length < 2) continue;
+    for (const id of ids) {
+      const list = byDevice.get(id) ?? [];
+      list.push({ kioskId: kiosk.kioskId, otherDevices: ids.filter((other) => other !== id).map((other) => ({ id: other, label: labels.get(other) ?? other })) });
+      byDevice.set(id, list);
+    }
+  }
+  return byDevice;
+}
+
 /** Every registered device, judged and ordered. */
 export async function loadFleet(store: CollectorStore, now: Date): Promise<FleetEntry[]> {
-  const devices = await store.listDevices();
+  const [devices, shared] = await Promise.all([store.listDevices(), store.listKioskIdsOnSeveralDevices()]);
+  const sharedByDevice = sharedKioskIdsByDevice(shared, devices);
   const entries = await Promise.all(
     devices.map(async (device) => {
-      const [received, gaps] = await Promise.all([store.countResponses(device.id), store.findSequenceGaps(device.id)]);
-      return assessDevice(device, received, gaps, now);
+      const [received, account, setAsideCounts] = await Promise.all([
+        store.countResponses(device.id),
+        store.accountSequences(device.id),
+        store.countSetAside(device.id),
+      ]);
+      return assessDevice(device, received, account.missing, now, { setAside: account.setAside, setAsideCounts, sharedKioskIds: sharedByDevice.get(device.id) });
     }),
   );
   return sortFleet(entries);

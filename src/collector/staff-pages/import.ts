@@ -7,7 +7,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { evacuationFileSchema } from '../../shared/schemas';
 import type { ImportSummary } from '../../shared/wire';
-import { checkResponse, parseOrExplain, type DefinitionIndex } from '../ingest';
+import { checkResponse, findUnsafeJson, parseOrExplain, type DefinitionIndex } from '../ingest';
 import type { CollectorStore, IngestItem } from '../stores';
 
 /** Responses stored per transaction, so a big file never holds the write lock for long. */
@@ -26,6 +26,9 @@ export async function importEvacuationFile(
   deviceId: string | null,
   now: () => Date,
 ): Promise<ImportResult> {
+  // The same refusals as a synced batch's envelope: prototype keys and broken Unicode never get in.
+  const unsafe = findUnsafeJson(body, '$', { skipItemsOf: 'responses' });
+  if (unsafe.length > 0) return { ok: false, problems: unsafe };
   const envelope = parseOrExplain(evacuationFileSchema, body);
   if (!envelope.ok) return { ok: false, problems: envelope.problems };
   const file = envelope.data;
@@ -43,16 +46,18 @@ export async function importEvacuationFile(
   };
   for (let start = 0; start < file.responses.length; start += IMPORT_CHUNK) {
     const chunk = file.responses.slice(start, start + IMPORT_CHUNK);
+    const receivedAt = now();
     const items = chunk.map((raw, i): IngestItem => {
       try {
-        return checkResponse(raw, start + i, definitions);
+        // An evacuation file carries no kiosk clock: its instants are judged against the moment of import.
+        return checkResponse(raw, start + i, definitions, { receivedAt });
       } catch {
         // As in sync: a collector bug on one odd item rejects that item, not the whole file.
         const id = (raw as { id?: unknown } | null)?.id;
         return { kind: 'rejected', responseId: typeof id === 'string' ? id.slice(0, 100) : null, reason: 'the collector could not check this response' };
       }
     });
-    const outcomes = await store.ingest({ deviceId, receivedAt: now().toISOString(), report: null, source: 'import', items });
+    const outcomes = await store.ingest({ deviceId, receivedAt: receivedAt.toISOString(), report: null, source: 'import', items });
     outcomes.forEach((outcome, i) => {
       summary[outcome.status]++;
       if (outcome.status === 'conflict' || outcome.status === 'rejected') {

@@ -14,13 +14,30 @@ export {
   SESSION_COOKIE,
   SESSION_TTL_MS,
   setAdminPassword,
+  signOutAllSessions,
   verifyPassword,
+  LOGIN_ATTEMPT_LEASE_MS,
   type AdminPasswordOrigin,
+  type LoginRefusal,
+  type LoginSlot,
+  type StaffCommandOrigin,
   type ThrottleOptions,
 } from './auth';
 export { ROW_COUNT_HEADER, XLSX_DATA_SHEET, XLSX_LEGEND_SHEET } from './exports';
-export { assessDevice, sortFleet, STALE_AFTER_MS, type FleetEntry, type FleetProblem } from './fleet';
+export {
+  assessDevice,
+  CLOCK_SKEW_NOTICE_MS,
+  queueOldestOnCollectorClock,
+  sortFleet,
+  STALE_AFTER_MS,
+  type DeviceFacts,
+  type FleetEntry,
+  type FleetProblem,
+} from './fleet';
+export { conflictDifferences, SET_ASIDE_CSV_COLUMNS, type DifferenceLine } from './set-aside';
 export { LANG_COOKIE, LANGS, pickLang, staffT, STAFF_NS, type Lang, type StaffT } from './i18n';
 export { jsonForScript, renderDocument, STAFF_SCRIPTS, TrustedSvg, type PageContext } from './pages';
 export { buildReport, scoringView, type SipasReport } from './report';
+export { DEFAULT_READ_WORKERS, ReadPool, serveReads, type ReadPoolOptions, type ReadPoolStats, type WorkerConfig } from './read-worker';
 export { DEFAULT_REPORT_DEFINITION, MAX_IMPORT_BYTES, staffSide, type AdminOptions } from './plugins';
+export { answerMalformedStaffUrl, STAFF_SECURITY_HEADERS } from './plugins';

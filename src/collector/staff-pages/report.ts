@@ -1,12 +1,15 @@
 /*
  * The SIPAS report over stored responses. Every number comes from the survey module's scorer
- * (createScoreAccumulator), the same one the kiosk uses; this file only chooses which responses go in,
- * splits them by month, and attaches the definition's texts.
+ * (createScoreAccumulator, mergeScores), the same one the kiosk uses; this file only chooses which
+ * responses go in (version, flags), splits them by month and version, and attaches the definitions' texts.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
   createScoreAccumulator,
+  mergeChoices,
+  mergeScores,
   type Condition,
+  type Question,
   type ChoiceSummary,
   type ComponentScore,
   type ItemScore,
@@ -14,7 +17,8 @@ import {
   type ScoreAccumulator,
   type SurveyDefinition,
 } from '../../shared/survey';
-import type { CollectorStore, ResponseFilter } from '../stores';
+import type { ResponseStore, ScorableRow } from '../stores';
+import { ALL_VERSIONS, REPORT_FLAGS, toResponseFilter, type FilterQuery, type ReportFlag } from './filters';
 import { vietnamMonthOfStored } from '../../shared/l10n';
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -55,17 +59,83 @@ export interface ReportComment {
   text: string;
 }
 
+/** How many stored responses match the filters in one version of the questionnaire. */
+export interface ReportVersionCount {
+  version: number;
+  /** Matching responses of that version, complete and partial. */
+  responses: number;
+  /** The collector still has that version's definition (else its responses cannot be scored). */
+  known: boolean;
+}
+
+/** The scored items that differ between two consecutive versions (by question id). */
+export interface ReportVersionChange {
+  from: number;
+  to: number;
+  /** Asked by `to`, not by `from`. */
+  added: string[];
+  /** Asked by `from`, not by `to`. */
+  removed: string[];
+  /** Asked by both, with a different wording (text or short label in some language) or component. */
+  reworded: string[];
+}
+
+/** Which versions of the questionnaire the report covers, and which others have responses. */
+export interface ReportVersions {
+  /** 'one': a single version (the newest with responses unless one was chosen); 'all': every version, by item id. */
+  scope: 'one' | 'all';
+  /** The versions scored, newest first. */
+  covered: number[];
+  /** Every version with matching responses, newest first. */
+  available: ReportVersionCount[];
+  /** Item differences between consecutive known versions among `available` (oldest pair first). */
+  changes: ReportVersionChange[];
+}
+
+/** How many scored responses carry one flag. */
+export interface ReportFlagCount {
+  flag: ReportFlag;
+  responses: number;
+}
+
+/** The flags of the responses in scope, what was left out, and what leaving them out would change. */
+export interface ReportFlags {
+  /** Complete responses of the covered versions carrying each flag (before any exclusion); endedByTimeout only when some carry it. */
+  counts: ReportFlagCount[];
+  /** Complete responses carrying at least one flag. */
+  flaggedResponses: number;
+  /** The flags whose responses were left out of the figures, as chosen (`exclude=`). */
+  excluded: ReportFlag[];
+  /** Complete responses left out by that choice. */
+  excludedResponses: number;
+  /** Complete responses placed in time corrected by their kiosk's clock skew. */
+  placedBySkew: number;
+  /** The overall index with every flagged response counted. */
+  percentWithFlagged: number | null;
+  /** The overall index with every flagged response left out. */
+  percentWithoutFlagged: number | null;
+  /** percentWithoutFlagged − percentWithFlagged, in percentage points; null when either is undefined. */
+  differencePp: number | null;
+  /** |differencePp| ≥ FLAG_NOTE_THRESHOLD_PP: the page says so beside the headline. */
+  notable: boolean;
+}
+
+/** Leaving flagged responses out moving the index by this many percentage points or more is said beside the headline. */
+export const FLAG_NOTE_THRESHOLD_PP = 0.1;
+
 /** Everything the report page and GET /api/v1/admin/report show. Percentages 0–100, shares 0–1. */
 export interface SipasReport {
   generatedAt: string;
   /** The filters as given (query string names). */
   query: Record<string, string>;
+  /** The questionnaire; `version` is the newest version covered (see `versions`). */
   definition: { id: string; version: number; title: LocalizedText };
+  versions: ReportVersions;
   method: 'item-percent-mean';
   satisfiedCodes: number[];
   /** The answer scale, for the column heads of the counts. */
   scale: Array<{ code: number; label: LocalizedText }>;
-  /** Complete responses scored. */
+  /** Complete responses scored (flagged ones left out when excluded). */
   responses: number;
   excludedPartial: number;
   excludedOtherDefinition: number;
@@ -75,39 +145,132 @@ export interface SipasReport {
   trend: TrendPoint[];
   choices: ReportChoice[];
   comments: ReportComment[];
+  flags: ReportFlags;
 }
 
-/** Reads the matching responses once, in a consistent snapshot, and scores them overall and by month. */
-export async function buildReport(
-  store: CollectorStore,
-  definition: SurveyDefinition,
-  filter: ResponseFilter,
-  query: Record<string, string>,
-  now: Date,
-): Promise<SipasReport> {
-  const overall = createScoreAccumulator(definition);
-  const trendDefinition = scoringView(definition);
-  const byMonth = new Map<string, ScoreAccumulator>();
-  const textQuestions = definition.sections.flatMap((s) => s.questions.filter((q) => q.kind === 'text').map((q) => q.id));
-  let comments: ReportComment[] = [];
+/** What a report is asked for: plain data, so the report can be computed wherever (a worker thread too). */
+export interface ReportRequest {
+  /** The checked filters; `definition` names the questionnaire. */
+  query: FilterQuery;
+  /** The filters as given, echoed in the report. */
+  values: Record<string, string>;
+  /** When the report is made (ISO instant). */
+  generatedAt: string;
+}
 
+/**
+ * The known versions of questionnaire `id`, newest first, or undefined when the id is unknown or
+ * `version` names a version this collector does not have.
+ */
+export function reportDefinitions(definitions: readonly SurveyDefinition[], id: string, version: FilterQuery['version']): SurveyDefinition[] | undefined {
+  const known = definitions.filter((d) => d.id === id).sort((a, b) => b.version - a.version);
+  if (known.length === 0) return undefined;
+  if (typeof version === 'number' && !known.some((d) => d.version === version)) return undefined;
+  return known;
+}
+
+/** The flags a scorable row carries, in REPORT_FLAGS order. */
+function flagsOf(row: ScorableRow): ReportFlag[] {
+  const flags: ReportFlag[] = [];
+  if (row.flags.tooFast) flags.push('tooFast');
+  if (row.flags.belowMinInterval) flags.push('belowMinInterval');
+  if (row.collectorFlags.placeMismatch) flags.push('placeMismatch');
+  if (row.collectorFlags.clockSkew) flags.push('clockSkew');
+  // Not sent by any kiosk yet (nor stored as a column); counted the day a response carries it.
+  if ((row.flags as Record<string, unknown>).endedByTimeout === true) flags.push('endedByTimeout');
+  return flags;
+}
+
+/** The scorers of one version: the figures as chosen, by month, and the two flag variants of the index. */
+interface VersionTally {
+  definition: SurveyDefinition;
+  trendDefinition: SurveyDefinition;
+  chosen: ScoreAccumulator;
+  byMonth: Map<string, ScoreAccumulator>;
+  /** null: the same as `chosen` (nothing excluded). */
+  withFlagged: ScoreAccumulator | null;
+  /** null: the same as `chosen` (every flag excluded). */
+  withoutFlagged: ScoreAccumulator | null;
+}
+
+/**
+ * Reads the matching responses once, in a consistent snapshot, and scores them overall and by month.
+ * One version of the questionnaire by default (the newest with matching responses); `version=all`
+ * scores each version with its own definition and merges the items by id (mergeScores). Flagged
+ * responses are counted, and left out when `exclude` says so; the index with and without them is
+ * computed in the same pass.
+ */
+export async function buildReport(store: ResponseStore, definitions: readonly SurveyDefinition[], request: ReportRequest): Promise<SipasReport> {
+  const { query } = request;
+  const id = query.definition;
+  const known = id === undefined ? undefined : reportDefinitions(definitions, id, query.version);
+  if (id === undefined || known === undefined) throw new Error(`no known questionnaire ${id ?? '(none given)'}${typeof query.version === 'number' ? ` version ${query.version}` : ''}`);
+  const byVersion = new Map(known.map((d) => [d.version, d]));
+  const excluded = query.exclude ?? [];
+  const excludesNothing = excluded.length === 0;
+  const excludesAll = excluded.length === REPORT_FLAGS.length;
+
+  // Versions and flags are decided here, on the rows, not in SQL: the same read gives the counts of
+  // every version and flag and the index with and without flagged responses.
+  const filter = { ...toResponseFilter({ ...query, version: undefined, exclude: undefined }), definitionId: id };
+  const snapshot = await store.openResponseSnapshot(filter, { summary: true });
+  const tallies = new Map<number, VersionTally>();
+  let covered: SurveyDefinition[] = [];
+  let available: ReportVersionCount[] = [];
+  const flagCounts = new Map<ReportFlag, number>(REPORT_FLAGS.map((flag) => [flag, 0]));
+  let flaggedResponses = 0;
+  let excludedResponses = 0;
+  let comments: ReportComment[] = [];
   const latestFirst = (a: ReportComment, b: ReportComment) => (a.completedAt < b.completedAt ? 1 : a.completedAt > b.completedAt ? -1 : 0);
   const monthOf = vietnamMonthOfStored();
-
-  const snapshot = await store.openResponseSnapshot({ ...filter, definitionId: definition.id }, { summary: false });
   try {
+    available = snapshot.definitions
+      .filter((d) => d.id === id)
+      .map((d) => ({ version: d.version, responses: d.count, known: byVersion.has(d.version) }))
+      .sort((a, b) => b.version - a.version);
+    const withResponses = available.filter((a) => a.known).map((a) => byVersion.get(a.version)!);
+    if (query.version === ALL_VERSIONS) covered = withResponses.length > 0 ? withResponses : [known[0]];
+    else if (typeof query.version === 'number') covered = [byVersion.get(query.version)!];
+    else covered = [withResponses[0] ?? known[0]];
+    for (const definition of covered) {
+      const trendDefinition = scoringView(definition);
+      tallies.set(definition.version, {
+        definition,
+        trendDefinition,
+        chosen: createScoreAccumulator(definition),
+        byMonth: new Map(),
+        withFlagged: excludesNothing ? null : createScoreAccumulator(trendDefinition),
+        withoutFlagged: excludesAll ? null : createScoreAccumulator(trendDefinition),
+      });
+    }
+    const textQuestions = new Set(covered.flatMap((d) => d.sections.flatMap((s) => s.questions.filter((q) => q.kind === 'text').map((q) => q.id))));
+
     // Rows come in no particular order (cheaper); only the comments need an order, kept below.
     let batches = 0;
     for await (const batch of snapshot.scorable()) {
       // Every few thousand rows, let kiosks' batches and other pages through.
       if (++batches % 16 === 0) await yieldToEventLoop();
       for (const response of batch) {
-        overall.add(response);
-        const month = monthOf(response.completedAt);
-        let monthly = byMonth.get(month);
-        if (!monthly) byMonth.set(month, (monthly = createScoreAccumulator(trendDefinition)));
+        const tally = tallies.get(response.definitionVersion);
+        if (!tally) continue; // another version than the one reported
+        const flags = flagsOf(response);
+        const complete = response.status === 'complete';
+        if (complete && flags.length > 0) {
+          flaggedResponses++;
+          for (const flag of flags) flagCounts.set(flag, flagCounts.get(flag)! + 1);
+        }
+        tally.withFlagged?.add(response);
+        if (flags.length === 0) tally.withoutFlagged?.add(response);
+        if (flags.some((flag) => excluded.includes(flag))) {
+          if (complete) excludedResponses++;
+          continue;
+        }
+        tally.chosen.add(response);
+        const month = monthOf(response.placedAt);
+        let monthly = tally.byMonth.get(month);
+        if (!monthly) tally.byMonth.set(month, (monthly = createScoreAccumulator(tally.trendDefinition)));
         monthly.add(response);
-        if (response.status !== 'complete') continue;
+        if (!complete) continue;
         for (const questionId of textQuestions) {
           const value = hasOwn.call(response.answers, questionId) ? response.answers[questionId] : undefined;
           if (typeof value !== 'string' || value.trim() === '') continue;
@@ -121,11 +284,24 @@ export async function buildReport(
     await snapshot.close();
   }
 
-  const score = overall.result();
-  const sections = new Map(definition.sections.map((s) => [s.id, s]));
-  const questions = new Map(definition.sections.flatMap((s) => s.questions.map((q) => [q.id, { question: q, sectionId: s.id }] as const)));
-  const scaleId = definition.sections.flatMap((s) => s.questions).find((q) => q.kind === 'satisfaction')?.scale;
-  const scale = scaleId ? definition.scales[scaleId].options.map((o) => ({ code: o.code, label: o.label })) : [];
+  const versionTallies = covered.map((d) => tallies.get(d.version)!);
+  const score = mergeScores(versionTallies.map((t) => t.chosen.result()));
+  const percentWithFlagged = excludesNothing ? score.percent : mergeScores(versionTallies.map((t) => t.withFlagged!.result())).percent;
+  const percentWithoutFlagged = excludesAll ? score.percent : mergeScores(versionTallies.map((t) => t.withoutFlagged!.result())).percent;
+  const differencePp = percentWithFlagged === null || percentWithoutFlagged === null ? null : percentWithoutFlagged - percentWithFlagged;
+
+  // Texts come from the newest covered version that asks the question.
+  const newest = covered[0];
+  const sections = new Map<string, SurveyDefinition['sections'][number]>();
+  const questions = new Map<string, { question: Question; sectionId: string }>();
+  for (const definition of covered) {
+    for (const section of definition.sections) {
+      if (!sections.has(section.id)) sections.set(section.id, section);
+      for (const question of section.questions) if (!questions.has(question.id)) questions.set(question.id, { question, sectionId: section.id });
+    }
+  }
+  const scaleId = newest.sections.flatMap((s) => s.questions).find((q) => q.kind === 'satisfaction')?.scale;
+  const scale = scaleId ? newest.scales[scaleId].options.map((o) => ({ code: o.code, label: o.label })) : [];
 
   const components = score.components.map((component): ReportComponent => ({
     ...component,
@@ -140,7 +316,7 @@ export async function buildReport(
     }),
   }));
 
-  const choices = overall.choices().map((choice): ReportChoice => {
+  const choices = mergeChoices(versionTallies.map((t) => t.chosen.choices())).map((choice): ReportChoice => {
     const found = questions.get(choice.questionId);
     const question = found?.question;
     const options = question && (question.kind === 'single' || question.kind === 'multiple') ? question.options : [];
@@ -152,12 +328,19 @@ export async function buildReport(
     };
   });
 
+  const knownWithResponses = available.filter((a) => a.known).map((a) => byVersion.get(a.version)!);
   return {
-    generatedAt: now.toISOString(),
-    query,
-    definition: { id: definition.id, version: definition.version, title: definition.title },
+    generatedAt: request.generatedAt,
+    query: request.values,
+    definition: { id: newest.id, version: newest.version, title: newest.title },
+    versions: {
+      scope: query.version === ALL_VERSIONS ? 'all' : 'one',
+      covered: covered.map((d) => d.version),
+      available,
+      changes: versionChanges(knownWithResponses),
+    },
     method: score.method,
-    satisfiedCodes: [...definition.scoring.satisfiedCodes],
+    satisfiedCodes: [...newest.scoring.satisfiedCodes],
     scale,
     responses: score.responses,
     excludedPartial: score.excludedPartial,
@@ -165,10 +348,53 @@ export async function buildReport(
     percent: score.percent,
     componentsDefined: score.componentsDefined,
     components,
-    trend: trendOf(byMonth),
+    trend: trendOf(versionTallies.map((t) => t.byMonth)),
     choices,
     comments: comments.sort(latestFirst).slice(0, REPORT_COMMENT_LIMIT),
+    flags: {
+      counts: REPORT_FLAGS.filter((flag) => flag !== 'endedByTimeout' || flagCounts.get(flag)! > 0).map((flag) => ({ flag, responses: flagCounts.get(flag)! })),
+      flaggedResponses,
+      excluded: [...excluded],
+      excludedResponses,
+      placedBySkew: flagCounts.get('clockSkew')!,
+      percentWithFlagged,
+      percentWithoutFlagged,
+      differencePp,
+      // (A tolerance for the binary floating point of a difference of exact percentages.)
+      notable: differencePp !== null && Math.abs(differencePp) >= FLAG_NOTE_THRESHOLD_PP - 1e-9,
+    },
   };
+}
+
+/** The scored items of a definition by id, with what their wording is compared on. */
+function scoredItems(definition: SurveyDefinition): Map<string, string> {
+  const items = new Map<string, string>();
+  for (const section of definition.sections) {
+    for (const question of section.questions) {
+      if (question.kind !== 'satisfaction') continue;
+      items.set(question.id, JSON.stringify([section.component ?? null, question.text, question.shortLabel ?? null]));
+    }
+  }
+  return items;
+}
+
+/** The scored items added, removed and reworded between each pair of consecutive versions given. */
+export function versionChanges(definitions: readonly SurveyDefinition[]): ReportVersionChange[] {
+  const ascending = [...definitions].sort((a, b) => a.version - b.version);
+  const changes: ReportVersionChange[] = [];
+  for (let i = 1; i < ascending.length; i++) {
+    const before = scoredItems(ascending[i - 1]);
+    const after = scoredItems(ascending[i]);
+    const change: ReportVersionChange = { from: ascending[i - 1].version, to: ascending[i].version, added: [], removed: [], reworded: [] };
+    for (const [itemId, wording] of after) {
+      const old = before.get(itemId);
+      if (old === undefined) change.added.push(itemId);
+      else if (old !== wording) change.reworded.push(itemId);
+    }
+    for (const itemId of before.keys()) if (!after.has(itemId)) change.removed.push(itemId);
+    changes.push(change);
+  }
+  return changes;
 }
 
 /**
@@ -204,16 +430,20 @@ export function scoringView(definition: SurveyDefinition): SurveyDefinition {
   return { ...definition, sections: definition.sections.filter((s) => keep.has(s.id)) };
 }
 
-/** Every month from the first to the last with responses, in order; empty months included. */
-function trendOf(byMonth: Map<string, ScoreAccumulator>): TrendPoint[] {
-  const months = [...byMonth.keys()].sort();
+/** Every month from the first to the last with responses, in order; empty months included; versions merged by item id. */
+function trendOf(versionsByMonth: ReadonlyArray<Map<string, ScoreAccumulator>>): TrendPoint[] {
+  const months = [...new Set(versionsByMonth.flatMap((byMonth) => [...byMonth.keys()]))].sort();
   if (months.length === 0) return [];
   const points: TrendPoint[] = [];
   let [year, month] = months[0].split('-').map(Number);
   const last = months[months.length - 1];
   for (;;) {
     const key = `${year}-${String(month).padStart(2, '0')}`;
-    const result = byMonth.get(key)?.result();
+    const scores = versionsByMonth.flatMap((byMonth) => {
+      const accumulator = byMonth.get(key);
+      return accumulator ? [accumulator.result()] : [];
+    });
+    const result = scores.length > 0 ? mergeScores(scores) : undefined;
     points.push({ month: key, responses: result?.responses ?? 0, percent: result?.percent ?? null });
     if (key >= last) break;
     month++;

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { isQuestionId } from '../../shared/ids';
 import { canonicalJson, type SurveyResponse } from '../../shared/survey';
-import { contactWriter } from './sqlite-devices';
+import { contactWriter, kioskSightingWriter } from './sqlite-devices';
 import type {
   DefinitionCount,
   IngestBatch,
@@ -13,9 +13,11 @@ import type {
   ResponseStore,
   ScorableRow,
   SnapshotOptions,
+  StoredFlag,
   StoredRow,
 } from './store';
-import { NO_COLLECTOR_FLAGS } from './store';
+import { NO_COLLECTOR_FLAGS, reportAfterBatch } from './store';
+import { batchClockSkew, sqliteSetAsideQueries } from './sqlite-set-aside';
 
 /** Rows a snapshot hands over at a time. */
 const SNAPSHOT_BATCH_ROWS = 256;
@@ -45,7 +47,7 @@ export function sqliteResponseStore(db: Database.Database): ResponseStore {
        VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (response_id, content_hash) DO NOTHING`,
     ),
-    logRejection: db.prepare('INSERT INTO rejections (device_id, response_id, received_at, reason) VALUES (?, ?, ?, ?)'),
+    logRejection: db.prepare('INSERT INTO rejections (device_id, response_id, received_at, reason, kiosk_id, seq) VALUES (?, ?, ?, ?, ?, ?)'),
     countResponses: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM responses WHERE device_id = ?'),
     // One ordered pass over the covering (kiosk_id, seq) index with LAG: no self-join, no sort of the
     // rows (only of the gaps found); about 0.1 s for 100k responses on a small server.
@@ -59,19 +61,27 @@ export function sqliteResponseStore(db: Database.Database): ResponseStore {
        WHERE seq > previous + 1
        ORDER BY kioskId, "from"`,
     ),
+    // Names come from the devices registered with the codes now (the newest registration's), so the
+    // report and the filters show "Quầy 2" where a device has names; '' for codes no device carries.
     places: db.prepare<[], PlaceCount>(
-      `SELECT agency_code AS agencyCode, counter_code AS counterCode, count(*) AS count
-       FROM responses GROUP BY agency_code, counter_code ORDER BY agency_code, counter_code`,
+      `SELECT r.agency_code AS agencyCode, r.counter_code AS counterCode, count(*) AS count,
+         coalesce((SELECT d.agency_name FROM devices d WHERE d.agency_code = r.agency_code AND d.agency_name <> ''
+                   ORDER BY d.created_at DESC LIMIT 1), '') AS agencyName,
+         coalesce((SELECT d.counter_name FROM devices d WHERE d.agency_code = r.agency_code AND d.counter_code = r.counter_code
+                   AND d.counter_name <> '' ORDER BY d.created_at DESC LIMIT 1), '') AS counterName
+       FROM responses r GROUP BY r.agency_code, r.counter_code ORDER BY r.agency_code, r.counter_code`,
     ),
   };
   const writeContact = contactWriter(db);
+  // One stored response by id, for the conflicts listing (which shows it beside the incoming content).
+  const storedRow = db.prepare(`SELECT ${RESPONSE_COLUMNS.join(', ')} FROM responses WHERE id = ?`).raw(true);
+  const noteKioskSeen = kioskSightingWriter(db);
 
   const ingestTransaction = db.transaction((batch: IngestBatch): IngestOutcome[] => {
     const s = statements;
-    if (batch.deviceId !== null && batch.source === 'sync') writeContact(batch.deviceId, batch.receivedAt, batch.report);
-    return batch.items.map((item): IngestOutcome => {
+    const outcomes = batch.items.map((item): IngestOutcome => {
       if (item.kind === 'rejected') {
-        s.logRejection.run(batch.deviceId, item.responseId, batch.receivedAt, item.reason);
+        s.logRejection.run(batch.deviceId, item.responseId, batch.receivedAt, item.reason, item.kioskId ?? null, item.seq ?? null);
         return { status: 'rejected', reason: item.reason };
       }
       const r = item.response;
@@ -94,6 +104,19 @@ export function sqliteResponseStore(db: Database.Database): ResponseStore {
         reason: `a response with id ${r.id} but different content was received at ${stored.received_at}; it is kept unchanged and this version is set aside for review`,
       };
     });
+    // Written after the items, in the same transaction: the kiosk counted its queue before sending, so
+    // the report kept is the kiosk as it stands after this batch (else an emptied queue shows "1 waiting" for ever).
+    if (batch.deviceId !== null && batch.source === 'sync') {
+      writeContact(batch.deviceId, batch.receivedAt, batch.report && reportAfterBatch(batch.report, outcomes), batchClockSkew(batch));
+    }
+    // The kiosk ids that came through the device (its report's and its responses'), so one kiosk id
+    // arriving through two devices (a copied profile, a token moved by hand) shows in the fleet view.
+    if (batch.deviceId !== null && batch.source === 'sync') {
+      const seen = new Set<string>(batch.report ? [batch.report.kioskId] : []);
+      for (const item of batch.items) if (item.kind === 'valid') seen.add(item.response.kioskId);
+      for (const kioskId of seen) noteKioskSeen(batch.deviceId, kioskId, batch.receivedAt);
+    }
+    return outcomes;
   });
 
   return {
@@ -111,8 +134,29 @@ export function sqliteResponseStore(db: Database.Database): ResponseStore {
       return openSnapshot(db, filter, options);
     },
     async listPlaces() {
-      return statements.places.all();
+      // Names only where a device has them, so a place without one reads exactly as before.
+      return statements.places.all().map(({ agencyName, counterName, ...place }) => ({
+        ...place,
+        ...(agencyName ? { agencyName } : {}),
+        ...(counterName ? { counterName } : {}),
+      }));
     },
+    async listCaseDuplicateIds() {
+      const rows = db
+        .prepare<[], { canonicalId: string; idsJson: string; foundAt: string }>(
+          'SELECT canonical_id AS canonicalId, ids_json AS idsJson, found_at AS foundAt FROM case_duplicate_ids ORDER BY canonical_id',
+        )
+        .all();
+      return rows.map(({ canonicalId, idsJson, foundAt }) => ({ canonicalId, ids: JSON.parse(idsJson) as string[], foundAt }));
+    },
+    ...sqliteSetAsideQueries(
+      db,
+      (deviceId) => statements.gaps.all(deviceId),
+      (responseId) => {
+        const row = storedRow.get(responseId) as unknown[] | undefined;
+        return row ? toStoredRow(row) : null;
+      },
+    ),
   };
 }
 
@@ -250,6 +294,15 @@ function toScorableRow(row: unknown[]): ScorableRow {
 }
 
 
+/** The column of each stored flag (1 = flagged). */
+const FLAG_COLUMNS: Readonly<Record<StoredFlag, string>> = {
+  tooFast: 'flag_too_fast',
+  belowMinInterval: 'flag_below_min_interval',
+  placeMismatch: 'flag_place_mismatch',
+  clockSkew: 'flag_clock_skew',
+};
+const hasOwnFlag = Object.prototype.hasOwnProperty;
+
 /** The WHERE clause of a filter, with named parameters only: no value is ever spliced into the SQL. */
 function whereClause(filter: ResponseFilter): { where: string; params: Record<string, unknown> } {
   const conditions: string[] = [];
@@ -270,12 +323,14 @@ function whereClause(filter: ResponseFilter): { where: string; params: Record<st
       params.definitionVersion = filter.definitionVersion;
     }
   }
+  // The period is the placed time, so a kiosk whose clock is off still lands in the right month
+  // (placed_at equals completed_at for every response not flagged for clock skew).
   if (filter.completedFrom !== undefined) {
-    conditions.push('completed_at >= @completedFrom');
+    conditions.push('placed_at >= @completedFrom');
     params.completedFrom = utc(filter.completedFrom);
   }
   if (filter.completedBefore !== undefined) {
-    conditions.push('completed_at < @completedBefore');
+    conditions.push('placed_at < @completedBefore');
     params.completedBefore = utc(filter.completedBefore);
   }
   if (filter.answer !== undefined) {
@@ -283,6 +338,11 @@ function whereClause(filter: ResponseFilter): { where: string; params: Record<st
     conditions.push('json_extract(answers_json, @answerPath) = @answerCode');
     params.answerPath = `$.${filter.answer.questionId}`;
     params.answerCode = filter.answer.code;
+  }
+  for (const flag of new Set(filter.excludeFlags ?? [])) {
+    // A fixed column name per flag, never text from the filter.
+    if (!hasOwnFlag.call(FLAG_COLUMNS, flag)) throw new Error(`not a stored flag: ${JSON.stringify(flag)}`);
+    conditions.push(`${FLAG_COLUMNS[flag]} = 0`);
   }
   return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }

@@ -10,6 +10,9 @@ export interface DeviceRecord {
   label: string;
   agencyCode: string;
   counterCode: string;
+  /** Display names of the agency and counter ("Sở Tư pháp", "Quầy 2"); '' for devices registered before names existed. */
+  agencyName: string;
+  counterName: string;
   /** sha256 of the token's secret part. */
   tokenHash: Buffer;
   revokedAt: string | null;
@@ -17,10 +20,24 @@ export interface DeviceRecord {
   lastContactAt: string | null;
   /** The `kiosk` report of the device's last valid batch. */
   lastReport: KioskReport | null;
+  /** The kiosk's clock minus the collector's (ms) at the last batch that told it; null when never told. */
+  clockSkewMs?: number | null;
+  /** When that skew was seen (collector's clock). */
+  clockSkewAt?: string | null;
 }
 
 /** What registering a device writes. */
-export type NewDevice = Pick<DeviceRecord, 'id' | 'label' | 'agencyCode' | 'counterCode' | 'tokenHash' | 'createdAt'>;
+export type NewDevice = Pick<DeviceRecord, 'id' | 'label' | 'agencyCode' | 'agencyName' | 'counterCode' | 'counterName' | 'tokenHash' | 'createdAt'>;
+
+/** Where a device stands: what moving a tablet edits (the device's registration is the tablet's place). */
+export type DevicePlaceRecord = Pick<DeviceRecord, 'label' | 'agencyCode' | 'agencyName' | 'counterCode' | 'counterName'>;
+
+/** A kiosk installation id seen through more than one device (sync batches only), with when, per device. */
+export interface KioskOnSeveralDevices {
+  kioskId: string;
+  /** Ordered by first sight. */
+  devices: Array<{ deviceId: string; firstSeenAt: string; lastSeenAt: string }>;
+}
 
 /** One item of a batch after checking: ready to store, or already rejected with a reason. */
 export type IngestItem =
@@ -34,7 +51,14 @@ export type IngestItem =
       /** What the collector noticed about it; stored beside the response, never changing it. */
       collectorFlags?: CollectorFlags;
     }
-  | { kind: 'rejected'; responseId: string | null; reason: string };
+  | {
+      kind: 'rejected';
+      responseId: string | null;
+      reason: string;
+      /** The kiosk id and sequence number the item claimed, when they were well-formed (the fleet tells rejected from never received). */
+      kioskId?: string | null;
+      seq?: number | null;
+    };
 
 /**
  * What the collector itself notices about a response, kept beside it (the kiosk's own flags, tooFast
@@ -64,6 +88,12 @@ export interface IngestBatch {
   report: KioskReport | null;
   source: ResponseSource;
   items: IngestItem[];
+  /**
+   * The kiosk's clock minus the collector's at receipt (ms), from the envelope; kept as the device's
+   * last seen skew. When not given, the first item's collectorFlags.clockSkewMs is used; null or
+   * nothing keeps the previous one.
+   */
+  clockSkewMs?: number | null;
 }
 
 /** The outcome of one item, in batch order. */
@@ -89,13 +119,19 @@ export interface ResponseFilter {
   definitionId?: string;
   /** Only with definitionId. */
   definitionVersion?: number;
-  /** completedAt at or after this instant. */
+  /** placedAt (completedAt, corrected by the kiosk's clock skew when flagged) at or after this instant. */
   completedFrom?: string;
-  /** completedAt strictly before this instant. */
+  /** placedAt strictly before this instant. */
   completedBefore?: string;
   /** The answer to a single-choice question is this option code (the service field, FIELD). */
   answer?: { questionId: string; code: string };
+  /** Leave out responses carrying any of these flags (the kiosk's or the collector's). */
+  excludeFlags?: readonly StoredFlag[];
 }
+
+/** The flags a stored response can carry, each a column of its own: the kiosk's two, the collector's two. */
+export const STORED_FLAGS = ['tooFast', 'belowMinInterval', 'placeMismatch', 'clockSkew'] as const;
+export type StoredFlag = (typeof STORED_FLAGS)[number];
 
 /**
  * A stored row: a response with what the collector knows about its arrival. Instants are in UTC.
@@ -155,6 +191,9 @@ export interface PlaceCount {
   agencyCode: string;
   counterCode: string;
   count: number;
+  /** Display names from the devices registered with these codes now ('' when none has one). */
+  agencyName?: string;
+  counterName?: string;
 }
 
 /** A staff login session; only the sha256 of its id is stored. */
@@ -172,12 +211,110 @@ export interface DeviceStore {
   setDeviceTokenHash(deviceId: string, tokenHash: Buffer): Promise<boolean>;
   /** Marks the device revoked; false when it does not exist. Its responses stay. */
   revokeDevice(deviceId: string, at: string): Promise<boolean>;
+  /** Moves a device: replaces its label and place; false when it does not exist. Stored responses keep theirs. */
+  setDevicePlace(deviceId: string, place: DevicePlaceRecord): Promise<boolean>;
+  /** Kiosk ids that arrived (in a report or a response of a sync batch) through two devices or more. */
+  listKioskIdsOnSeveralDevices(): Promise<KioskOnSeveralDevices[]>;
   /** Notes that the device was heard from; a non-null report also replaces its last report. */
   recordContact(deviceId: string, at: string, report: KioskReport | null): Promise<void>;
 }
 
+// ── Set aside: conflicts and rejections as staff review them, and what the fleet view counts of them ──
+
+/** Most entries one listing of conflicts or rejections returns. */
+export const SET_ASIDE_PAGE_MAX = 1000;
+
+/** Which conflicts or rejections a listing reads, newest first. Every field narrows. Instants in UTC. */
+export interface SetAsideFilter {
+  /** Received through this device. */
+  deviceId?: string;
+  /** Received at or after this instant. */
+  receivedFrom?: string;
+  /** Received strictly before this instant. */
+  receivedBefore?: string;
+  /** Only entries older than the one with this id: the next page of a listing. */
+  beforeId?: number;
+  /** At most this many entries (default and cap SET_ASIDE_PAGE_MAX). */
+  limit?: number;
+}
+
+/** One page of a listing and how many entries match the filter in all. */
+export interface SetAsidePage<T> {
+  total: number;
+  entries: T[];
+}
+
+/** A version of a stored response that arrived with other content: kept aside, the stored row untouched. */
+export interface ConflictRecord {
+  id: number;
+  responseId: string;
+  deviceId: string | null;
+  receivedAt: string;
+  /** The content that arrived, as the collector checked it. */
+  incoming: SurveyResponse;
+  /** The stored response it differs from (null only if that row is missing). */
+  stored: StoredRow | null;
+}
+
+/** An item the collector refused, with what it claimed to be when that was readable. */
+export interface RejectionRecord {
+  id: number;
+  deviceId: string | null;
+  responseId: string | null;
+  kioskId: string | null;
+  seq: number | null;
+  receivedAt: string;
+  reason: string;
+}
+
+/** A sequence number that arrived but is not among the stored responses: it was rejected or is in conflict. */
+export interface SetAsideSequence {
+  kioskId: string;
+  seq: number;
+  kind: 'rejected' | 'conflict';
+}
+
+/** Sequence numbers of the kiosks that sent through one device: never received, and received but set aside. */
+export interface SequenceAccount {
+  /** Runs never received at all (not stored, not rejected, not in conflict), up to the highest received. */
+  missing: SequenceGap[];
+  /** Received but not stored, by kiosk and number (at most SEQUENCE_ACCOUNT_MAX of them). */
+  setAside: SetAsideSequence[];
+}
+
+/** Most set-aside sequence numbers one account lists. */
+export const SEQUENCE_ACCOUNT_MAX = 10_000;
+
+/** What the collector set aside (conflicts, rejections) and what the fleet view counts of it. */
+export interface SetAsideStore {
+  listConflicts(filter?: SetAsideFilter): Promise<SetAsidePage<ConflictRecord>>;
+  listRejections(filter?: SetAsideFilter): Promise<SetAsidePage<RejectionRecord>>;
+  /** Conflicts and rejections received through this device. */
+  countSetAside(deviceId: string): Promise<{ conflicts: number; rejections: number }>;
+  /** The sequence numbers of the kiosks that sent through this device, never received versus set aside. */
+  accountSequences(deviceId: string): Promise<SequenceAccount>;
+}
+
+/**
+ * The kiosk's report as it stands after the batch it came with: the kiosk counts its queue before
+ * sending, so every item of the batch (each gets an outcome and leaves the queue) is taken off, and
+ * its conflicts and rejections are added; an emptied queue has no oldest unsent response.
+ */
+export function reportAfterBatch(report: KioskReport, outcomes: readonly IngestOutcome[]): KioskReport {
+  if (outcomes.length === 0) return report;
+  const queueDepth = Math.max(0, report.queueDepth - outcomes.length);
+  const count = (status: ResultStatus) => outcomes.filter((o) => o.status === status).length;
+  return {
+    ...report,
+    queueDepth,
+    oldestUnsentAt: queueDepth === 0 ? null : report.oldestUnsentAt,
+    conflicts: report.conflicts + count('conflict'),
+    rejected: report.rejected + count('rejected'),
+  };
+}
+
 /** The stored responses: ingest, what the fleet view counts, and the consistent reads of exports and reports. */
-export interface ResponseStore {
+export interface ResponseStore extends SetAsideStore {
   /**
    * Stores a batch atomically: new ids are created, an id already stored with the same content hash is
    * a duplicate, with another hash a conflict kept aside (the stored row is never changed); rejected
@@ -196,6 +333,21 @@ export interface ResponseStore {
   openResponseSnapshot(filter: ResponseFilter, options?: SnapshotOptions): Promise<ResponseSnapshot>;
   /** Every agency and counter responses came from, for the filter forms. */
   listPlaces(): Promise<PlaceCount[]>;
+  /**
+   * Response ids stored more than once in different letter case before ids were kept in lower case
+   * (migration 0004 found them; nothing is deleted), for staff to review among what is set aside.
+   */
+  listCaseDuplicateIds(): Promise<CaseDuplicateIds[]>;
+}
+
+/** One response id held by several stored rows that differ only in letter case. */
+export interface CaseDuplicateIds {
+  /** The id in lower case. */
+  canonicalId: string;
+  /** The ids exactly as stored, first received first (one of them is canonicalId when a retry can find it). */
+  ids: string[];
+  /** When the migration found them. */
+  foundAt: string;
 }
 
 /** The staff side's sign-in: the one staff password (hashed) and the sessions (ids hashed). */
@@ -210,6 +362,96 @@ export interface StaffAuthStore {
   deleteAdminSession(idHash: Buffer): Promise<void>;
   /** Forgets sessions expired at `now`; returns how many. */
   deleteExpiredAdminSessions(now: string): Promise<number>;
+  /**
+   * Takes the one sign-in attempt slot of a client address, atomically (one write transaction, so it
+   * holds across collector processes): granted when the address is not locked at `now` and no other
+   * attempt holds the slot; the slot is then held until `leaseUntil` or until the attempt ends with
+   * recordLoginFailure, clearLoginFailures or releaseLoginAttempt. A refusal is counted.
+   */
+  claimLoginAttempt(address: string, now: string, leaseUntil: string): Promise<LoginAttemptClaim>;
+  /** Ends the address's attempt as a failure: its failures so far, locked until then; the refusal count starts again. */
+  recordLoginFailure(address: string, failure: { at: string; failures: number; lockedUntil: string }): Promise<void>;
+  /** Ends the address's attempt as a success: the address starts again from zero. */
+  clearLoginFailures(address: string): Promise<void>;
+  /** Ends the address's attempt without an outcome (no password set, an error): the slot is free again. */
+  releaseLoginAttempt(address: string): Promise<void>;
+  /** Forgets addresses quiet since before `quietSince` and, beyond the `keep` most recent, the oldest. */
+  pruneLoginThrottle(quietSince: string, keep: number): Promise<void>;
+  /** Appends an entry to the audit log of staff actions. */
+  recordAudit(entry: AuditEntry): Promise<void>;
+  /** One page of the audit log, newest first (by id, the order entries were written in). */
+  listAudit(query: AuditQuery): Promise<StoredAuditEntry[]>;
+}
+
+/** What claimLoginAttempt found: the slot granted with the address's record, or refused with why. */
+export type LoginAttemptClaim =
+  | {
+      granted: true;
+      /** Failed sign-ins in a row before this attempt. */
+      failures: number;
+      /** The last failure (or when the address was first seen), for forgetting a quiet address. */
+      updatedAt: string;
+    }
+  | {
+      granted: false;
+      failures: number;
+      lockedUntil: string;
+      /** Set while another attempt of the address is being checked. */
+      attemptUntil: string | null;
+      /** Attempts refused since the last failure, this one included. */
+      refused: number;
+    };
+
+/** Every staff action the audit log records (the i18n keys audit.actions.<action> name them). */
+export const AUDIT_ACTIONS = [
+  'signIn',
+  'lockOut',
+  'signOut',
+  'deviceRegister',
+  'deviceRotate',
+  'deviceRevoke',
+  'deviceEdit',
+  'import',
+  'export',
+  'report',
+  'passwordChange',
+  'signOutAll',
+] as const;
+/** One of AUDIT_ACTIONS. */
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+/** How a staff action ended: done, failed (a wrong password), or refused without being tried (a lock-out). */
+export const AUDIT_OUTCOMES = ['success', 'failure', 'refused'] as const;
+/** One of AUDIT_OUTCOMES. */
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+/** One staff action as the audit log keeps it. */
+export interface AuditEntry {
+  /** When, UTC. */
+  at: string;
+  /** The client's address; null for the command line on the server. */
+  address: string | null;
+  action: AuditAction;
+  outcome: AuditOutcome;
+  /** What the action was about (device, filters, counts), as plain JSON. */
+  details: Record<string, unknown>;
+}
+
+/** An audit entry as stored, with its id (the keyset of the pages). */
+export interface StoredAuditEntry extends AuditEntry {
+  id: number;
+}
+
+/** Which audit entries a page shows: every field narrows. */
+export interface AuditQuery {
+  action?: AuditAction;
+  /** `at` on or after this instant. */
+  from?: string;
+  /** `at` strictly before this instant. */
+  before?: string;
+  /** Only entries older than this id (the next page). */
+  beforeId?: number;
+  /** Most entries returned. */
+  limit: number;
 }
 
 // A TallyStore (running scoring tallies kept per definition and place, merged as rows arrive) joins

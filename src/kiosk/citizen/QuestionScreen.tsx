@@ -45,7 +45,7 @@ export function QuestionScreen(props: Props) {
   }, []);
 
   /** Accepts a choice unless it is the echo of a double tap or a move is already under way. */
-  const choose = (next: AnswerValue, advance: boolean) => {
+  const choose = (next: AnswerValue | undefined, advance: boolean) => {
     if (advancing.current || Date.now() - shownAt.current < INPUT_GUARD_MS) return;
     if (advance) advancing.current = true;
     props.onAnswer(next, advance);
@@ -166,7 +166,8 @@ export function QuestionScreen(props: Props) {
                 disabled={!selected && full}
                 onClick={() => {
                   const next = selected ? current.filter((code) => code !== option.code) : [...current, option.code];
-                  choose(next, false);
+                  // Unticking the last option leaves the question unanswered, never an empty list.
+                  choose(next.length > 0 ? next : undefined, false);
                 }}
                 onContextMenu={(event) => event.preventDefault()}
               >
@@ -191,7 +192,8 @@ export function QuestionScreen(props: Props) {
             // was reset by Preact before the answer reached state (typing was lost in Chromium).
             defaultValue={typeof value === 'string' ? value : ''}
             onInput={(event) => {
-              const text = (event.currentTarget as HTMLTextAreaElement).value.slice(0, question.maxLength);
+              // NFC, as the collector compares and stores text: the same words typed on another keyboard are the same answer.
+              const text = (event.currentTarget as HTMLTextAreaElement).value.normalize('NFC').slice(0, question.maxLength);
               props.onAnswer(text.trim() ? text : undefined, false);
             }}
           />

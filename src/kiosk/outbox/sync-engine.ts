@@ -1,5 +1,7 @@
 import type { KioskReport } from '../../shared/schemas';
 import type { KioskSettings } from '../../shared/settings';
+import type { DevicePlace } from '../../shared/wire';
+import { PLACE_NAME_MAX_LENGTH, STORED_PLACE_CODE_MAX_LENGTH } from '../../shared/ids';
 import {
   applyDeliveryOutcomes,
   countByState,
@@ -10,6 +12,7 @@ import {
   readKioskId,
   readMeta,
   readPendingBatch,
+  saveSettings,
   writeMeta,
   type DeliveryOutcome,
   type TabletRecord,
@@ -54,6 +57,8 @@ export interface SyncEngineOptions {
   /** Where triggers come from (window in the kiosk); absent in unit tests that call drain directly. */
   events?: Pick<Window, 'addEventListener' | 'removeEventListener'> & { document?: Pick<Document, 'visibilityState'> };
   onStatus?: (status: DrainStatus) => void;
+  /** Where settings the engine changes are saved (default: the tablet's storage). */
+  saveSettings?: (settings: KioskSettings) => Promise<void>;
 }
 
 export interface SyncEngine {
@@ -63,7 +68,33 @@ export interface SyncEngine {
   /** Asks for a drain; resolves when the drain this request joined has finished. */
   requestDrain(reason: DrainReason): Promise<void>;
   status(): DrainStatus;
+  /**
+   * Calls `listener` (the one listener: a new one replaces it) with the settings whenever a sync
+   * answer moved the kiosk (the collector's registration of the device changed its place); returns
+   * the function that removes it.
+   */
+  onSettingsChanged(listener: (settings: KioskSettings) => void): () => void;
 }
+
+/**
+ * The settings with the device's place as the collector's answer gives it, or null when they already
+ * hold it or the answer's place is not shaped like one (codes 1 to 64 characters and not blank, names
+ * at most 200; hand-checked, as the answer is: the citizen bundle has no zod).
+ */
+export function settingsWithPlace(settings: KioskSettings, answer: unknown): KioskSettings | null {
+  const place = (answer ?? {}) as DevicePlace;
+  const fits = (key: (typeof PLACE_KEYS)[number]) => {
+    const text: unknown = place[key];
+    return typeof text === 'string' && (key.endsWith('Name') ? text.length <= PLACE_NAME_MAX_LENGTH : text.trim() !== '' && text.length <= STORED_PLACE_CODE_MAX_LENGTH);
+  };
+  if (!PLACE_KEYS.every(fits) || PLACE_KEYS.every((key) => settings[key] === place[key])) return null;
+  // Field by field: nothing else the answer may carry reaches the settings.
+  const next = { ...settings };
+  for (const key of PLACE_KEYS) next[key] = place[key];
+  return next;
+}
+
+const PLACE_KEYS = ['agencyCode', 'agencyName', 'counterCode', 'counterName'] as const;
 
 /** A failed POST, carried out of the batch loop to the retry handling. */
 class DrainFailure extends Error {
@@ -93,6 +124,20 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let intervalTimer: ReturnType<typeof setInterval> | null = null;
   let unauthorizedToken: string | null = null;
+  let settingsListener: ((settings: KioskSettings) => void) | undefined;
+  const persistSettings = options.saveSettings ?? saveSettings;
+
+  /**
+   * Takes the device's place from the collector's answer: its registration is the source of truth, so
+   * moving a tablet is one edit there. Read afresh before saving, so staff's other settings saved
+   * meanwhile are kept. Responses already stored keep the place they were completed in.
+   */
+  async function adoptPlace(place: unknown): Promise<void> {
+    const next = settingsWithPlace(await options.loadSettings(), place);
+    if (!next) return;
+    await persistSettings(next);
+    settingsListener?.(next);
+  }
 
   const setStatus = (change: Partial<DrainStatus>) => {
     status = { ...status, ...change };
@@ -166,6 +211,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         continue;
       }
       if (outcome.kind === 'failed') throw new DrainFailure(outcome.error);
+      if (outcome.place !== undefined) await adoptPlace(outcome.place);
       const outcomes = outcomesFor(batch, outcome.results);
       await applyDeliveryOutcomes(outcomes, now());
       delivered += outcomes.filter((o) => o.state === 'sent').length;
@@ -255,6 +301,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     },
     requestDrain: (reason) => requestDrain(reason),
     status: () => status,
+    onSettingsChanged(listener) {
+      settingsListener = listener;
+      return () => void (settingsListener = undefined);
+    },
   };
 }
 

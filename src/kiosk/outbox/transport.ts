@@ -1,10 +1,11 @@
 import { SUBMIT_PATH } from '../../shared/wire';
-import type { KioskReport, ResponseResult, SubmitResult, SurveyResponse } from '../../shared/schemas';
+import type { KioskReport, ResponseResult, SubmitBatch, SubmitResult, SurveyResponse } from '../../shared/schemas';
 import { kindOfStatus, type SyncError } from './sync-error';
 
 /** What one POST of a batch came to, as the outbox needs to know it. */
 export type BatchOutcome =
-  | { kind: 'ok'; results: ResponseResult[] }
+  /** `place`: the device's registered place as the collector sent it, unchecked (see settingsWithPlace); absent from an older collector. */
+  | { kind: 'ok'; results: ResponseResult[]; place?: unknown }
   | { kind: 'unauthorized' }
   | { kind: 'too-large'; message: string }
   | { kind: 'failed'; error: SyncError };
@@ -34,7 +35,8 @@ export async function postBatch(
     const answer = await fetchImpl(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ kiosk, responses }),
+      // sentAt: the tablet's clock now, from which the collector learns how far off that clock is.
+      body: JSON.stringify({ kiosk, responses, sentAt: new Date().toISOString() } satisfies SubmitBatch),
       signal: controller.signal,
       cache: 'no-store',
     });
@@ -46,7 +48,7 @@ export async function postBatch(
       return { kind: 'failed', error: { kind: kindOfStatus(answer.status), status: answer.status, ...(typeof message === 'string' ? { detail: message } : {}) } };
     }
     if (!isSubmitResult(body, responses.length)) return { kind: 'failed', error: { kind: 'badAnswer', status: answer.status } };
-    return { kind: 'ok', results: body.results };
+    return { kind: 'ok', results: body.results, place: (body as { place?: unknown }).place };
   } catch (error) {
     return { kind: 'failed', error: controller.signal.aborted ? { kind: 'timeout' } : { kind: 'network', detail: String(error) } };
   } finally {

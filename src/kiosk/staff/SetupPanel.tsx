@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { StaffT } from './staff-i18n';
 import type { KioskSettings } from '../../shared/settings';
 import type { SurveyDefinition } from '../../shared/schemas';
-import { saveSettings } from '../storage';
+import { loadSettings, saveSettings } from '../storage';
 import { CITIZEN_NS } from '../i18n';
 import { localize } from '../../shared/l10n';
 import { FieldNotes, PanelHeading, describedBy } from './common';
@@ -10,6 +10,7 @@ import {
   SETUP_LANGUAGES,
   chosenDefinition,
   optionalSections,
+  placeShown,
   toSetupValues,
   validateSetup,
   type SetupErrors,
@@ -29,7 +30,7 @@ export interface SetupPanelProps {
 }
 
 /** The one-line text fields (the others are choices, with their own markup). */
-type TextField = 'agencyName' | 'agencyCode' | 'counterCode' | 'deviceLabel' | 'endpointUrl' | 'newDeviceToken' | 'idleTimeoutSec' | 'thankYouSec' | 'minIntervalSec';
+type TextField = 'deviceLabel' | 'endpointUrl' | 'newDeviceToken' | 'idleTimeoutSec' | 'thankYouSec' | 'minIntervalSec';
 
 /**
  * The kiosk's settings, validated by the settings schema with a plain message next to each field.
@@ -63,7 +64,10 @@ export function SetupPanel({ t, language, settings, definitions, activeDefinitio
   const submit = async (event: Event) => {
     event.preventDefault();
     if (status === 'saving') return;
-    const result = validateSetup(values, settings, definitions);
+    // The place may have moved since the panel opened (a sync answer): keep the collector's, never the panel's copy.
+    const latest = await loadSettings();
+    const { agencyName, agencyCode, counterName, counterCode } = latest;
+    const result = validateSetup(values, { ...settings, agencyName, agencyCode, counterName, counterCode }, definitions);
     if (!result.ok) {
       setErrors(result.errors);
       setStatus('invalid');
@@ -110,6 +114,7 @@ export function SetupPanel({ t, language, settings, definitions, activeDefinitio
   };
 
   const tokenEnd = savedToken.slice(-4);
+  const place = placeShown(settings);
 
   return (
     <form class="staff-panel staff-setup" ref={formRef} onSubmit={(event) => void submit(event)} noValidate>
@@ -118,9 +123,29 @@ export function SetupPanel({ t, language, settings, definitions, activeDefinitio
 
       <fieldset class="staff-group">
         <legend>{t('setup.place')}</legend>
-        {input('agencyName', { autoComplete: 'organization' })}
-        {input('agencyCode')}
-        {input('counterCode')}
+        <p class="staff-hint" id="staff-place-note">
+          {t('setup.placeShown.placeFromCollector')}
+        </p>
+        {place.known ? (
+          <dl class="staff-facts" aria-describedby="staff-place-note" data-testid="setup-place">
+            <div class="staff-fact">
+              <dt>{t('setup.placeShown.agency')}</dt>
+              <dd>
+                {place.agencyName || t('setup.placeShown.noName')} <code>{place.agencyCode}</code>
+              </dd>
+            </div>
+            <div class="staff-fact">
+              <dt>{t('setup.placeShown.counter')}</dt>
+              <dd>
+                {place.counterName || t('setup.placeShown.noName')} <code>{place.counterCode}</code>
+              </dd>
+            </div>
+          </dl>
+        ) : (
+          <p class="staff-warning" data-testid="setup-place">
+            {t('setup.placeShown.placeUnknown')}
+          </p>
+        )}
         {input('deviceLabel')}
       </fieldset>
 

@@ -6,9 +6,7 @@ import { settingsSchema, type KioskSettings, type SurveyDefinition } from '../..
 
 /** What the form holds: strings as typed, so a half-typed number is never lost. */
 export interface SetupValues {
-  agencyName: string;
-  agencyCode: string;
-  counterCode: string;
+  // No agency or counter: the place comes from the collector (provisioning link, sync answers) and is shown read-only.
   deviceLabel: string;
   endpointUrl: string;
   /** A new token; empty keeps the saved one (the saved token is never shown back). */
@@ -27,9 +25,6 @@ export interface SetupValues {
 
 /** Fields that carry their own message. */
 export type SetupField =
-  | 'agencyName'
-  | 'agencyCode'
-  | 'counterCode'
   | 'deviceLabel'
   | 'endpointUrl'
   | 'newDeviceToken'
@@ -48,8 +43,25 @@ export type SetupErrorKey = `setup.errors.${SetupField | 'required'}`;
 /** An i18n key per field in error. */
 export type SetupErrors = Partial<Record<SetupField, SetupErrorKey>>;
 
-/** The placeholder codes of an unconfigured kiosk are shown as empty boxes to fill. */
+/** The placeholder code of a kiosk whose place the collector has not told yet. */
 const UNSET = 'UNSET';
+
+/** The kiosk's place as the setup shows it (read-only); `known` is false until the collector has told it. */
+export interface PlaceShown {
+  agencyName: string;
+  agencyCode: string;
+  counterName: string;
+  counterCode: string;
+  known: boolean;
+}
+
+/** The place the setup shows: from the collector's registration of the device, never typed on the tablet. */
+export function placeShown(settings: KioskSettings): PlaceShown {
+  const code = (text: string) => (text === UNSET ? '' : text);
+  const agencyCode = code(settings.agencyCode);
+  const counterCode = code(settings.counterCode);
+  return { agencyName: settings.agencyName, agencyCode, counterName: settings.counterName, counterCode, known: agencyCode !== '' && counterCode !== '' };
+}
 
 /** Languages in the order the welcome screen offers them: Vietnamese first. */
 export const SETUP_LANGUAGES = ['vi', 'en'] as const;
@@ -77,9 +89,6 @@ export function toSetupValues(settings: KioskSettings, definitions: readonly Sur
   const saved = chosenDefinition(definitions, settings.definitionId, savedVersion);
   const definition = saved ?? fallback;
   return {
-    agencyName: settings.agencyName,
-    agencyCode: settings.agencyCode === UNSET ? '' : settings.agencyCode,
-    counterCode: settings.counterCode === UNSET ? '' : settings.counterCode,
     deviceLabel: settings.deviceLabel,
     endpointUrl: settings.endpointUrl,
     newDeviceToken: '',
@@ -105,9 +114,6 @@ function secondsToMs(text: string): number {
 
 /** Settings field → form field, for placing zod's issues. */
 const FIELD_OF: Partial<Record<keyof KioskSettings, SetupField>> = {
-  agencyName: 'agencyName',
-  agencyCode: 'agencyCode',
-  counterCode: 'counterCode',
   deviceLabel: 'deviceLabel',
   endpointUrl: 'endpointUrl',
   deviceToken: 'newDeviceToken',
@@ -123,7 +129,8 @@ const FIELD_OF: Partial<Record<keyof KioskSettings, SetupField>> = {
 
 /**
  * The settings the form stands for, validated. Fields the form does not show keep their saved
- * value; the device token is kept unless a new one was typed. Returns the parsed (trimmed)
+ * value (the place among them: it is the collector's, so a code saved under an older rule never
+ * blocks saving another field); the device token is kept unless a new one was typed. Returns the parsed (trimmed)
  * settings, or one message key per field in error.
  */
 export function validateSetup(
@@ -135,9 +142,6 @@ export function validateSetup(
   const optional = optionalSections(definition).map((s) => s.id);
   const candidate: Record<keyof KioskSettings, unknown> = {
     ...current,
-    agencyName: values.agencyName,
-    agencyCode: values.agencyCode,
-    counterCode: values.counterCode,
     deviceLabel: values.deviceLabel,
     endpointUrl: values.endpointUrl.trim(),
     deviceToken: values.newDeviceToken.trim() === '' ? current.deviceToken : values.newDeviceToken.trim(),

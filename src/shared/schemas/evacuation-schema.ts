@@ -1,11 +1,11 @@
 /**
- * The kiosk's evacuation file (src/export/evacuation.ts writes it) as the collector reads it. Only the
+ * The kiosk's evacuation file (src/shared/csv/evacuation.ts writes it) as the collector reads it. Only the
  * envelope is checked here: each response is then checked on its own, exactly as a synced one, so one
- * bad response never blocks the others. Not re-exported from protocol/index.ts (the kiosk does not
- * need it); import this module directly.
+ * bad response never blocks the others.
  */
 import { z } from 'zod';
 import { EVACUATION_FORMAT, EVACUATION_VERSION } from '../csv';
+import { uuidV4Schema } from './response-schema';
 
 /** Most responses one file may carry (a kiosk offline for months at a busy counter stays well below). */
 export const MAX_EVACUATION_RESPONSES = 200_000;
@@ -13,7 +13,7 @@ export const MAX_EVACUATION_RESPONSES = 200_000;
 export const evacuationFileSchema = z.strictObject({
   format: z.literal(EVACUATION_FORMAT),
   version: z.literal(EVACUATION_VERSION),
-  kioskId: z.uuid(),
+  kioskId: uuidV4Schema,
   exportedAt: z.iso.datetime({ offset: true }),
   responses: z.array(z.unknown()).max(MAX_EVACUATION_RESPONSES),
 });

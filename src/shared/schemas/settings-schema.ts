@@ -3,9 +3,8 @@ import {
   COLLECTOR_URL,
   COLLECTOR_URL_DESCRIPTION,
   DEVICE_LABEL_MAX_LENGTH,
-  PLACE_CODE,
-  PLACE_CODE_DESCRIPTION,
-  PLACE_CODE_MAX_LENGTH,
+  PLACE_NAME_MAX_LENGTH,
+  STORED_PLACE_CODE_MAX_LENGTH,
 } from '../ids';
 import { DEFAULT_SETTINGS, type KioskSettings } from '../settings';
 
@@ -13,9 +12,12 @@ const SECOND_MS = 1000;
 
 /** Kiosk settings as staff enter them or a provisioning link carries them. */
 export const settingsSchema = z.strictObject({
-  agencyName: z.string().trim().max(200),
-  agencyCode: z.string().trim().min(1).max(PLACE_CODE_MAX_LENGTH).regex(PLACE_CODE, PLACE_CODE_DESCRIPTION),
-  counterCode: z.string().trim().min(1).max(PLACE_CODE_MAX_LENGTH).regex(PLACE_CODE, PLACE_CODE_DESCRIPTION),
+  // The place comes from the collector's registration of the device (provisioning link, sync answers),
+  // which may predate the place-code rule: checked for length only, so an old code never blocks a save.
+  agencyName: z.string().trim().max(PLACE_NAME_MAX_LENGTH),
+  agencyCode: z.string().trim().min(1).max(STORED_PLACE_CODE_MAX_LENGTH),
+  counterCode: z.string().trim().min(1).max(STORED_PLACE_CODE_MAX_LENGTH),
+  counterName: z.string().trim().max(PLACE_NAME_MAX_LENGTH),
   deviceLabel: z.string().trim().max(DEVICE_LABEL_MAX_LENGTH),
   // The collector rule, and an address the URL parser accepts too (the sync engine builds on it).
   endpointUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/ }).regex(COLLECTOR_URL, COLLECTOR_URL_DESCRIPTION)]),

@@ -5,10 +5,12 @@
 import { z } from 'zod';
 
 import { MAX_BATCH_RESPONSES, RESULT_STATUSES } from '../wire';
+import { PLACE_NAME_MAX_LENGTH, STORED_PLACE_CODE_MAX_LENGTH } from '../ids';
+import { uuidV4Schema } from './response-schema';
 
 /** What the kiosk tells the collector about itself on every sync, so the fleet view stays current. */
 export const kioskReportSchema = z.strictObject({
-  kioskId: z.uuid(),
+  kioskId: uuidV4Schema,
   appVersion: z.string().max(40),
   /** Active definition on this kiosk, "id@version". */
   definition: z.string().max(60),
@@ -33,6 +35,12 @@ export type KioskReport = z.infer<typeof kioskReportSchema>;
 export const submitBatchSchema = z.strictObject({
   kiosk: kioskReportSchema,
   responses: z.array(z.unknown()).max(MAX_BATCH_RESPONSES, `at most ${MAX_BATCH_RESPONSES} responses per batch`),
+  /**
+   * The kiosk's clock when it sent the batch. The collector compares it with its own clock at receipt
+   * to learn the tablet's clock skew, and judges and places the responses' times corrected by it.
+   * Optional: kiosks before this field send none, and their times are judged as they are.
+   */
+  sentAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type SubmitBatch = z.infer<typeof submitBatchSchema>;
 
@@ -48,9 +56,24 @@ export const responseResultSchema = z.strictObject({
 });
 export type ResponseResult = z.infer<typeof responseResultSchema>;
 
+/**
+ * Where the device stands as the collector has it registered: the tablet's place comes from here (the
+ * provisioning link and every sync answer), so moving a tablet is one edit at the collector. Codes of
+ * devices registered before the place-code rule are kept as they were, hence length-only checks.
+ */
+export const devicePlaceSchema = z.strictObject({
+  agencyCode: z.string().min(1).max(STORED_PLACE_CODE_MAX_LENGTH),
+  agencyName: z.string().max(PLACE_NAME_MAX_LENGTH),
+  counterCode: z.string().min(1).max(STORED_PLACE_CODE_MAX_LENGTH),
+  counterName: z.string().max(PLACE_NAME_MAX_LENGTH),
+});
+export type DevicePlace = z.infer<typeof devicePlaceSchema>;
+
 export const submitResultSchema = z.strictObject({
   results: z.array(responseResultSchema),
   receivedAt: z.iso.datetime({ offset: true }),
+  /** The sending device's registered place now; the kiosk takes it into its settings when it differs. */
+  place: devicePlaceSchema,
 });
 export type SubmitResult = z.infer<typeof submitResultSchema>;
 

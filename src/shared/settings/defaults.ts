@@ -7,9 +7,14 @@
 export type AbandonedResponsePolicy = 'discard' | 'keep-partial';
 
 export interface KioskSettings {
+  /**
+   * Where the kiosk stands: agency and counter, each a display name and a code. The collector's device
+   * registration is their source: set by the provisioning link and by every sync answer, never typed.
+   */
   agencyName: string;
   agencyCode: string;
   counterCode: string;
+  counterName: string;
   deviceLabel: string;
   /** Base URL of the collector; empty means the origin the kiosk was loaded from. */
   endpointUrl: string;
@@ -42,6 +47,7 @@ export const DEFAULT_SETTINGS: KioskSettings = {
   agencyName: '',
   agencyCode: 'UNSET',
   counterCode: 'UNSET',
+  counterName: '',
   deviceLabel: '',
   endpointUrl: '',
   deviceToken: '',

@@ -288,6 +288,112 @@ export function scoreResponses(def: SurveyDefinition, responses: Iterable<Scorab
   return accumulator.result();
 }
 
+/**
+ * The scores of several versions of one definition merged item by item, by question id, each version
+ * scored with its own definition beforehand (so a version's satisfied codes and conditions apply to its
+ * own respondents). Per item: counts per level, valid, satisfied, not applicable and skipped are summed;
+ * an item a version never asked is not applicable for every response that version scored (never
+ * skipped); an item a newer version removed keeps the answers of the versions that asked it. Item,
+ * component and overall percentages are then recomputed from the merged tallies exactly as for one
+ * version. Give the newest version first: items, components and sections are ordered, and an item
+ * whose component changed is placed, as the first score that has it says.
+ */
+export function mergeScores(scores: readonly SipasScore[]): SipasScore {
+  if (scores.length === 0) throw new Error('mergeScores needs at least one score');
+  const responses = scores.reduce((n, s) => n + s.responses, 0);
+  interface MergedComponent {
+    component: number;
+    sectionId: string;
+    items: Map<string, ItemScore>;
+    respondents: number;
+  }
+  const components = new Map<number, MergedComponent>();
+  const componentOfItem = new Map<string, number>();
+  for (const score of scores) {
+    for (const component of score.components) {
+      let merged = components.get(component.component);
+      if (!merged) components.set(component.component, (merged = { component: component.component, sectionId: component.sectionId, items: new Map(), respondents: 0 }));
+      merged.respondents += component.respondents;
+      for (const item of component.items) {
+        const home = componentOfItem.get(item.questionId) ?? component.component;
+        componentOfItem.set(item.questionId, home);
+        const target = components.get(home)!;
+        const sum = target.items.get(item.questionId);
+        if (!sum) {
+          target.items.set(item.questionId, { ...item, component: home, counts: [...item.counts] });
+          continue;
+        }
+        sum.valid += item.valid;
+        sum.satisfied += item.satisfied;
+        sum.notApplicable += item.notApplicable;
+        sum.skipped += item.skipped;
+        item.counts.forEach((count, i) => (sum.counts[i] += count));
+      }
+    }
+  }
+  // Respondents of a version whose definition lacks an item were never asked it: not applicable.
+  for (const score of scores) {
+    const asked = new Set(score.components.flatMap((c) => c.items.map((i) => i.questionId)));
+    for (const component of components.values()) {
+      for (const item of component.items.values()) if (!asked.has(item.questionId)) item.notApplicable += score.responses;
+    }
+  }
+  const merged = [...components.values()]
+    .sort((a, b) => a.component - b.component)
+    .map((component): ComponentScore => {
+      const items = [...component.items.values()].map(
+        (item): ItemScore => ({
+          ...item,
+          percent: item.valid === 0 ? null : (100 * item.satisfied) / item.valid,
+          shareNotApplicable: responses === 0 ? null : item.notApplicable / responses,
+        }),
+      );
+      const { mean, defined } = meanOfDefined(items.map((item) => item.percent));
+      return { component: component.component, sectionId: component.sectionId, percent: mean, itemsDefined: defined, items, respondents: component.respondents };
+    });
+  const { mean, defined } = meanOfDefined(merged.map((component) => component.percent));
+  return {
+    definitionId: scores[0].definitionId,
+    method: scores[0].method,
+    responses,
+    excludedPartial: scores.reduce((n, s) => n + s.excludedPartial, 0),
+    excludedOtherDefinition: scores.reduce((n, s) => n + s.excludedOtherDefinition, 0),
+    percent: mean,
+    componentsDefined: defined,
+    components: merged,
+  };
+}
+
+/**
+ * Choice summaries of several versions merged by question id and option code (newest version first,
+ * for the order): asked, answered and counts are summed and the shares recomputed. A version that
+ * never asked a question adds nothing to it, not even to `asked`.
+ */
+export function mergeChoices(lists: ReadonlyArray<readonly ChoiceSummary[]>): ChoiceSummary[] {
+  const merged = new Map<string, { questionId: string; kind: ChoiceSummary['kind']; asked: number; answered: number; counts: Map<string, number> }>();
+  for (const list of lists) {
+    for (const choice of list) {
+      let sum = merged.get(choice.questionId);
+      if (!sum) merged.set(choice.questionId, (sum = { questionId: choice.questionId, kind: choice.kind, asked: 0, answered: 0, counts: new Map() }));
+      sum.asked += choice.asked;
+      sum.answered += choice.answered;
+      for (const option of choice.options) sum.counts.set(option.code, (sum.counts.get(option.code) ?? 0) + option.count);
+    }
+  }
+  return [...merged.values()].map((sum) => ({
+    questionId: sum.questionId,
+    kind: sum.kind,
+    asked: sum.asked,
+    answered: sum.answered,
+    options: [...sum.counts].map(([code, count]) => ({
+      code,
+      count,
+      shareOfAnswered: sum.answered === 0 ? null : count / sum.answered,
+      shareOfAsked: sum.asked === 0 ? null : count / sum.asked,
+    })),
+  }));
+}
+
 /** A percentage for people: "82.66%" with `digits` decimals, "—" when undefined. */
 export function formatPercent(p: number | null, digits = 2): string {
   return p === null ? '—' : `${p.toFixed(digits)}%`;

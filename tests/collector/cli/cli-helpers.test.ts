@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CliFailure, fail, parseCommandLine, runCli, withStore } from '../../../src/collector/cli';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CliFailure, defineCli, fail, isEntryPoint, parseCommandLine, runCli, withStore } from '../../../src/collector/cli';
 import { deferCleanups, storeHandles } from '../helpers';
 
 const defer = deferCleanups();
@@ -80,5 +84,37 @@ describe('failing a command', () => {
     });
     expect(count).toBe(0);
     await expect(opened!.listDevices()).rejects.toThrow(/not open/);
+  });
+});
+
+describe('a command line started as a script or imported', () => {
+  it('knows the module node was started with, also through a symbolic link, and nothing else', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sipas-cli-'));
+    defer(() => rmSync(dir, { recursive: true, force: true }));
+    const script = join(dir, 'devices-cli.ts');
+    writeFileSync(script, '');
+    symlinkSync(script, join(dir, 'link.ts'));
+    const url = pathToFileURL(script).href;
+    expect(isEntryPoint(url, script)).toBe(true);
+    expect(isEntryPoint(url, join(dir, 'link.ts'))).toBe(true);
+    expect(isEntryPoint(url, join(dir, 'other.ts'))).toBe(false);
+    expect(isEntryPoint(url, undefined)).toBe(false);
+    expect(isEntryPoint('data:text/javascript,0', script)).toBe(false);
+  });
+
+  it('imported, it does not run; its runner passes the words and resolves with the exit code', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const seen: Array<string[] | undefined> = [];
+    const cli = defineCli('devices', 'file:///not/the/script.ts', async (args) => {
+      seen.push(args);
+      if (args?.[0] === 'rotate') fail('no device 42');
+    });
+    expect(seen).toEqual([]);
+    expect(await cli(['list'])).toBe(0);
+    expect(await cli(['rotate'])).toBe(1);
+    expect(seen).toEqual([['list'], ['rotate']]);
+    expect(error).toHaveBeenCalledWith('devices: no device 42');
+    // The runner reports through its result; the process's exit code is the script's alone.
+    expect(process.exitCode).toBeUndefined();
   });
 });

@@ -43,6 +43,7 @@ describe('GET /api/v1/devices/me', () => {
       label: 'Quầy 1',
       agencyCode: 'UBND-Q1',
       counterCode: 'Q01',
+      place: { agencyCode: 'UBND-Q1', agencyName: '', counterCode: 'Q01', counterName: '' },
       lastContactAt: '2026-03-02T03:00:00.000Z',
       received: 5,
       gaps: [

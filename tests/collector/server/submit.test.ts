@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { errorBodySchema, submitResultSchema } from '../../../src/shared/schemas';
@@ -33,7 +34,12 @@ describe('POST /api/v1/responses: delivery contract', () => {
     const answer = await c.submit(makeBatch([response]));
     expect(answer.statusCode).toBe(200);
     const body = submitResultSchema.parse(JSON.parse(answer.body));
-    expect(body).toEqual({ results: [{ id: response.id, index: 0, status: 'created' }], receivedAt: '2026-03-02T02:00:00.000Z' });
+    expect(body).toEqual({
+      results: [{ id: response.id, index: 0, status: 'created' }],
+      receivedAt: '2026-03-02T02:00:00.000Z',
+      // The device's registered place travels in every answer (the test device has codes only, no names).
+      place: { agencyCode: 'UBND-Q1', agencyName: '', counterCode: 'Q01', counterName: '' },
+    });
     const stored = rows('SELECT * FROM responses');
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({
@@ -96,7 +102,7 @@ describe('POST /api/v1/responses: delivery contract', () => {
 
     const fresh = makeResponse({ seq: 3 });
     const invalid = { ...makeResponse({ seq: 4 }), seq: 'four' };
-    const conflicting = { ...other, durationMs: 1 };
+    const conflicting = { ...other, deviceLabel: 'Quầy 9' };
     const answer = resultsOf(await c.submit(makeBatch([fresh, known, conflicting, invalid, 'not a response'])));
     expect(answer.results.map(({ index, id, status }) => ({ index, id, status }))).toEqual([
       { index: 0, id: fresh.id, status: 'created' },
@@ -159,9 +165,9 @@ describe('POST /api/v1/responses: refused bodies keep the responses on the kiosk
     expect(rows('SELECT id FROM responses')).toHaveLength(0);
   });
 
-  it('refuses a body that is not JSON', async () => {
+  it('refuses a body that is not JSON with 415', async () => {
     const answer = await c.submit(JSON.stringify(makeBatch([makeResponse()])), { 'content-type': 'text/plain' });
-    expect(answer.statusCode).toBe(400);
+    expect(answer.statusCode).toBe(415);
     expect(errorOf(answer)).toEqual({ error: 'unsupported_media_type', message: 'expected Content-Type: application/json, found "text/plain"' });
   });
 
@@ -194,7 +200,8 @@ describe('POST /api/v1/responses: refused bodies keep the responses on the kiosk
     ],
     ['a missing report', { responses: [] }, '$.kiosk: expected an object with kioskId, appVersion, definition, queueDepth, oldestUnsentAt, conflicts, rejected, storage, lastError, found nothing'],
     ['responses that are not a list', { kiosk: makeReport(), responses: {} }, '$.responses: expected a list of at most 500 items, found an object with 0 keys'],
-    ['an unknown key', { ...makeBatch([]), extra: true }, '$.extra: expected no such key (allowed: kiosk, responses), found true'],
+    ['an unknown key', { ...makeBatch([]), extra: true }, '$.extra: expected no such key (allowed: kiosk, responses, sentAt), found true'],
+    ['a sentAt that is no instant', { ...makeBatch([]), sentAt: 'now' }, '$.sentAt: expected a date-time such as 2026-03-01T08:30:00Z or 2026-03-01T15:30:00+07:00, found "now"'],
     [
       'a nullable field with a wrong value',
       makeBatch([], makeReport({ oldestUnsentAt: 'yesterday' })),
@@ -205,8 +212,8 @@ describe('POST /api/v1/responses: refused bodies keep the responses on the kiosk
       makeBatch([], makeReport({ storage: { persisted: 'yes' as unknown as boolean, usageBytes: -1, quotaBytes: null } })),
       '$.kiosk.storage.persisted: expected true or false or null, found "yes"; $.kiosk.storage.usageBytes: expected a number ≥ 0, found -1',
     ],
-    ['a JSON value that is not an object', [1, 2], '$: expected an object with kiosk, responses, found a list of 2 items'],
-    ['a JSON null', null, '$: expected an object with kiosk, responses, found null'],
+    ['a JSON value that is not an object', [1, 2], '$: expected an object with kiosk, responses, sentAt, found a list of 2 items'],
+    ['a JSON null', null, '$: expected an object with kiosk, responses, sentAt, found null'],
   ])('refuses an envelope with %s with 400 naming the path', async (_name, body, message) => {
     const answer = await c.submit(body);
     expect(answer.statusCode).toBe(400);
@@ -230,7 +237,8 @@ describe('POST /api/v1/responses: rejected items', () => {
     ['a seq of the wrong type', { seq: '7' }, '$.responses[0].seq: expected a whole number ≥ 1, found "7"'],
     ['a fractional duration', { durationMs: 1.5 }, '$.responses[0].durationMs: expected a whole number ≥ 0, found 1.5'],
     ['an unknown status', { status: 'done' }, '$.responses[0].status: expected one of "complete", "partial", found "done"'],
-    ['a bad id', { id: 'abc' }, '$.responses[0].id: expected a UUID, found "abc"'],
+    ['a bad id', { id: 'abc' }, '$.responses[0].id: expected a version 4 UUID (RFC 9562) such as 7d1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b, found "abc"'],
+    ['an id that is not a text', { id: 7 }, '$.responses[0].id: expected a UUID, found 7'],
     ['an answer out of the scale', { answers: { TC1: 7 } }, '$.responses[0].answers.TC1: expected a whole number from 1 to 5, found 7'],
     [
       'an answer of no allowed type',
@@ -267,5 +275,79 @@ describe('POST /api/v1/responses: rejected items', () => {
     const reason = await rejectionOf(big);
     expect(reason).toMatch(/^\$\.responses\[0\]: expected a response of at most 65536 bytes as canonical JSON, found \d+ bytes$/);
     expect(rows('SELECT response_id FROM rejections')).toEqual([{ response_id: big.id }]);
+  });
+});
+
+describe('POST /api/v1/responses: canonical identity and the kiosk clock', () => {
+  it('answers an upper-case retry of a stored id with duplicate, echoing the id as sent, and keeps one row', async () => {
+    const response = makeResponse();
+    resultsOf(await c.submit(makeBatch([response])));
+    const upper = { ...response, id: response.id.toUpperCase(), kioskId: response.kioskId.toUpperCase() };
+    expect(resultsOf(await c.submit(makeBatch([upper]))).results).toEqual([{ id: upper.id, index: 0, status: 'duplicate' }]);
+    expect(rows('SELECT id, kiosk_id FROM responses')).toEqual([{ id: response.id, kiosk_id: response.kioskId }]);
+    expect(rows('SELECT * FROM conflicts')).toHaveLength(0);
+  });
+
+  it('stores one row, in lower case, when case variants of one id arrive in parallel', async () => {
+    const response = makeResponse();
+    const upper = response.id.toUpperCase();
+    const variants = [response.id, upper, `${upper.slice(0, 18)}${response.id.slice(18)}`, `${response.id.slice(0, 18)}${upper.slice(18)}`];
+    const answers = await Promise.all(variants.map((id) => c.submit(makeBatch([{ ...response, id }]))));
+    const statuses = answers.map((a) => resultsOf(a).results[0].status).sort();
+    expect(statuses).toEqual(['created', 'duplicate', 'duplicate', 'duplicate']);
+    expect(rows('SELECT id FROM responses')).toEqual([{ id: response.id }]);
+  });
+
+  it('keeps text in NFC, so one agency typed in NFC and in NFD is one agency and a retry in NFD is a duplicate', async () => {
+    const nfc = makeResponse({ agencyCode: 'Sở Tư pháp', answers: { TC1: 4, PA0: 'no', COMMENT: 'Cán bộ nhiệt tình' } });
+    const nfd = { ...nfc, agencyCode: nfc.agencyCode.normalize('NFD'), answers: { ...nfc.answers, COMMENT: 'Cán bộ nhiệt tình'.normalize('NFD') } };
+    expect(resultsOf(await c.submit(makeBatch([nfd]))).results[0].status).toBe('created');
+    expect(resultsOf(await c.submit(makeBatch([nfc]))).results[0].status).toBe('duplicate');
+    expect(rows('SELECT agency_code, answers_json FROM responses')).toEqual([{ agency_code: 'Sở Tư pháp', answers_json: canonicalJson(nfc.answers) }]);
+    expect(await c.store.listPlaces()).toEqual([{ agencyCode: 'Sở Tư pháp', counterCode: 'Q01', count: 1 }]);
+  });
+
+  it('rejects only the item with a prototype key or a lone surrogate; the others of the batch are stored', async () => {
+    const good = makeResponse({ seq: 1 });
+    const lone = makeResponse({ seq: 2, answers: { TC1: 4, PA0: 'no', COMMENT: 'ab\ud800' } });
+    const text = JSON.stringify(makeBatch([good, lone, makeResponse({ seq: 3, answers: { TC1: 4, PA0: 'no', COMMENT: 'x' } })])).replace('"COMMENT":"x"', '"__proto__":{"TC2":1}');
+    const answer = resultsOf(await c.submit(text));
+    expect(answer.results.map((r) => [r.status, r.reason])).toEqual([
+      ['created', undefined],
+      ['rejected', '$.responses[1].answers.COMMENT: expected well-formed Unicode text, found a lone surrogate U+D800 at character 2'],
+      ['rejected', '$.responses[2].answers.__proto__: expected a key other than __proto__, constructor, prototype, found the key "__proto__"'],
+    ]);
+    expect(rows('SELECT id FROM responses')).toEqual([{ id: good.id }]);
+  });
+
+  it('accepts a gzip body and application/json with charset utf-8', async () => {
+    const response = makeResponse();
+    const answer = await c.app.inject({
+      method: 'POST',
+      url: '/api/v1/responses',
+      headers: { authorization: `Bearer ${c.token}`, 'content-encoding': 'gzip', 'content-type': 'application/json; charset=UTF-8' },
+      payload: gzipSync(JSON.stringify(makeBatch([response]))),
+    });
+    expect(resultsOf(answer).results).toEqual([{ id: response.id, index: 0, status: 'created' }]);
+  });
+
+  it('accepts a response from a kiosk whose clock is a year ahead, flags it and places it on the collector clock', async () => {
+    const yearMs = 365 * 86_400_000;
+    const shifted = (iso: string) => new Date(Date.parse(iso) + yearMs).toISOString();
+    const response = makeResponse({ startedAt: shifted('2026-03-02T01:00:00.000Z'), completedAt: shifted('2026-03-02T01:01:30.000Z'), durationMs: 90_000 });
+    const answer = resultsOf(await c.submit({ ...makeBatch([response]), sentAt: shifted('2026-03-02T02:00:00.000Z') }));
+    expect(answer.results[0].status).toBe('created');
+    expect(rows('SELECT completed_at, clock_skew_ms, flag_clock_skew, placed_at FROM responses')).toEqual([
+      { completed_at: response.completedAt, clock_skew_ms: yearMs, flag_clock_skew: 1, placed_at: '2026-03-02T01:01:30.000Z' },
+    ]);
+  });
+
+  it('records a small skew without flagging it, and none without sentAt', async () => {
+    resultsOf(await c.submit({ ...makeBatch([makeResponse({ seq: 1 })]), sentAt: '2026-03-02T02:01:00.000Z' }));
+    resultsOf(await c.submit(makeBatch([makeResponse({ seq: 2 })])));
+    expect(rows('SELECT seq, clock_skew_ms, flag_clock_skew FROM responses ORDER BY seq')).toEqual([
+      { seq: 1, clock_skew_ms: 60_000, flag_clock_skew: 0 },
+      { seq: 2, clock_skew_ms: null, flag_clock_skew: 0 },
+    ]);
   });
 });

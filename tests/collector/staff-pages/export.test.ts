@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it, vi } from 'vitest';
 import { type SurveyResponse } from '../../../src/shared/survey';
 import { surveyResponseSchema } from '../../../src/shared/schemas';
-import { makeBatch, makeResponse, resultsOf, seedResponses, deferCleanups, adminCollectors } from '../helpers';
+import { makeBatch, makeResponse, resultsOf, seedResponses, deferCleanups, adminCollectors, validItem } from '../helpers';
 
 const defer = deferCleanups();
 
@@ -224,7 +224,8 @@ describe('streaming', () => {
     chunks.push(first.value!);
 
     // Mid-export, a kiosk's batch is stored at once (the export reads through its own connection) …
-    const late = makeResponse({ kioskId, seq: n + 1, completedAt: '2026-12-31T00:00:00.000Z' });
+    // Completed a minute ago: later than every seeded row, and not after its receipt (which the collector refuses).
+    const late = makeResponse({ kioskId, seq: n + 1, completedAt: new Date(Date.now() - 60_000).toISOString() });
     expect(resultsOf(await c.submit(makeBatch([late]))).results[0].status).toBe('created');
 
     for (;;) {
@@ -334,5 +335,103 @@ describe('export page', () => {
     const bad = await c.get('/admin/export?from=2026-13-01');
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('Bộ lọc chưa đúng');
+  });
+});
+
+describe('flagged responses in exports', () => {
+  /*
+   * Four responses: E1 clean; E2 tooFast; E3 belowMinInterval; E4 placeMismatch and clockSkew (kiosk 2 h
+   * ahead: completed 2026-03-31T18:00Z = 01/04 in Vietnam, placed 2026-03-31T16:00Z = 31/03 23:00 in Vietnam).
+   */
+  const TWO_HOURS_MS = 2 * 3600 * 1000;
+  async function flagged() {
+    const c = await admin();
+    const r = (seq: number, completedAt: string, flags: Partial<SurveyResponse['flags']> = {}) =>
+      makeResponse({ seq, startedAt: at(completedAt, -90_000), completedAt, flags: { tooFast: false, belowMinInterval: false, ...flags } });
+    const rows = {
+      clean: r(1, '2026-03-10T02:00:00.000Z'),
+      tooFast: r(2, '2026-03-11T02:00:00.000Z', { tooFast: true }),
+      soon: r(3, '2026-03-12T02:00:00.000Z', { belowMinInterval: true }),
+      moved: r(4, '2026-03-31T18:00:00.000Z'),
+    };
+    const items = Object.values(rows).map((response) =>
+      response === rows.moved ? { ...validItem(response), collectorFlags: { clockSkewMs: TWO_HOURS_MS, clockSkew: true, placeMismatch: true } } : validItem(response),
+    );
+    const outcomes = await c.store.ingest({ deviceId: c.deviceId, receivedAt: '2026-04-01T00:00:00.000Z', report: null, source: 'sync', items });
+    expect(outcomes.map((o) => o.status)).toEqual(['created', 'created', 'created', 'created']);
+    return { c, rows };
+  }
+
+  it.each<[string, Array<'clean' | 'tooFast' | 'soon' | 'moved'>]>([
+    ['', ['clean', 'tooFast', 'soon', 'moved']],
+    ['?exclude=tooFast', ['clean', 'soon', 'moved']],
+    ['?exclude=belowMinInterval,placeMismatch', ['clean', 'tooFast']],
+    ['?exclude=clockSkew', ['clean', 'tooFast', 'soon']],
+    ['?exclude=all', ['clean']],
+    ['?exclude=endedByTimeout', ['clean', 'tooFast', 'soon', 'moved']],
+    ['?exclude=all&from=2026-03-31&to=2026-03-31', []],
+    ['?from=2026-03-31&to=2026-03-31', ['moved']],
+  ])('leaves out the flagged responses chosen (%s), in CSV, XLSX and JSON alike, with the count', async (query, expected) => {
+    const { c, rows } = await flagged();
+    const ids = expected.map((k) => rows[k].id).sort();
+    const csv = await c.get(`/api/v1/admin/responses.csv${query}`);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['x-row-count']).toBe(String(expected.length));
+    expect(csvRecords(csv.body).map((x) => x.id).sort()).toEqual(ids);
+    const json = await c.get(`/api/v1/admin/responses.json${query}`);
+    expect((JSON.parse(json.body) as SurveyResponse[]).map((x) => x.id).sort()).toEqual(ids);
+    const xlsx = await c.get(`/api/v1/admin/responses.xlsx${query}`);
+    expect(xlsx.headers['x-row-count']).toBe(String(expected.length));
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    expect(workbook.worksheets[0].rowCount).toBe(expected.length + 1);
+  });
+
+  it('writes the placed time, the clock skew and the collector flags as columns after the response metadata', async () => {
+    const { c, rows } = await flagged();
+    const csv = await c.get('/api/v1/admin/responses.csv');
+    const header = parseCsv(csv.body.slice(1))[0];
+    expect(header.slice(header.indexOf('flag_belowMinInterval'), header.indexOf('flag_belowMinInterval') + 6)).toEqual([
+      'flag_belowMinInterval',
+      'placedAt',
+      'clockSkewMs',
+      'flag_clockSkew',
+      'flag_placeMismatch',
+      'TC1',
+    ]);
+    const byId = new Map(csvRecords(csv.body).map((x) => [x.id, x]));
+    expect(byId.get(rows.moved.id)).toMatchObject({
+      completedAt: '2026-03-31T18:00:00.000Z',
+      placedAt: '2026-03-31T16:00:00.000Z',
+      clockSkewMs: String(TWO_HOURS_MS),
+      flag_clockSkew: '1',
+      flag_placeMismatch: '1',
+    });
+    expect(byId.get(rows.clean.id)).toMatchObject({ placedAt: '2026-03-10T02:00:00.000Z', clockSkewMs: '', flag_clockSkew: '0', flag_placeMismatch: '0' });
+    expect(byId.get(rows.tooFast.id)).toMatchObject({ flag_tooFast: '1', flag_placeMismatch: '0' });
+
+    const xlsx = await c.get('/api/v1/admin/responses.xlsx?exclude=tooFast,belowMinInterval');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0];
+    const head = (sheet.getRow(1).values as unknown[]).slice(1);
+    const moved = [2, 3].map((n) => sheet.getRow(n)).find((row) => row.getCell(head.indexOf('id') + 1).value === rows.moved.id)!;
+    expect(moved.getCell(head.indexOf('clockSkewMs') + 1).value).toBe(TWO_HOURS_MS);
+    expect(moved.getCell(head.indexOf('flag_placeMismatch') + 1).value).toBe(1);
+    const legend = workbook.worksheets[1].getSheetValues().slice(1).map((row) => (row as unknown[]).slice(1));
+    expect(legend.find((row) => row[0] === 'flag_placeMismatch')?.[3]).toBe("1 = agency or counter other than the device's registered place");
+    expect(xlsx.headers['content-disposition']).toBe('attachment; filename="sipas-responses_without-tooFast-belowMinInterval.xlsx"');
+  });
+
+  it('refuses an unknown flag and offers the choice on the export page, counting with it', async () => {
+    const { c } = await flagged();
+    const bad = await c.get('/api/v1/admin/responses.csv?exclude=tooFast,bogus');
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.parse(bad.body)).toMatchObject({ error: 'bad_request' });
+    const page = await c.get('/admin/export?exclude=all');
+    expect(page.body).toContain('<select name="exclude">');
+    expect(page.body).toContain('<option value="all" selected>Mọi phiếu có cờ</option>');
+    expect(page.body).toContain('1 phiếu khớp bộ lọc.');
+    expect((await c.get('/admin/export?exclude=tooFast')).body).toContain('3 phiếu khớp bộ lọc.');
   });
 });

@@ -57,17 +57,20 @@ describe('page rendering', () => {
 describe('devices page', () => {
   it('registers a device and shows its token once, with the provisioning link and its QR code', async () => {
     const c = await admin();
-    const answer = await c.post('/admin/devices', { label: 'Quầy 2 – tầng 1', agencyCode: 'SNV', counterCode: 'Q02' });
+    const answer = await c.post('/admin/devices', { agencyName: 'Sở Nội vụ', agencyCode: 'SNV', counterName: 'Quầy 2', counterCode: 'Q02', label: 'Quầy 2 – tầng 1' });
     expect(answer.statusCode).toBe(200);
     expect(answer.headers['cache-control']).toBe('no-store');
     const token = /<code>([^<]+)<\/code>/.exec(answer.body)![1];
-    const link = buildProvisioningLink('http://localhost:80', { token, agencyCode: 'SNV', counterCode: 'Q02', deviceLabel: 'Quầy 2 – tầng 1' });
-    expect(parseProvisioningFragment(new URL(link).hash)).toEqual({ token, endpoint: 'http://localhost:80', agencyCode: 'SNV', counterCode: 'Q02', deviceLabel: 'Quầy 2 – tầng 1' });
+    const place = { agencyCode: 'SNV', agencyName: 'Sở Nội vụ', counterCode: 'Q02', counterName: 'Quầy 2', deviceLabel: 'Quầy 2 – tầng 1' };
+    const link = buildProvisioningLink('http://localhost:80', { token, ...place });
+    expect(parseProvisioningFragment(new URL(link).hash)).toEqual({ token, endpoint: 'http://localhost:80', ...place });
     expect(answer.body).toContain(`href="${escapeHtml(link)}"`);
     expect(answer.body).toMatch(/<figure class="qr"><svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*viewBox="0 0 \d+ \d+"[^>]*><path/);
     expect(answer.body).toContain('chỉ hiện MỘT lần');
+    // Codes typed are not "suggested".
+    expect(answer.body).not.toContain('được gợi ý từ tên');
     const device = await authenticateToken(c.store, token);
-    expect(device).toMatchObject({ label: 'Quầy 2 – tầng 1', agencyCode: 'SNV', counterCode: 'Q02' });
+    expect(device).toMatchObject({ label: 'Quầy 2 – tầng 1', agencyCode: 'SNV', agencyName: 'Sở Nội vụ', counterCode: 'Q02', counterName: 'Quầy 2' });
 
     // The token is never shown again.
     const list = await c.get('/admin/devices');
@@ -78,9 +81,11 @@ describe('devices page', () => {
 
   it('uses the public address in provisioning links when one is configured', async () => {
     const c = await admin({ publicUrl: 'https://sipas.example.gov.vn/' });
-    const answer = await c.post('/admin/devices', { label: 'Quầy 3', agencyCode: 'SNV', counterCode: 'Q03' }, { origin: 'https://sipas.example.gov.vn' });
+    const answer = await c.post('/admin/devices', { agencyName: 'Sở Nội vụ', agencyCode: 'SNV', counterName: 'Quầy 3', counterCode: 'Q03' }, { origin: 'https://sipas.example.gov.vn' });
     expect(answer.statusCode).toBe(200);
-    expect(answer.body).toMatch(/href="https:\/\/sipas\.example\.gov\.vn\/#provision=[^"]+&amp;endpoint=https%3A%2F%2Fsipas\.example\.gov\.vn&amp;agency=SNV&amp;counter=Q03&amp;label=Qu%E1%BA%A7y\+3"/);
+    expect(answer.body).toMatch(
+      /href="https:\/\/sipas\.example\.gov\.vn\/#provision=[^"]+&amp;endpoint=https%3A%2F%2Fsipas\.example\.gov\.vn&amp;agency=SNV&amp;agencyName=S%E1%BB%9F\+N%E1%BB%99i\+v%E1%BB%A5&amp;counter=Q03&amp;counterName=Qu%E1%BA%A7y\+3&amp;label=Qu%E1%BA%A7y\+3"/,
+    );
   });
 
   it('rotates a token (the old one stops at once) and revokes a device (its responses stay)', async () => {
@@ -106,20 +111,79 @@ describe('devices page', () => {
     expect((await c.post('/admin/devices/00000000-0000-4000-8000-000000000000/revoke', {})).statusCode).toBe(404);
   });
 
-  it('explains what is missing in the form and registers nothing', async () => {
+  it('explains what is missing or not allowed in the form and registers nothing', async () => {
     const c = await admin();
-    const answer = await c.post('/admin/devices', { label: '  ', agencyCode: 'x'.repeat(65), counterCode: 'Q1' });
+    const answer = await c.post('/admin/devices', { agencyName: '  ', agencyCode: 'Sở-NV', counterName: 'Quầy 2', counterCode: '', label: '' });
     expect(answer.statusCode).toBe(400);
-    expect(answer.body).toContain('Xin điền tên máy (tối đa 120 ký tự).');
-    expect(answer.body).toContain('Xin điền mã cơ quan (tối đa 64 ký tự).');
-    expect(answer.body).not.toContain('Xin điền mã quầy');
-    expect(answer.body).toContain('name="counterCode" value="Q1"');
+    expect(answer.body).toContain('Xin điền tên (tối đa 200 ký tự).');
+    // The message says what a code may be.
+    expect(answer.body).toContain('Mã không hợp lệ. Mã gồm 1 đến 32 ký tự: chữ in hoa A–Z không dấu, chữ số, “-” hoặc “_”');
+    // What was typed comes back, and the blank counter code holds the code suggested from its name.
+    expect(answer.body).toContain('name="agencyCode" value="Sở-NV"');
+    expect(answer.body).toContain('name="counterName" value="Quầy 2"');
+    expect(answer.body).toContain('name="counterCode" value="QUAY-2"');
     expect(await c.store.listDevices()).toHaveLength(1);
+
+    const english = await c.post('/admin/devices?lang=en', { agencyName: 'Sở Nội vụ', agencyCode: 'snv', counterName: 'Quầy 2' });
+    expect(english.statusCode).toBe(400);
+    expect(english.body).toContain('Not a valid code. A code is 1 to 32 characters: capital letters A–Z without diacritics, digits, “-” or “_”');
+  });
+
+  it('suggests codes from the names when they are left blank, and shows them to the clerk', async () => {
+    const c = await admin();
+    const answer = await c.post('/admin/devices', { agencyName: 'Sở Tư pháp', agencyCode: '', counterName: 'Quầy 2', counterCode: '', label: '' });
+    expect(answer.statusCode).toBe(200);
+    expect(answer.body).toContain('Mã SO-TU-PHAP được gợi ý từ tên “Sở Tư pháp”.');
+    expect(answer.body).toContain('Mã QUAY-2 được gợi ý từ tên “Quầy 2”.');
+    expect(answer.body).toContain('&amp;agency=SO-TU-PHAP&amp;');
+    expect(answer.body).toContain('&amp;counter=QUAY-2&amp;');
+    const token = /<code>([^<]+)<\/code>/.exec(answer.body)![1];
+    expect(await authenticateToken(c.store, token)).toMatchObject({ label: 'Quầy 2', agencyCode: 'SO-TU-PHAP', agencyName: 'Sở Tư pháp', counterCode: 'QUAY-2', counterName: 'Quầy 2' });
+  });
+
+  it('moves a device with one edit: its next sync answer carries the new place, stored responses keep theirs', async () => {
+    const c = await admin();
+    resultsOf(await c.submit(makeBatch([makeResponse({ seq: 1 })])));
+    const form = await c.get(`/admin/devices/${c.deviceId}/place`);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('name="agencyCode" value="UBND-Q1"');
+
+    const refused = await c.post(`/admin/devices/${c.deviceId}/place`, { agencyName: 'Sở Tư pháp', agencyCode: 'stp', counterName: 'Quầy 5' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('Mã không hợp lệ.');
+    expect(await c.store.getDevice(c.deviceId)).toMatchObject({ agencyCode: 'UBND-Q1', counterCode: 'Q01' });
+
+    const moved = await c.post(`/admin/devices/${c.deviceId}/place`, { agencyName: 'Sở Tư pháp', agencyCode: '', counterName: 'Quầy 5', counterCode: '', label: '' });
+    expect(moved.statusCode).toBe(303);
+    expect(moved.headers.location).toBe(`/admin/devices?moved=${c.deviceId}`);
+    expect((await c.get(moved.headers.location as string)).body).toContain('Đã lưu nơi đặt máy “Quầy 5”: Sở Tư pháp (SO-TU-PHAP) / Quầy 5 (QUAY-5).');
+    expect(await c.store.getDevice(c.deviceId)).toMatchObject({ label: 'Quầy 5', agencyCode: 'SO-TU-PHAP', agencyName: 'Sở Tư pháp', counterCode: 'QUAY-5', counterName: 'Quầy 5' });
+    // The token keeps working: moving is not re-provisioning.
+    const answer = resultsOf(await c.submit(makeBatch([])));
+    expect(answer.place).toEqual({ agencyCode: 'SO-TU-PHAP', agencyName: 'Sở Tư pháp', counterCode: 'QUAY-5', counterName: 'Quầy 5' });
+    expect(await c.store.listPlaces()).toEqual([{ agencyCode: 'UBND-Q1', counterCode: 'Q01', count: 1 }]);
+
+    await revokeDevice(c.store, c.deviceId);
+    expect((await c.get(`/admin/devices/${c.deviceId}/place`)).statusCode).toBe(404);
+    expect((await c.post(`/admin/devices/${c.deviceId}/place`, { agencyName: 'A', counterName: 'B' })).statusCode).toBe(404);
+  });
+
+  it('warns on the token page of a device registered under the old code rule, whose link the tablet refuses', async () => {
+    const c = await admin();
+    const old = await registerDevice(c.store, { label: 'Máy cũ', agencyCode: 'Sở NV', counterCode: 'Quầy 1' });
+    const rotated = await c.post(`/admin/devices/${old.deviceId}/rotate`, {});
+    expect(rotated.statusCode).toBe(200);
+    expect(rotated.body).toContain('data-testid="old-codes"');
+    expect(rotated.body).toContain(`href="/admin/devices/${old.deviceId}/place"`);
+    // Reading old rows never fails: the list shows the old codes as they are.
+    expect((await c.get('/admin/devices')).body).toContain('Sở NV');
+    const current = await c.post(`/admin/devices/${c.deviceId}/rotate`, {});
+    expect(current.body).not.toContain('data-testid="old-codes"');
   });
 
   it('escapes a device label, agency code and kiosk-reported error on every page that shows them', async () => {
     const c = await admin();
-    const evil = await c.post('/admin/devices', { label: XSS, agencyCode: `"><img src=x onerror=alert(2)>`, counterCode: "'; alert(3); '" });
+    const evil = await c.post('/admin/devices', { label: XSS, agencyName: `"><img src=x onerror=alert(2)>`, agencyCode: 'SNV', counterName: "'; alert(3); '", counterCode: 'Q9' });
     expect(evil.statusCode).toBe(200);
     const token = /<code>([^<]+)<\/code>/.exec(evil.body)![1];
     // A device can put text of its own into the fleet view through its report and its responses.
@@ -157,6 +221,8 @@ describe('fleet view', () => {
     label,
     agencyCode: 'SNV',
     counterCode: label,
+    agencyName: 'Sở Nội vụ',
+    counterName: label,
     tokenHash: Buffer.alloc(32),
     revokedAt: null,
     createdAt: hoursAgo(500),

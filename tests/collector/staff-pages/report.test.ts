@@ -2,7 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { scoringView, type SipasReport } from '../../../src/collector/staff-pages';
 import { DEFINITIONS_DIR, loadDefinitionsFromDir } from '../../../src/build/definitions';
 import type { SurveyDefinition, SurveyResponse } from '../../../src/shared/survey';
-import { makeBatch, makeResponse, resultsOf, startAdminCollector, type AdminTestCollector, deferCleanups } from '../helpers';
+import { definitionSchema } from '../../../src/shared/schemas';
+import type { CollectorFlags } from '../../../src/collector/stores';
+import { makeBatch, makeResponse, resultsOf, seedResponses, startAdminCollector, testDefinition, validItem, type AdminTestCollector, deferCleanups } from '../helpers';
 
 let sipas2023: SurveyDefinition;
 let sipas2017: SurveyDefinition;
@@ -203,5 +205,278 @@ describe('SIPAS report', () => {
   it('scores the monthly trend on a view of the definition that keeps every scored item and the questions deciding them', () => {
     const view = scoringView(sipas2023);
     expect(view.sections.map((s) => s.id)).toEqual(['access', 'procedures', 'civilServants', 'results', 'feedbackFilter', 'feedback']);
+  });
+});
+
+/** sipas-test from the helpers as version 1, and a version 2 that drops TC2, adds TC3 and rewords TT1. */
+function versionedDefinitions(): SurveyDefinition[] {
+  const v1 = testDefinition('sipas-ver', 1);
+  const base = testDefinition('sipas-ver', 2);
+  const v2 = definitionSchema.parse({
+    ...base,
+    sections: base.sections.map((section) => {
+      if (section.id === 'access') return { ...section, questions: [section.questions[0], { ...section.questions[1], id: 'TC3', text: { vi: 'Câu TC3', en: 'Item TC3' } }] };
+      if (section.id === 'procedures') return { ...section, questions: [{ ...section.questions[0], text: { vi: 'Câu TT1 (sửa)', en: 'Item TT1 (reworded)' } }] };
+      return section;
+    }),
+  });
+  return [v1, v2];
+}
+
+/** Stores rows straight through the store (no HTTP checks), with the collector's flags when given. */
+async function store(c: AdminTestCollector, rows: Array<{ response: SurveyResponse; collectorFlags?: CollectorFlags }>): Promise<void> {
+  const items = rows.map(({ response, collectorFlags }) => ({ ...validItem(response), ...(collectorFlags ? { collectorFlags } : {}) }));
+  const outcomes = await c.store.ingest({ deviceId: c.deviceId, receivedAt: '2026-04-15T03:00:00.000Z', report: null, source: 'sync', items });
+  expect(outcomes.map((o) => o.status)).toEqual(rows.map(() => 'created'));
+}
+
+/*
+ * Two versions of sipas-ver (v1: TC1 TC2 TT1 CC1 KQ1 PA1; v2: TC1 TC3 TT1* CC1 KQ1 PA1), v1 answered in
+ * March, v2 in April (Vietnam time):
+ *
+ *        TC1 TC2 TC3 TT1 CC1 KQ1 PA0 PA1
+ *   A1 v1  5   4   ·   4   5   4  no   –
+ *   A2 v1  2   5   ·   3   4   2  no   –
+ *   B1 v2  4   ·   4   5   5   5  yes  4
+ *   B2 v2  4   ·   2   4   2   4  no   –
+ *   B3 v2  1   ·   5   2   4   5  no   –
+ *
+ * Default (the newest version with responses, v2, n = 3): TC1 4,4,1 → 66.667; TC3 4,2,5 → 66.667; C1 66.667;
+ *   TT1 5,4,2 → 66.667; CC1 5,2,4 → 66.667; KQ1 5,4,5 → 100; PA1 4 → 100 (N/A 2);
+ *   SIPAS = (3 × 66.667 + 100 + 100) / 5 = 80
+ * version=1 (n = 2): TC1 5,2 → 50; TC2 4,5 → 100; C1 75; TT1 4,3 → 50; CC1 → 100; KQ1 4,2 → 50; C5 none;
+ *   SIPAS = (75 + 50 + 100 + 50) / 4 = 68.75
+ * version=all (n = 5): TC1 5,2,4,4,1 → 3/5 = 60, counts [1,1,0,2,1]; TC2 4,5 → 100, N/A 3 (v2's respondents);
+ *   TC3 4,2,5 → 66.667, N/A 2 (v1's), skipped 0; C1 = (60 + 66.667 + 100) / 3 = 680 / 9;
+ *   TT1 4,3,5,4,2 → 60; CC1 5,4,5,2,4 → 80; KQ1 4,2,5,4,5 → 80; PA1 4 → 100 (N/A 4);
+ *   SIPAS = (680/9 + 60 + 80 + 80 + 100) / 5 = 3560 / 45 = 79.111; trend 03/2026 = 68.75 (n 2), 04/2026 = 80 (n 3)
+ */
+async function withVersions(): Promise<AdminTestCollector> {
+  const c = await startAdminCollector({ definitions: [...versionedDefinitions(), sipas2023], now: () => new Date('2026-04-15T03:00:00.000Z') });
+  defer(() => c.close());
+  const r = (seq: number, definitionVersion: number, completedAt: string, answers: SurveyResponse['answers']) => ({
+    response: makeResponse({ seq, definitionId: 'sipas-ver', definitionVersion, startedAt: new Date(Date.parse(completedAt) - 90_000).toISOString(), completedAt, answers }),
+  });
+  await store(c, [
+    r(1, 1, '2026-03-10T02:00:00.000Z', { TC1: 5, TC2: 4, TT1: 4, CC1: 5, KQ1: 4, PA0: 'no' }),
+    r(2, 1, '2026-03-11T02:00:00.000Z', { TC1: 2, TC2: 5, TT1: 3, CC1: 4, KQ1: 2, PA0: 'no' }),
+    r(3, 2, '2026-04-02T02:00:00.000Z', { TC1: 4, TC3: 4, TT1: 5, CC1: 5, KQ1: 5, PA0: 'yes', PA1: 4 }),
+    r(4, 2, '2026-04-03T02:00:00.000Z', { TC1: 4, TC3: 2, TT1: 4, CC1: 2, KQ1: 4, PA0: 'no' }),
+    r(5, 2, '2026-04-04T02:00:00.000Z', { TC1: 1, TC3: 5, TT1: 2, CC1: 4, KQ1: 5, PA0: 'no' }),
+  ]);
+  return c;
+}
+
+describe('SIPAS report over several versions', () => {
+  it('covers only the newest version with responses by default, and lists the others with their counts', async () => {
+    const c = await withVersions();
+    const r = await report(c, '?definition=sipas-ver');
+    expect(r.definition).toMatchObject({ id: 'sipas-ver', version: 2 });
+    expect(r.versions).toEqual({
+      scope: 'one',
+      covered: [2],
+      available: [
+        { version: 2, responses: 3, known: true },
+        { version: 1, responses: 2, known: true },
+      ],
+      changes: [{ from: 1, to: 2, added: ['TC3'], removed: ['TC2'], reworded: ['TT1'] }],
+    });
+    expect(r.responses).toBe(3);
+    expect(r.percent).toBeCloseTo(80, 10);
+    expect(r.components[0].items.map((i) => i.questionId)).toEqual(['TC1', 'TC3']);
+    expect(item(r, 'TC1').percent).toBeCloseTo(200 / 3, 10);
+    expect(item(r, 'PA1')).toMatchObject({ valid: 1, percent: 100, notApplicable: 2 });
+    expect(r.trend).toEqual([{ month: '2026-04', responses: 3, percent: r.percent }]);
+  });
+
+  it('covers one chosen version', async () => {
+    const c = await withVersions();
+    const r = await report(c, '?definition=sipas-ver&version=1');
+    expect(r.versions).toMatchObject({ scope: 'one', covered: [1] });
+    expect(r).toMatchObject({ responses: 2, percent: 68.75, componentsDefined: 4 });
+    expect(item(r, 'TC2')).toMatchObject({ valid: 2, percent: 100 });
+    expect(r.components[0].items.map((i) => i.questionId)).toEqual(['TC1', 'TC2']);
+  });
+
+  it('matches items by id over all versions: never asked is not applicable, removed items keep their answers', async () => {
+    const c = await withVersions();
+    const r = await report(c, '?definition=sipas-ver&version=all');
+    expect(r.versions).toMatchObject({ scope: 'all', covered: [2, 1] });
+    expect(r.responses).toBe(5);
+    expect(item(r, 'TC1')).toMatchObject({ valid: 5, satisfied: 3, percent: 60, counts: [1, 1, 0, 2, 1], notApplicable: 0, skipped: 0 });
+    expect(item(r, 'TC2')).toMatchObject({ valid: 2, percent: 100, notApplicable: 3, skipped: 0, shareNotApplicable: 0.6 });
+    expect(item(r, 'TC3')).toMatchObject({ valid: 3, satisfied: 2, notApplicable: 2, skipped: 0, shareNotApplicable: 0.4 });
+    expect(item(r, 'TT1')).toMatchObject({ valid: 5, percent: 60, text: { vi: 'Câu TT1 (sửa)' } });
+    expect(item(r, 'PA1')).toMatchObject({ valid: 1, notApplicable: 4 });
+    expect(r.components[0].items.map((i) => i.questionId)).toEqual(['TC1', 'TC3', 'TC2']);
+    expect(r.components[0].percent).toBeCloseTo(680 / 9, 10);
+    expect([2, 3, 4, 5].map((n) => component(r, n).percent)).toEqual([60, 80, 80, 100]);
+    expect(r.percent).toBeCloseTo(3560 / 45, 10);
+    expect(r.trend.map((p) => [p.month, p.responses])).toEqual([
+      ['2026-03', 2],
+      ['2026-04', 3],
+    ]);
+    expect(r.trend[0].percent).toBeCloseTo(68.75, 10);
+    expect(r.trend[1].percent).toBeCloseTo(80, 10);
+  });
+
+  it('says on the page which version it covers, links the others and all versions, and lists the items that differ', async () => {
+    const c = await withVersions();
+    const page = (await c.get('/admin/report?definition=sipas-ver')).body;
+    expect(page).toContain('Báo cáo này chỉ tính phiên bản 2 (3 phiếu khớp bộ lọc).');
+    expect(page).toContain('<a href="/admin/report?definition=sipas-ver&amp;version=1">phiên bản 1 (2 phiếu)</a>');
+    expect(page).toContain('<a href="/admin/report?definition=sipas-ver&amp;version=all">Gộp mọi phiên bản (theo mã câu hỏi)</a>');
+    expect(page).toContain('<strong>Từ phiên bản 1 sang phiên bản 2:</strong> thêm: TC3; bỏ: TC2; đổi cách diễn đạt: TT1');
+    const all = (await c.get('/admin/report?definition=sipas-ver&version=all&lang=en')).body;
+    expect(all).toContain('This report merges versions 2, 1 item by item, by question id');
+    expect(all).toContain('<option value="all" selected>All versions together (by question id)</option>');
+    expect(all).toContain('<span class="big">79.11%</span> from 5 complete responses');
+  });
+
+  it('says nothing about other versions when only one has responses', async () => {
+    const c = await withDataset();
+    const r = await report(c);
+    expect(r.versions).toEqual({ scope: 'one', covered: [1], available: [{ version: 1, responses: 5, known: true }], changes: [] });
+    expect((await c.get('/admin/report')).body).not.toContain('Phiên bản khác có phiếu');
+  });
+});
+
+/*
+ * Flags (sipas-test, PA0 = no everywhere, so component 5 is never asked; stored with the collector's
+ * flags as ingest would set them):
+ *
+ *        flags                      TC1 TC2 TT1 CC1 KQ1   completed (UTC)
+ *   F1   –                            5   5   5   5   5   2026-03-10 02:00
+ *   F2   –                            4   2   4   4   2   2026-03-11 02:00
+ *   F3   tooFast                      1   1   1   1   1   2026-03-12 02:00
+ *   F4   placeMismatch, clockSkew     5   4   2   5   4   2026-03-31 20:00 (01/04 in Vietnam), kiosk 5 h ahead:
+ *                                                        placed 2026-03-31 15:00 UTC = 31/03 22:00 in Vietnam
+ *   F5   belowMinInterval             4   4   4   4   4   2026-03-13 02:00
+ *
+ * Everything (n 5): TC1 4/5 = 80, TC2 3/5 = 60 → C1 70; TT1 60; CC1 80; KQ1 60; SIPAS = 270 / 4 = 67.5
+ * Without flagged (F1, F2): TC1 100, TC2 50 → C1 75; TT1 100; CC1 100; KQ1 50; SIPAS = 325 / 4 = 81.25 (+13.75 pp)
+ * exclude=tooFast (n 4): TC1 100, TC2 75 → C1 87.5; TT1 75; CC1 100; KQ1 75; SIPAS = 337.5 / 4 = 84.375
+ */
+const FIVE_HOURS_MS = 5 * 3600 * 1000;
+async function withFlags(): Promise<AdminTestCollector> {
+  const c = await startAdminCollector({ now: () => new Date('2026-04-15T03:00:00.000Z') });
+  defer(() => c.close());
+  const r = (seq: number, completedAt: string, v: [number, number, number, number, number], flags: Partial<SurveyResponse['flags']> = {}) =>
+    makeResponse({
+      seq,
+      startedAt: new Date(Date.parse(completedAt) - 90_000).toISOString(),
+      completedAt,
+      answers: { TC1: v[0], TC2: v[1], TT1: v[2], CC1: v[3], KQ1: v[4], PA0: 'no' },
+      flags: { tooFast: false, belowMinInterval: false, ...flags },
+    });
+  await store(c, [
+    { response: r(1, '2026-03-10T02:00:00.000Z', [5, 5, 5, 5, 5]) },
+    { response: r(2, '2026-03-11T02:00:00.000Z', [4, 2, 4, 4, 2]) },
+    { response: r(3, '2026-03-12T02:00:00.000Z', [1, 1, 1, 1, 1], { tooFast: true }) },
+    { response: r(4, '2026-03-31T20:00:00.000Z', [5, 4, 2, 5, 4]), collectorFlags: { clockSkewMs: FIVE_HOURS_MS, clockSkew: true, placeMismatch: true } },
+    { response: r(5, '2026-03-13T02:00:00.000Z', [4, 4, 4, 4, 4], { belowMinInterval: true }) },
+  ]);
+  return c;
+}
+
+describe('SIPAS report: flagged responses', () => {
+  it('counts every flag, how many were placed corrected for clock skew, and the index with and without them', async () => {
+    const c = await withFlags();
+    const r = await report(c, '?definition=sipas-test');
+    expect(r).toMatchObject({ responses: 5, percent: 67.5 });
+    expect(r.flags).toEqual({
+      counts: [
+        { flag: 'tooFast', responses: 1 },
+        { flag: 'belowMinInterval', responses: 1 },
+        { flag: 'placeMismatch', responses: 1 },
+        { flag: 'clockSkew', responses: 1 },
+      ],
+      flaggedResponses: 3,
+      excluded: [],
+      excludedResponses: 0,
+      placedBySkew: 1,
+      percentWithFlagged: 67.5,
+      percentWithoutFlagged: 81.25,
+      differencePp: 13.75,
+      notable: true,
+    });
+  });
+
+  it.each<[string, number, number, string[]]>([
+    ['exclude=tooFast', 4, 84.375, ['tooFast']],
+    ['exclude=all', 2, 81.25, ['tooFast', 'belowMinInterval', 'placeMismatch', 'clockSkew', 'endedByTimeout']],
+    // F1–F3: TC1 5,4,1 → 66.667; TC2 5,2,1 → 33.333 → C1 50; TT1 66.667; CC1 66.667; KQ1 33.333 → 650 / 12
+    ['exclude=clockSkew,belowMinInterval', 3, 650 / 12, ['belowMinInterval', 'clockSkew']],
+    ['exclude=endedByTimeout', 5, 67.5, ['endedByTimeout']],
+  ])('leaves out the flagged responses chosen with %s', async (query, responses, percent, excluded) => {
+    const c = await withFlags();
+    const r = await report(c, `?definition=sipas-test&${query}`);
+    expect(r.responses).toBe(responses);
+    expect(r.flags.excluded).toEqual(excluded);
+    expect(r.flags.excludedResponses).toBe(5 - responses);
+    expect(r.percent).toBeCloseTo(percent, 10);
+    // The disclosure stays whole whatever is left out.
+    expect(r.flags).toMatchObject({ flaggedResponses: 3, percentWithFlagged: 67.5, percentWithoutFlagged: 81.25, notable: true });
+  });
+
+  it('places a skewed kiosk\'s response in the month of the collector\'s clock', async () => {
+    const c = await withFlags();
+    const march = await report(c, '?definition=sipas-test&from=2026-03-01&to=2026-03-31');
+    expect(march.responses).toBe(5);
+    expect(march.trend).toEqual([{ month: '2026-03', responses: 5, percent: 67.5 }]);
+    expect((await report(c, '?definition=sipas-test&from=2026-04-01&to=2026-04-30')).responses).toBe(0);
+  });
+
+  it('says beside the headline what leaving flagged responses out would change, and shows the counts', async () => {
+    const c = await withFlags();
+    const page = (await c.get('/admin/report?definition=sipas-test')).body;
+    expect(page).toMatch(/<span class="big">67,50%<\/span>[^]*?<p class="note flag-note" role="note">Nếu bỏ 3 phiếu có cờ, chỉ số sẽ là 81,25% \(chênh \+13,75 điểm phần trăm\)\. <a href="\/admin\/report\?definition=sipas-test&amp;exclude=all">/);
+    expect(page).toContain('<td>Trả lời nhanh bất thường</td><td class="num">1</td>');
+    expect(page).toContain('<td>Cơ quan/quầy khác nơi đăng ký của máy</td><td class="num">1</td>');
+    expect(page).toContain('1 phiếu được xếp theo thời điểm đã chỉnh lại độ lệch đồng hồ của máy.');
+    // endedByTimeout is offered in the form but not counted while no response carries it.
+    expect(page).not.toContain('<td>Kết thúc do hết thời gian chờ</td>');
+    expect(page).toContain('<select name="exclude">');
+    const excluded = (await c.get('/admin/report?definition=sipas-test&exclude=all&lang=en')).body;
+    expect(excluded).toContain('<span class="big">81.25%</span> from 2 complete responses');
+    expect(excluded).toContain('Counting the flagged responses too, the index is 67.50% (-13.75 percentage points).');
+    expect(excluded).toContain("3 flagged responses left out: Answered implausibly fast, Started too soon after the previous one, Agency or counter other than the device's registered place, Kiosk clock off, Ended by the idle timeout.");
+    expect(excluded).toContain("1 response was placed in time corrected by its kiosk's clock skew.");
+    expect(excluded).toContain('<option value="all" selected>Every flagged response</option>');
+  });
+
+  it.each<[string, number, boolean]>([
+    // 1000 unflagged responses, half satisfied on every item (50 %), plus n flagged ones satisfied on every item:
+    // 1 flagged → 501/1001 = 50.04995 % (0.04995 pp: no note); 3 flagged → 503/1003 = 50.14955 % (0.14955 pp: the note).
+    ['one flagged response moves the index by less than 0.1 pp: no note', 1, false],
+    ['three flagged responses move it by 0.1 pp or more: the note', 3, true],
+  ])('%s', async (_name, flagged, notable) => {
+    const c = await startAdminCollector({ now: () => new Date('2026-04-15T03:00:00.000Z') });
+    defer(() => c.close());
+    const all = (v: number) => ({ TC1: v, TC2: v, TT1: v, CC1: v, KQ1: v, PA0: 'no' });
+    await seedResponses(c.store, c.deviceId, 1000 + flagged, (i) =>
+      makeResponse({ seq: i + 1, answers: all(i >= 1000 || i % 2 === 0 ? 5 : 1), flags: { tooFast: i >= 1000, belowMinInterval: false } }),
+    );
+    const r = await report(c, '?definition=sipas-test');
+    expect(r.flags.percentWithoutFlagged).toBeCloseTo(50, 10);
+    expect(r.percent).toBeCloseTo((100 * (500 + flagged)) / (1000 + flagged), 10);
+    expect(r.flags.notable).toBe(notable);
+    const page = (await c.get('/admin/report?definition=sipas-test')).body;
+    expect(page.includes('class="note flag-note"')).toBe(notable);
+  });
+
+  it('shows no note when leaving flagged responses out changes nothing', async () => {
+    const c = await startAdminCollector({ now: () => new Date('2026-04-15T03:00:00.000Z') });
+    defer(() => c.close());
+    await seedResponses(c.store, c.deviceId, 2, (i) => makeResponse({ seq: i + 1, flags: { tooFast: i === 1, belowMinInterval: false } }));
+    const r = await report(c, '?definition=sipas-test');
+    expect(r.flags).toMatchObject({ flaggedResponses: 1, differencePp: 0, notable: false });
+  });
+
+  it('refuses an unknown flag', async () => {
+    const c = await withFlags();
+    const answer = await c.get('/api/v1/admin/report?exclude=tooFast,nonsense');
+    expect(answer.statusCode).toBe(400);
+    expect(JSON.parse(answer.body).error).toBe('bad_request');
   });
 });

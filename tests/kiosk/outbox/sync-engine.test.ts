@@ -40,6 +40,8 @@ class FakeCollector {
   verdicts: string[] = [];
   mode: 'up' | 'down' | 'unauthorized' | 'commit-then-drop' = 'up';
   maxBatch = Infinity;
+  /** The device's registered place, sent in every answer when set (as the collector does). */
+  place: unknown = undefined;
 
   fetch = vi.fn(async (_url: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const body = JSON.parse(String(init?.body)) as { kiosk: { queueDepth: number; lastError: string | null }; responses: Array<{ id: string }> };
@@ -62,7 +64,7 @@ class FakeCollector {
       this.mode = 'up';
       throw new TypeError('connection reset after the server committed');
     }
-    return json(200, { results, receivedAt: new Date().toISOString() });
+    return json(200, { results, receivedAt: new Date().toISOString(), ...(this.place === undefined ? {} : { place: this.place }) });
   });
 }
 
@@ -316,5 +318,60 @@ describe('what one POST comes to', () => {
     [{ kind: 'other', detail: 'x'.repeat(600) } as const, `other: ${'x'.repeat(493)}`],
   ])('writes %o for the fleet view as %s', (error, text) => {
     expect(syncErrorText(error)).toBe(text);
+  });
+});
+
+describe('the place the collector tells', () => {
+  const PLACE = { agencyCode: 'SO-TU-PHAP', agencyName: 'Sở Tư pháp', counterCode: 'QUAY-2', counterName: 'Quầy 2' };
+
+  it('saves the device\'s place from a sync answer when it differs, and tells the kiosk', async () => {
+    const collector = new FakeCollector();
+    collector.place = PLACE;
+    const saved: KioskSettings[] = [];
+    const told: KioskSettings[] = [];
+    const save = async (next: KioskSettings) => {
+      saved.push(next);
+      settings = next;
+    };
+    makeEngine(collector, { saveSettings: save }).onSettingsChanged((next) => told.push(next));
+    await engine!.requestDrain('start');
+    expect(saved).toEqual([{ ...settings, ...PLACE }]);
+    expect(settings).toMatchObject(PLACE);
+    expect(told).toEqual(saved);
+
+    // The same place again changes nothing.
+    await queue(2);
+    await engine!.requestDrain('response-stored');
+    expect(saved).toHaveLength(1);
+
+    // Moved at the collector: the next answer moves the tablet; responses already queued keep their place.
+    collector.place = { ...PLACE, counterCode: 'QUAY-5', counterName: 'Quầy 5' };
+    await queue(1);
+    await engine!.requestDrain('response-stored');
+    expect(saved).toHaveLength(2);
+    expect(settings).toMatchObject({ counterCode: 'QUAY-5', counterName: 'Quầy 5' });
+    expect((await listResponses()).map((r) => r.counterCode)).toEqual(['Q1', 'Q1', 'Q1']);
+  });
+
+  it.each([
+    ['no place (an older collector)', undefined],
+    ['a blank code', { ...PLACE, agencyCode: '  ' }],
+    ['a name that is not text', { ...PLACE, counterName: 5 }],
+    ['a code over 64 characters', { ...PLACE, counterCode: 'X'.repeat(65) }],
+  ])('leaves the settings alone for an answer with %s, and still delivers', async (_, place) => {
+    const collector = new FakeCollector();
+    collector.place = place;
+    const saved: KioskSettings[] = [];
+    await queue(1);
+    await makeEngine(collector, { saveSettings: async (next) => void saved.push(next) }).requestDrain('staff');
+    expect(saved).toEqual([]);
+    expect(await countByState()).toMatchObject({ pending: 0, sent: 1 });
+  });
+
+  it('saves into the tablet\'s storage by default, keeping what staff saved meanwhile', async () => {
+    const collector = new FakeCollector();
+    collector.place = PLACE;
+    await makeEngine(collector, { loadSettings: async () => ({ ...settings, idleTimeoutMs: 90_000 }) }).requestDrain('start');
+    expect(await readMeta('settings')).toEqual({ ...settings, idleTimeoutMs: 90_000, ...PLACE });
   });
 });

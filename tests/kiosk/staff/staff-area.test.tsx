@@ -209,8 +209,7 @@ describe('setup', () => {
 
   it('shows a plain message next to each wrong field and saves nothing', async () => {
     const harness = await openSetup();
-    type('Mã cơ quan', 'SNV HN');
-    type('Mã quầy', '');
+    type('Tên máy', 'x'.repeat(121));
     type('Địa chỉ máy chủ thu thập', 'ftp://sipas.example.vn');
     type('Tự kết thúc phiếu khi không ai chạm vào (giây)', '5');
     fireEvent.click(screen.getByRole('checkbox', { name: 'Tiếng Việt' }));
@@ -218,14 +217,13 @@ describe('setup', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Lưu cài đặt' }));
 
     await waitFor(() => expect(screen.getByText('Chưa lưu. Xin sửa các ô có thông báo đỏ.')).toBeTruthy());
-    expect(errorOf('Mã cơ quan')).toBe('Mã cơ quan: chỉ dùng chữ, số, . _ - (tối đa 64 ký tự, không có dấu cách).');
-    expect(errorOf('Mã quầy')).toBe('Xin điền ô “Mã quầy”.');
+    expect(errorOf('Tên máy')).toBe('Tên máy: tối đa 120 ký tự.');
     expect(errorOf('Địa chỉ máy chủ thu thập')).toBe('Địa chỉ máy chủ phải bắt đầu bằng https:// (hoặc http://), hoặc để trống.');
     expect(errorOf('Tự kết thúc phiếu khi không ai chạm vào (giây)')).toBe('Thời gian tự kết thúc: một số giây từ 15 đến 1800.');
     expect(screen.getByText('Xin chọn ít nhất một ngôn ngữ.').getAttribute('role')).toBe('alert');
-    expect(errorOf('Tên cơ quan')).toBeNull();
-    expect(screen.getByLabelText('Mã cơ quan').getAttribute('aria-invalid')).toBe('true');
-    expect(document.activeElement).toBe(screen.getByLabelText('Mã cơ quan'));
+    expect(errorOf('Mã thiết bị')).toBeNull();
+    expect(screen.getByLabelText('Tên máy').getAttribute('aria-invalid')).toBe('true');
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('Tên máy')));
     expect(await readMeta('settings')).toBeUndefined();
     expect(harness.saved).toEqual([]);
   });
@@ -233,18 +231,34 @@ describe('setup', () => {
   it('shows the messages in English when staff switch language', async () => {
     await openSetup();
     fireEvent.click(screen.getByRole('button', { name: 'English' }));
-    type('Agency code', 'a b');
+    type('End a response when nobody touches the screen (seconds)', '5');
     fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
-    await waitFor(() => expect(errorOf('Agency code')).toBe('Agency code: only letters, digits, . _ - (at most 64, no spaces).'));
+    await waitFor(() => expect(errorOf('End a response when nobody touches the screen (seconds)')).toBe('End after: a number of seconds from 15 to 1800.'));
+  });
+
+  it('shows the place the collector gave, read-only, and offers no field to type it', async () => {
+    await saveSettings({ ...DEFAULT_SETTINGS, agencyName: 'Sở Tư pháp', agencyCode: 'SO-TU-PHAP', counterName: 'Quầy 2', counterCode: 'QUAY-2' });
+    await openSetup();
+    const place = screen.getByTestId('setup-place');
+    expect(place.textContent).toContain('Sở Tư pháp');
+    expect(place.textContent).toContain('SO-TU-PHAP');
+    expect(place.textContent).toContain('Quầy 2');
+    expect(place.textContent).toContain('QUAY-2');
+    expect(screen.queryByLabelText('Mã cơ quan')).toBeNull();
+    expect(screen.queryByLabelText('Mã quầy')).toBeNull();
+    expect(screen.queryByLabelText('Tên cơ quan')).toBeNull();
+    expect(document.body.textContent).toContain('Nơi đặt máy do máy chủ thu thập quy định');
+  });
+
+  it('says the place is not known yet on a kiosk the collector has not told', async () => {
+    await openSetup();
+    expect(screen.getByTestId('setup-place').textContent).toContain('Chưa biết');
   });
 
   it('saves valid settings, keeps queued responses untouched, and never shows the token back', async () => {
     const queued = await storeInStates(['pending', 'conflict']);
     const before = await listResponses();
     const harness = await openSetup();
-    type('Tên cơ quan', 'Trung tâm Phục vụ hành chính công tỉnh');
-    type('Mã cơ quan', 'TTHCC');
-    type('Mã quầy', 'Q01');
     type('Tên máy', 'Máy quầy 1');
     type('Địa chỉ máy chủ thu thập', 'https://sipas.example.vn');
     type('Mã thiết bị', 'dev1.ABCDEFGHIJKLMNOPQRSTUVWXYZ');
@@ -259,9 +273,6 @@ describe('setup', () => {
     await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Đã lưu cài đặt.'));
     const expected: KioskSettings = {
       ...DEFAULT_SETTINGS,
-      agencyName: 'Trung tâm Phục vụ hành chính công tỉnh',
-      agencyCode: 'TTHCC',
-      counterCode: 'Q01',
       deviceLabel: 'Máy quầy 1',
       endpointUrl: 'https://sipas.example.vn',
       deviceToken: 'dev1.ABCDEFGHIJKLMNOPQRSTUVWXYZ',

@@ -7,13 +7,17 @@ import {
   isIdentifier,
   isLanguageCode,
   isOptionCode,
+  isLegacyPlaceCode,
   isPlaceCode,
+  isPlaceName,
+  normalizePlaceName,
   isQuestionId,
   isSectionId,
   parseDefinitionKey,
+  suggestPlaceCode,
 } from '../../../src/shared/ids';
 import { answersSchema, settingsSchema, DEFAULT_SETTINGS } from '../../../src/shared/schemas';
-import { parseProvisioningFragment } from '../../../src/shared/wire';
+import { readProvisioningFragment } from '../../../src/shared/wire';
 
 describe('identifiers (question and section ids, option codes)', () => {
   it.each([
@@ -67,23 +71,89 @@ describe('agency and counter codes', () => {
   it.each([
     ['SNV', true],
     ['UBND-Q1', true],
+    ['QUAY-2', true],
+    ['SO_TU_PHAP', true],
+    ['9', true],
+    ['X'.repeat(32), true],
+    ['X'.repeat(33), false],
+    ['', false],
+    ['-Q1', false],
+    ['_Q1', false],
+    ['q1', false],
+    ['Q.01', false],
+    ['Sở-Nội-vụ', false],
+    ['Q 2', false],
+    ['<b>', false],
+    ['Q/2', false],
+  ])('%j → %s for a new registration or an edit', (code, ok) => expect(isPlaceCode(code)).toBe(ok));
+
+  it.each([
+    // Codes registered before the rule: a tablet still takes them from a link (its old rule) …
     ['q.01_b', true],
     ['Sở-Nội-vụ', true],
     ['x'.repeat(64), true],
+    // … but never blank, spaced or markup, which it always dropped.
     ['x'.repeat(65), false],
     ['', false],
     ['Q 2', false],
     ['<b>', false],
-    ['Q/2', false],
-  ])('%j → %s, in the tablet settings and in a provisioning link alike', (code, ok) => {
-    expect(isPlaceCode(code)).toBe(ok);
-    const settings = settingsSchema.safeParse({ ...DEFAULT_SETTINGS, agencyCode: code, counterCode: code });
-    expect(settings.success).toBe(ok);
-    const link = parseProvisioningFragment(
-      `#provision=abc.${'x'.repeat(20)}&agency=${encodeURIComponent(code)}&counter=${encodeURIComponent(code)}`,
-    );
-    expect(link?.agencyCode).toBe(ok ? code : undefined);
-    expect(link?.counterCode).toBe(ok ? code : undefined);
+  ])('%j → %s as a code a device registered before the rule may carry in its link', (code, ok) => {
+    expect(isLegacyPlaceCode(code)).toBe(ok);
+    const link = readProvisioningFragment(`#provision=abc.${'x'.repeat(20)}&agency=${encodeURIComponent(code)}&counter=${encodeURIComponent(code)}`);
+    expect(link.kind).toBe(ok ? 'valid' : 'invalid');
+  });
+
+  it.each([
+    ['SNV', true],
+    ['Quầy 1', true],
+    ['x'.repeat(64), true],
+    ['x'.repeat(65), false],
+    ['   ', false],
+  ])('%j → %s in the tablet settings, which hold what the collector sent (length only, never blocking a save)', (code, ok) => {
+    expect(settingsSchema.safeParse({ ...DEFAULT_SETTINGS, agencyCode: code, counterCode: code }).success).toBe(ok);
+  });
+});
+
+describe('suggested place codes', () => {
+  it.each([
+    ['Quầy 2', 'QUAY-2'],
+    ['Sở Tư pháp', 'SO-TU-PHAP'],
+    ['Sở Tư pháp'.normalize('NFD'), 'SO-TU-PHAP'],
+    ['Đà Nẵng', 'DA-NANG'],
+    ['Ủy ban nhân dân phường Điện Biên', 'UY-BAN-NHAN-DAN-PHUONG-DIEN-BIEN'],
+    ['  Trung tâm  Phục vụ – hành chính công!  ', 'TRUNG-TAM-PHUC-VU-HANH-CHINH-CON'],
+    ['Quầy số 1 (tầng 2)', 'QUAY-SO-1-TANG-2'],
+    ['quầy_3', 'QUAY_3'],
+    ['Trung tâm Phục vụ hành chính công tỉnh', 'TRUNG-TAM-PHUC-VU-HANH-CHINH-CON'],
+    ['Ban tiếp dân — ', 'BAN-TIEP-DAN'],
+    ['行政', ''],
+    ['', ''],
+  ])('%j → %j, which is always a valid code or empty', (name, code) => {
+    expect(suggestPlaceCode(name)).toBe(code);
+    if (code !== '') expect(isPlaceCode(code)).toBe(true);
+  });
+
+  it('never ends on a separator after cutting to 32 characters', () => {
+    const code = suggestPlaceCode(`${'A'.repeat(31)} B`);
+    expect(code).toBe('A'.repeat(31));
+    expect(isPlaceCode(code)).toBe(true);
+  });
+});
+
+describe('place names', () => {
+  it.each([
+    ['Sở Tư pháp', true],
+    ['x'.repeat(200), true],
+    ['x'.repeat(201), false],
+    ['', false],
+    [' Sở Tư pháp', false],
+    ['Sở  Tư pháp', false],
+    ['Sở Tư pháp'.normalize('NFD'), false],
+  ])('%j → %s as stored', (name, ok) => expect(isPlaceName(name)).toBe(ok));
+
+  it('are made one canonical text: NFC, trimmed, spaces collapsed, so two spellings are one name', () => {
+    expect(normalizePlaceName('  Sở \t Tư pháp '.normalize('NFD'))).toBe('Sở Tư pháp'.normalize('NFC'));
+    expect(normalizePlaceName('Sở Tư pháp'.normalize('NFD'))).toBe(normalizePlaceName('Sở Tư pháp'.normalize('NFC')));
   });
 });
 
@@ -116,9 +186,9 @@ describe('collector addresses', () => {
     expect(isCollectorUrl(url)).toBe(ok);
     // An empty address is the tablet's "no collector yet", so the settings accept it on their own.
     expect(settingsSchema.safeParse({ ...DEFAULT_SETTINGS, endpointUrl: url }).success).toBe(ok || url === '');
-    expect(parseProvisioningFragment(`#provision=abc.${'x'.repeat(20)}&endpoint=${encodeURIComponent(url)}`)?.endpoint).toBe(
-      ok ? url : undefined,
-    );
+    // A link with a bad collector address is refused whole (and shown to the clerk), never half-applied.
+    const link = readProvisioningFragment(`#provision=abc.${'x'.repeat(20)}&endpoint=${encodeURIComponent(url)}`);
+    expect(link).toEqual(ok ? { kind: 'valid', provisioning: { token: `abc.${'x'.repeat(20)}`, endpoint: url } } : { kind: 'invalid', problems: ['endpoint'] });
   });
 });
 

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   createScoreAccumulator,
   formatPercent,
+  mergeChoices,
+  mergeScores,
   scoreResponses,
   type Answers,
   type ItemScore,
@@ -9,6 +11,7 @@ import {
   type SipasScore,
   type SurveyDefinition,
 } from '../../../src/shared/survey';
+import { definitionSchema } from '../../../src/shared/schemas';
 import { fiveComponentDefinition } from '../../fixtures/five-components';
 
 /** The shared five-component definition (see the fixture), under this file's own id. */
@@ -304,5 +307,88 @@ describe('formatPercent', () => {
     [0, undefined, '0.00%'],
   ])('%s with %s digits → %s', (p, digits, expected) => {
     expect(formatPercent(p, digits)).toBe(expected);
+  });
+});
+
+describe('mergeScores and mergeChoices (versions matched by item id)', () => {
+  /*
+   * Version 3 is `def`; version 4 drops TC2 and adds TC3 (same id, same everything else). Each version is
+   * scored with its own definition, then merged:
+   *
+   *        TC1 TC2 TC3 | TT1 TT2 | CC1 CC2 | KQ1 KQ2 | FB  | PA1 PA2
+   *  O1 v3  5   4   ·  |  4   4  |  5   5  |  4   4  | no  | n/a n/a
+   *  O2 v3  2   2   ·  |  4   2  |  4   1  |  5   3  | yes |  4   —
+   *  N1 v4  4   ·   5  |  3   5  |  4   4  |  2   4  | no  | n/a n/a
+   *  N2 v4  3   ·   —  |  5   4  |  2   5  |  4   5  | yes |  5   2
+   *  (· = the version never asked it: not applicable; — = shown, not answered: skipped)
+   *
+   *  TC1 5,2,4,3 → 2/4 = 50, counts [0,1,1,1,1]; TC2 4,2 → 1/2 = 50, N/A 2 (v4's two);
+   *  TC3 5 → 100, N/A 2 (v3's two), skipped 1; C1 = (50 + 100 + 50) / 3 = 66.667
+   *  TT1 4,4,3,5 → 75; TT2 4,2,5,4 → 75; CC1 5,4,4,2 → 75; CC2 5,1,4,5 → 75; KQ1 4,5,2,4 → 75; KQ2 4,3,4,5 → 75
+   *  PA1 4,5 → 100 (N/A 2); PA2 2 → 0 (N/A 2, skipped 1); C5 = 50
+   *  SIPAS = (200/3 + 75 + 75 + 75 + 50) / 5 = 1025 / 15 = 68.333, n = 4
+   */
+  const v4 = definitionSchema.parse({
+    ...def,
+    version: 4,
+    sections: def.sections.map((section) =>
+      section.id === 'access' ? { ...section, questions: [section.questions[0], { ...section.questions[1], id: 'TC3', text: { vi: 'Câu TC3', en: 'Item TC3' } }] } : section,
+    ),
+  });
+  const old = [
+    complete({ TC1: 5, TC2: 4, TT1: 4, TT2: 4, CC1: 5, CC2: 5, KQ1: 4, KQ2: 4, FB: 'no' }),
+    complete({ TC1: 2, TC2: 2, TT1: 4, TT2: 2, CC1: 4, CC2: 1, KQ1: 5, KQ2: 3, FB: 'yes', PA1: 4 }),
+  ];
+  const recent = [
+    complete({ TC1: 4, TC3: 5, TT1: 3, TT2: 5, CC1: 4, CC2: 4, KQ1: 2, KQ2: 4, FB: 'no' }),
+    complete({ TC1: 3, TT1: 5, TT2: 4, CC1: 2, CC2: 5, KQ1: 4, KQ2: 5, FB: 'yes', PA1: 5, PA2: 2 }),
+  ];
+  const merged = mergeScores([scoreResponses(v4, recent), scoreResponses(def, old)]);
+
+  it('counts an item a version never asked as not applicable for its respondents, never as skipped', () => {
+    expect(itemOf(merged, 'TC3')).toMatchObject({ valid: 1, satisfied: 1, percent: 100, counts: [0, 0, 0, 0, 1], notApplicable: 2, skipped: 1, shareNotApplicable: 0.5 });
+  });
+
+  it('keeps the answers to an item the newer version removed', () => {
+    expect(itemOf(merged, 'TC2')).toMatchObject({ valid: 2, satisfied: 1, percent: 50, counts: [0, 1, 0, 1, 0], notApplicable: 2, skipped: 0 });
+  });
+
+  it('sums the tallies of items both versions asked and recomputes component and overall means', () => {
+    expect(itemOf(merged, 'TC1')).toMatchObject({ valid: 4, satisfied: 2, percent: 50, counts: [0, 1, 1, 1, 1], notApplicable: 0, skipped: 0, shareNotApplicable: 0 });
+    expect(itemOf(merged, 'PA1')).toMatchObject({ valid: 2, percent: 100, notApplicable: 2 });
+    expect(itemOf(merged, 'PA2')).toMatchObject({ valid: 1, percent: 0, notApplicable: 2, skipped: 1 });
+    expect(merged.components.map((c) => c.items.map((i) => i.questionId))[0]).toEqual(['TC1', 'TC3', 'TC2']);
+    expect(merged.components[0]).toMatchObject({ itemsDefined: 3, respondents: 4 });
+    expect(merged.components[0].percent).toBeCloseTo(200 / 3, 10);
+    expect(merged.components.slice(1).map((c) => c.percent)).toEqual([75, 75, 75, 50]);
+    expect(merged).toMatchObject({ responses: 4, componentsDefined: 5, excludedPartial: 0 });
+    expect(merged.percent).toBeCloseTo(1025 / 15, 10);
+  });
+
+  it('differs from scoring both versions with the newer definition, which the merge exists to avoid', () => {
+    const blended = scoreResponses(v4, [...recent, ...old]);
+    expect(itemOf(blended, 'TC3')).toMatchObject({ skipped: 3, notApplicable: 0 });
+    expect(blended.components[0].items.map((i) => i.questionId)).not.toContain('TC2');
+  });
+
+  it('gives back the same score when there is only one', () => {
+    const one = scoreResponses(def, dataset);
+    expect(mergeScores([one])).toEqual(one);
+    expect(() => mergeScores([])).toThrow();
+  });
+
+  it('merges choices by question and option, a version that never asked adding nothing', () => {
+    const a = createScoreAccumulator(def);
+    old.forEach((r) => a.add(r));
+    const b = createScoreAccumulator(v4);
+    recent.forEach((r) => b.add(r));
+    const fb = mergeChoices([b.choices(), a.choices()]).find((c) => c.questionId === 'FB')!;
+    expect(fb).toMatchObject({ asked: 4, answered: 4 });
+    expect(fb.options.map((o) => [o.code, o.count, o.shareOfAnswered])).toEqual([
+      ['yes', 2, 0.5],
+      ['no', 2, 0.5],
+    ]);
+    const onlyOld = mergeChoices([[], a.choices()]).find((c) => c.questionId === 'FB')!;
+    expect(onlyOld).toMatchObject({ asked: 2, answered: 2 });
   });
 });

@@ -2,7 +2,7 @@
 import { localize } from '../../../shared/l10n';
 import type { SurveyDefinition } from '../../../shared/survey';
 import type { PlaceCount } from '../../stores';
-import { SERVICE_FIELD_QUESTION } from '../filters';
+import { ALL_VERSIONS, EXCLUDE_ALL, REPORT_FLAGS, SERVICE_FIELD_QUESTION } from '../filters';
 import type { PageContext } from './context';
 
 /** What the filter fields of the export and the report offer. */
@@ -39,6 +39,10 @@ export function FilterFields({ ctx, options }: { ctx: PageContext; options: Filt
   const versions = [...new Set(options.definitions.map((d) => d.version))].sort((a, b) => a - b);
   const agencies = [...new Set(options.places.map((p) => p.agencyCode))].sort();
   const counters = [...new Set(options.places.map((p) => p.counterCode))].sort();
+  // A place reads by its name where a device has one ("Quầy 2 (QUAY-2)"), by its code otherwise.
+  const agencyNames = new Map(options.places.filter((p) => p.agencyName).map((p) => [p.agencyCode, p.agencyName!]));
+  const counterNames = new Map(options.places.filter((p) => p.counterName).map((p) => [p.counterCode, p.counterName!]));
+  const named = (name: string | undefined, code: string) => (name ? `${name} (${code})` : code);
   // Values typed into a URL are kept in the form even when no response has them yet.
   if (v.agency && !agencies.includes(v.agency)) agencies.push(v.agency);
   if (v.counter && !counters.includes(v.counter)) counters.push(v.counter);
@@ -62,10 +66,19 @@ export function FilterFields({ ctx, options }: { ctx: PageContext; options: Filt
         name="version"
         label={t('filters.version')}
         current={v.version}
-        options={[{ value: '', text: t('filters.anyVersion') }, ...versions.map((n) => ({ value: String(n), text: t('filters.versionLabel', { v: n }) }))]}
+        options={[
+          // The export takes every version when none is chosen; the report then takes the newest with responses.
+          ...(options.allowAnyDefinition
+            ? [{ value: '', text: t('filters.anyVersion') }]
+            : [
+                { value: '', text: t('report.versions.newest') },
+                { value: ALL_VERSIONS, text: t('report.versions.all') },
+              ]),
+          ...versions.map((n) => ({ value: String(n), text: t('filters.versionLabel', { v: n }) })),
+        ]}
       />
-      <Select name="agency" label={t('filters.agency')} current={v.agency} options={[all, ...agencies.map((a) => ({ value: a, text: a }))]} />
-      <Select name="counter" label={t('filters.counter')} current={v.counter} options={[all, ...counters.map((c) => ({ value: c, text: c }))]} />
+      <Select name="agency" label={t('filters.agency')} current={v.agency} options={[all, ...agencies.map((a) => ({ value: a, text: named(agencyNames.get(a), a) }))]} />
+      <Select name="counter" label={t('filters.counter')} current={v.counter} options={[all, ...counters.map((c) => ({ value: c, text: named(counterNames.get(c), c) }))]} />
       {fieldQuestion && fieldQuestion.kind === 'single' ? (
         <Select
           name="field"
@@ -83,7 +96,32 @@ export function FilterFields({ ctx, options }: { ctx: PageContext; options: Filt
         <input type="date" name="to" value={v.to ?? ''} />
         <span class="hint">{t('filters.datesHint')}</span>
       </label>
+      <ExcludeField ctx={ctx} current={v.exclude} hint={options.allowAnyDefinition ? t('export.collectorNote') : undefined} />
     </>
+  );
+}
+
+/** The flags offered to leave out: none, all, or one; a list typed into the URL is kept as it is. */
+function ExcludeField({ ctx, current, hint }: { ctx: PageContext; current: string | undefined; hint: string | undefined }) {
+  const { t } = ctx;
+  const choices = [
+    { value: '', text: t('report.flags.excludeNone') },
+    { value: EXCLUDE_ALL, text: t('report.flags.excludeAll') },
+    ...REPORT_FLAGS.map((flag) => ({ value: flag, text: t(`report.flags.${flag}`) })),
+  ];
+  if (current && !choices.some((c) => c.value === current)) choices.push({ value: current, text: t('report.flags.excludeListed', { flags: current }) });
+  return (
+    <label>
+      {t('report.flags.exclude')}
+      <select name="exclude">
+        {choices.map((o) => (
+          <option value={o.value} selected={o.value === (current ?? '')}>
+            {o.text}
+          </option>
+        ))}
+      </select>
+      {hint ? <span class="hint">{hint}</span> : null}
+    </label>
   );
 }
 

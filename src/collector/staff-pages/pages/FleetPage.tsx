@@ -1,6 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource preact */
 import { formatBytes, formatCount, formatDateTime } from '../../../shared/l10n';
-import type { FleetEntry, FleetProblem } from '../fleet';
+import { CLOCK_SKEW_NOTICE_MS, type FleetEntry, type FleetProblem } from '../fleet';
 import { formatAgoText, formatSpan, type Lang, type StaffT } from '../i18n';
 import type { PageContext } from './context';
 import { Page } from './Layout';
@@ -18,6 +18,22 @@ function gapRanges(entry: FleetEntry, limit = 6): string {
     return byKiosk.size > 1 ? `${kioskId.slice(0, 8)}…: ${shown}` : shown;
   });
   return parts.join('; ');
+}
+
+/** How far and which way a kiosk's clock is off: "3 giờ (nhanh hơn máy chủ)". */
+function clockWords(t: StaffT, skewMs: number): { span: string; direction: string } {
+  return { span: formatSpan(t, Math.abs(skewMs)), direction: skewMs > 0 ? t('fleet.clockAhead') : t('fleet.clockBehind') };
+}
+
+/** The kiosk's clock as last seen, in words (under a minute off counts as right). */
+export function clockText(t: StaffT, clock: FleetEntry['clock']): string | null {
+  if (clock === null) return null;
+  return Math.abs(clock.skewMs) < 60_000 ? t('fleet.clockRight') : t('fleet.clock', clockWords(t, clock.skewMs));
+}
+
+/** The set-aside page narrowed to one device. */
+function setAsideHref(entry: FleetEntry): string {
+  return `/admin/set-aside?device=${encodeURIComponent(entry.id)}`;
 }
 
 /** One problem of a device in words. */
@@ -38,6 +54,10 @@ export function problemText(lang: Lang, t: StaffT, problem: FleetProblem, entry:
       return t('fleet.problems.rejected', { n: count(problem.count) });
     case 'storageNotPersisted':
       return t('fleet.problems.storageNotPersisted');
+    case 'clockSkew':
+      return t('fleet.problems.clockSkew', clockWords(t, problem.skewMs));
+    case 'sharedKioskId':
+      return t('fleet.problems.sharedKioskId', { kiosk: `${problem.kioskId.slice(0, 8)}…`, devices: problem.otherDevices.map((d) => d.label).join(', ') });
   }
 }
 
@@ -46,6 +66,8 @@ function FleetRow({ ctx, entry, now }: { ctx: PageContext; entry: FleetEntry; no
   const report = entry.lastReport;
   const storage = report?.storage;
   const persisted = storage?.persisted === true ? t('fleet.persisted') : storage?.persisted === false ? t('fleet.notPersisted') : t('fleet.persistUnknown');
+  const clock = clockText(t, entry.clock);
+  const rejectedSeqs = entry.setAside.filter((s) => s.kind === 'rejected').length;
   const usage =
     storage && storage.usageBytes !== null && storage.quotaBytes !== null
       ? t('fleet.usage', { used: formatBytes(lang, storage.usageBytes), quota: formatBytes(lang, storage.quotaBytes) })
@@ -67,6 +89,12 @@ function FleetRow({ ctx, entry, now }: { ctx: PageContext; entry: FleetEntry; no
             <span class="hint">{formatDateTime(lang, entry.lastContactAt)}</span>
           </>
         )}
+        {clock !== null ? (
+          <>
+            <br />
+            <span class={Math.abs(entry.clock!.skewMs) > CLOCK_SKEW_NOTICE_MS ? 'bad' : 'hint'}>{clock}</span>
+          </>
+        ) : null}
       </td>
       <td>
         {entry.state === 'revoked' ? (
@@ -93,10 +121,10 @@ function FleetRow({ ctx, entry, now }: { ctx: PageContext; entry: FleetEntry; no
         {report ? (
           <>
             {t('fleet.queueCount', { n: formatCount(lang, report.queueDepth) })}
-            {report.oldestUnsentAt ? (
+            {entry.queueOldestAt ? (
               <>
                 <br />
-                <span class="hint">{t('fleet.oldestWaiting', { age: formatSpan(t, now.getTime() - Date.parse(report.oldestUnsentAt)) })}</span>
+                <span class="hint">{t('fleet.oldestWaiting', { age: formatSpan(t, now.getTime() - Date.parse(entry.queueOldestAt)) })}</span>
               </>
             ) : null}
             <br />
@@ -120,6 +148,22 @@ function FleetRow({ ctx, entry, now }: { ctx: PageContext; entry: FleetEntry; no
             <span class="hint">{gapRanges(entry)}</span>
           </>
         )}
+        {entry.setAside.length > 0 ? (
+          <>
+            <br />
+            <strong>{t('fleet.setAside', { n: formatCount(lang, entry.setAside.length) })}</strong>
+            <br />
+            <span class="hint">
+              {t('fleet.setAsideKinds', { rejected: formatCount(lang, rejectedSeqs), conflicts: formatCount(lang, entry.setAside.length - rejectedSeqs) })}
+            </span>
+          </>
+        ) : null}
+        {entry.setAsideCounts.conflicts + entry.setAsideCounts.rejections > 0 ? (
+          <>
+            <br />
+            <a href={setAsideHref(entry)}>{t('fleet.setAsideLink')}</a>
+          </>
+        ) : null}
       </td>
       <td>
         {report ? (

@@ -9,7 +9,7 @@ import type { PageContext } from './context';
 import { STAFF_CSS } from './staff-css';
 
 /** The pages of the navigation bar. */
-export type NavKey = 'fleet' | 'devices' | 'export' | 'import' | 'report';
+export type NavKey = 'fleet' | 'devices' | 'export' | 'import' | 'report' | 'audit' | 'setAside';
 
 const NAV: ReadonlyArray<{ key: NavKey; path: string }> = [
   { key: 'fleet', path: '/admin/fleet' },
@@ -17,6 +17,8 @@ const NAV: ReadonlyArray<{ key: NavKey; path: string }> = [
   { key: 'report', path: '/admin/report' },
   { key: 'export', path: '/admin/export' },
   { key: 'import', path: '/admin/import' },
+  { key: 'setAside', path: '/admin/set-aside' },
+  { key: 'audit', path: '/admin/audit' },
 ];
 
 /**

@@ -7,7 +7,7 @@
  */
 import { formatCount, formatDateTime, formatDay, formatMonth, formatPercentage, formatShare, localize } from '../../../shared/l10n';
 import type { SurveyDefinition } from '../../../shared/survey';
-import { SERVICE_FIELD_QUESTION } from '../filters';
+import { ALL_VERSIONS, EXCLUDE_ALL, queryString, SERVICE_FIELD_QUESTION } from '../filters';
 import { REPORT_CHOICE_SECTIONS, type SipasReport } from '../report';
 import { BarChart, TrendChart } from './Charts';
 import type { PageContext } from './context';
@@ -56,7 +56,7 @@ function ScopeLine({ ctx, report }: { ctx: PageContext; report: SipasReport }) {
   const { t, lang } = ctx;
   const q = report.query;
   const parts: Array<[string, string]> = [
-    [t('filters.definition'), `${report.definition.id}${q.version ? ` (${t('filters.versionLabel', { v: Number(q.version) })})` : ''}`],
+    [t('filters.definition'), `${report.definition.id} (${report.versions.covered.map((v) => t('filters.versionLabel', { v })).join(', ')})`],
     [t('filters.agency'), q.agency ?? t('layout.all')],
     [t('filters.counter'), q.counter ?? t('layout.all')],
   ];
@@ -92,7 +92,9 @@ function ReportBody({ ctx, report, definition }: { ctx: PageContext; report: Sip
     return (
       <>
         <ScopeLine ctx={ctx} report={shownReport} />
+        <VersionsBox ctx={ctx} report={report} />
         <p class="note">{t('report.noData')}</p>
+        {report.flags.excludedResponses ? <FlagsBox ctx={ctx} report={report} /> : null}
         {report.excludedPartial ? <p>{t('report.partial', { n: count(report.excludedPartial) })}</p> : null}
       </>
     );
@@ -123,13 +125,16 @@ function ReportBody({ ctx, report, definition }: { ctx: PageContext; report: Sip
   return (
     <>
       <ScopeLine ctx={ctx} report={shownReport} />
+      <VersionsBox ctx={ctx} report={report} />
       <section aria-labelledby="overall">
         <h2 id="overall">{t('report.overall')}</h2>
         <p>
           <span class="big">{pct(report.percent)}</span> {t('report.basedOn', { n: count(report.responses) })}
           {report.excludedPartial ? ` · ${t('report.partial', { n: count(report.excludedPartial) })}` : ''}
         </p>
+        <FlagNote ctx={ctx} report={report} />
       </section>
+      <FlagsBox ctx={ctx} report={report} />
       <section aria-labelledby="method">
         <h2 id="method">{t('report.methodHeading')}</h2>
         <p class="note">{t('report.method')}</p>
@@ -280,6 +285,132 @@ function ReportBody({ ctx, report, definition }: { ctx: PageContext; report: Sip
         </section>
       ) : null}
     </>
+  );
+}
+
+/** A link to this report with some query values changed ('' removes one). */
+function reportLink(report: SipasReport, changes: Record<string, string>): string {
+  return `/admin/report${queryString({ definition: report.definition.id, ...report.query, ...changes })}`;
+}
+
+/** Which versions the figures cover, the others with their counts and links, and the items that differ. */
+function VersionsBox({ ctx, report }: { ctx: PageContext; report: SipasReport }) {
+  const { t, lang } = ctx;
+  const { versions } = report;
+  const count = (n: number) => formatCount(lang, n);
+  const covered = new Set(versions.covered);
+  const countOf = (v: number) => versions.available.find((a) => a.version === v)?.responses ?? 0;
+  const others = versions.available.filter((a) => !covered.has(a.version));
+  const versionText = (a: SipasReport['versions']['available'][number]) => `${t('report.versions.count', { v: a.version, count: a.responses, n: count(a.responses) })}${a.known ? '' : ` — ${t('report.versions.unknown')}`}`;
+  return (
+    <section aria-labelledby="versions" class="versions">
+      <h2 id="versions">{t('report.versions.heading')}</h2>
+      <p>
+        {versions.scope === 'all'
+          ? t('report.versions.coversAll', { list: versions.covered.join(', ') })
+          : t('report.versions.coversOne', { v: versions.covered[0], count: countOf(versions.covered[0]), n: count(countOf(versions.covered[0])) })}
+      </p>
+      {versions.scope === 'one' && others.length > 0 ? (
+        <p>
+          {t('report.versions.others')}{' '}
+          {others.map((a, i) => (
+            <>
+              {i ? ' · ' : ''}
+              {a.known ? <a href={reportLink(report, { version: String(a.version) })}>{versionText(a)}</a> : versionText(a)}
+            </>
+          ))}
+          {' · '}
+          <a href={reportLink(report, { version: ALL_VERSIONS })}>{t('report.versions.all')}</a>
+        </p>
+      ) : null}
+      {versions.scope === 'all' ? (
+        <p>
+          {t('report.versions.available')} {versions.available.map((a, i) => `${i ? ' · ' : ''}${versionText(a)}`).join('')}
+          {' · '}
+          <a href={reportLink(report, { version: '' })}>{t('report.versions.newest')}</a>
+        </p>
+      ) : null}
+      {versions.changes.length > 0 && (versions.scope === 'all' || others.length > 0) ? (
+        <>
+          <h3>{t('report.versions.changesHeading')}</h3>
+          <ul>
+            {versions.changes.map((c) => {
+              const parts = [
+                ...(c.added.length ? [`${t('report.versions.added')}: ${c.added.join(', ')}`] : []),
+                ...(c.removed.length ? [`${t('report.versions.removed')}: ${c.removed.join(', ')}`] : []),
+                ...(c.reworded.length ? [`${t('report.versions.reworded')}: ${c.reworded.join(', ')}`] : []),
+              ];
+              return (
+                <li>
+                  <strong>{t('report.versions.change', { from: c.from, to: c.to })}:</strong> {parts.length ? parts.join('; ') : t('report.versions.noChange')}
+                </li>
+              );
+            })}
+          </ul>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+/** Beside the headline: what leaving flagged responses out (or in) would make of the index, when it moves it by 0.1 pp or more. */
+function FlagNote({ ctx, report }: { ctx: PageContext; report: SipasReport }) {
+  const { t, lang } = ctx;
+  const { flags } = report;
+  if (!flags.notable || flags.differencePp === null) return null;
+  const signed = (pp: number) => `${pp > 0 ? '+' : ''}${formatPercentage(lang, pp).replace('%', '')}`;
+  const sentences: string[] = [];
+  if (flags.excluded.length === 0 || flags.percentWithoutFlagged !== report.percent) {
+    sentences.push(t('report.flags.noteWithout', { count: flags.flaggedResponses, n: formatCount(lang, flags.flaggedResponses), p: formatPercentage(lang, flags.percentWithoutFlagged), d: signed(flags.differencePp) }));
+  }
+  if (flags.excluded.length > 0) {
+    sentences.push(t('report.flags.noteWith', { p: formatPercentage(lang, flags.percentWithFlagged), d: signed(-flags.differencePp) }));
+  }
+  return (
+    <p class="note flag-note" role="note">
+      {sentences.join(' ')}{' '}
+      {flags.excluded.length === 0 ? (
+        <a href={reportLink(report, { exclude: EXCLUDE_ALL })}>{t('report.flags.showWithout')}</a>
+      ) : (
+        <a href={reportLink(report, { exclude: '' })}>{t('report.flags.showWith')}</a>
+      )}
+    </p>
+  );
+}
+
+/** How many responses carry each flag, what was left out, and how many were placed corrected for clock skew. */
+function FlagsBox({ ctx, report }: { ctx: PageContext; report: SipasReport }) {
+  const { t, lang } = ctx;
+  const { flags } = report;
+  const count = (n: number) => formatCount(lang, n);
+  const flagName = (flag: SipasReport['flags']['counts'][number]['flag']) => t(`report.flags.${flag}`);
+  return (
+    <section aria-labelledby="flags">
+      <h2 id="flags">{t('report.flags.heading')}</h2>
+      <p>{t('report.flags.intro', { n: count(report.responses + flags.excludedResponses) })}</p>
+      <table>
+        <thead>
+          <tr>
+            <th>{t('report.flags.flag')}</th>
+            <th class="num">{t('report.flags.responses')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {flags.counts.map((c) => (
+            <tr>
+              <td>{flagName(c.flag)}</td>
+              <td class="num">{count(c.responses)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p>{t('report.flags.placedBySkew', { count: flags.placedBySkew, n: count(flags.placedBySkew) })}</p>
+      <p>
+        {flags.excluded.length > 0
+          ? t('report.flags.excluded', { count: flags.excludedResponses, n: count(flags.excludedResponses), flags: flags.excluded.map(flagName).join(', ') })
+          : t('report.flags.noneExcluded')}
+      </p>
+    </section>
   );
 }
 

@@ -1,6 +1,8 @@
 /** @jsxRuntime automatic @jsxImportSource preact */
+import { isPlaceCode } from '../../../shared/ids';
 import type { DeviceRecord } from '../../stores';
 import type { PageContext } from './context';
+import { PlaceText } from './DevicesPage';
 import { Page } from './Layout';
 import { TrustedSvg } from './trusted';
 
@@ -10,8 +12,19 @@ function isLoopback(link: string): boolean {
   return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
 }
 
-/** The page that shows a new token once, with its provisioning link and QR code. */
-export function TokenPage(props: { ctx: PageContext; device: DeviceRecord; token: string; link: string; qrSvg: string; rotated: boolean }) {
+/**
+ * The page that shows a new token once, with its provisioning link and QR code, the place the link
+ * sets, and which codes were suggested from the names (so the clerk sees what was chosen).
+ */
+export function TokenPage(props: {
+  ctx: PageContext;
+  device: DeviceRecord;
+  token: string;
+  link: string;
+  qrSvg: string;
+  rotated: boolean;
+  suggested?: { agencyCode: boolean; counterCode: boolean };
+}) {
   const { ctx, device, link } = props;
   const { t } = ctx;
   const title = props.rotated ? t('token.titleRotated', { label: device.label }) : t('token.titleNew', { label: device.label });
@@ -26,6 +39,33 @@ export function TokenPage(props: { ctx: PageContext; device: DeviceRecord; token
         <li>{t('token.step3')}</li>
       </ol>
       {isLoopback(link) ? <p class="warning">{t('token.loopback')}</p> : null}
+      {/* A device registered under the old code rule: the tablet refuses its link until the place is edited. */}
+      {!isPlaceCode(device.agencyCode) || !isPlaceCode(device.counterCode) ? (
+        <p class="warning" data-testid="old-codes">
+          {t('places.oldCodes')}{' '}
+          <a href={`/admin/devices/${device.id}/place`}>{t('places.edit')}</a>
+        </p>
+      ) : null}
+      <dl class="place" data-testid="token-place">
+        <dt>{t('places.agencyName')}</dt>
+        <dd>
+          <PlaceText ctx={ctx} name={device.agencyName} code={device.agencyCode} />
+        </dd>
+        <dt>{t('places.counterName')}</dt>
+        <dd>
+          <PlaceText ctx={ctx} name={device.counterName} code={device.counterCode} />
+        </dd>
+      </dl>
+      {props.suggested?.agencyCode ? (
+        <p class="note" role="status">
+          {t('places.suggested', { code: device.agencyCode, name: device.agencyName })}
+        </p>
+      ) : null}
+      {props.suggested?.counterCode ? (
+        <p class="note" role="status">
+          {t('places.suggested', { code: device.counterCode, name: device.counterName })}
+        </p>
+      ) : null}
       <figure class="qr">
         <TrustedSvg markup={props.qrSvg} />
         <figcaption>{t('token.qrCaption')}</figcaption>

@@ -1,28 +1,55 @@
 /** @jsxRuntime automatic @jsxImportSource preact */
-/** The devices resource: the list, registration, token rotation and revocation, and the token page with its QR code. */
+/** The devices resource: the list, registration, moving (the place), token rotation and revocation, and the token page with its QR code. */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
-import { isDeviceLabel, PLACE_CODE_MAX_LENGTH } from '../../../shared/ids';
 import { buildProvisioningLink } from '../../../shared/wire';
-import { registerDevice, revokeDevice, rotateDeviceToken } from '../../devices';
+import { checkDevicePlace, moveDevice, provisioningFor, registerDevice, revokeDevice, rotateDeviceToken, type DevicePlaceCheck, type DevicePlaceField } from '../../devices';
 import type { DeviceRecord } from '../../stores';
-import { DevicesPage, ErrorPage, TokenPage, type DeviceForm, type DeviceFormErrors, type PageContext } from '../pages';
+import { DevicePlacePage, DevicesPage, ErrorPage, TokenPage, type DeviceForm, type DeviceFormErrors, type PageContext } from '../pages';
 import type { StaffPluginOptions, StaffSide } from './staff-context';
 
-/**
- * A code as the registration form accepts it: 1 to 64 characters. (Deliberately not shared/ids'
- * stricter isPlaceCode: devices registered with other characters must stay registrable until the
- * place-code rule is applied to stored devices and responses as well.)
- */
-function isFormCode(text: string): boolean {
-  return text !== '' && text.length <= PLACE_CODE_MAX_LENGTH;
+/** The token page with the provisioning link and its QR code. */
+async function tokenPage(
+  side: StaffSide,
+  ctx: PageContext,
+  request: FastifyRequest,
+  device: DeviceRecord,
+  token: string,
+  rotated: boolean,
+  suggested?: DevicePlaceCheck['suggested'],
+) {
+  const link = buildProvisioningLink(side.baseUrl(request), provisioningFor(device, token));
+  const qrSvg = await QRCode.toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  return <TokenPage ctx={ctx} device={device} token={token} link={link} qrSvg={qrSvg} rotated={rotated} suggested={suggested} />;
 }
 
-/** The token page with the provisioning link and its QR code. */
-async function tokenPage(side: StaffSide, ctx: PageContext, request: FastifyRequest, device: DeviceRecord, token: string, rotated: boolean) {
-  const link = buildProvisioningLink(side.baseUrl(request), { token, agencyCode: device.agencyCode, counterCode: device.counterCode, deviceLabel: device.label });
-  const qrSvg = await QRCode.toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-  return <TokenPage ctx={ctx} device={device} token={token} link={link} qrSvg={qrSvg} rotated={rotated} />;
+const FORM_FIELDS: readonly DevicePlaceField[] = ['agencyName', 'agencyCode', 'counterName', 'counterCode', 'label'];
+
+/**
+ * Reads a registration form and checks it by the one place rule. The form shown back keeps what was
+ * typed, with the codes the names suggest filled into blank code fields, so the clerk sees them.
+ */
+function readDeviceForm(ctx: PageContext, body: unknown): { check: DevicePlaceCheck; form: DeviceForm; errors: DeviceFormErrors } {
+  const fields = (body ?? {}) as Record<string, unknown>;
+  const typed = Object.fromEntries(FORM_FIELDS.map((key) => [key, typeof fields[key] === 'string' ? (fields[key] as string).slice(0, 1000) : ''])) as unknown as DeviceForm;
+  const check = checkDevicePlace(typed);
+  const errors: DeviceFormErrors = {};
+  for (const [field, problem] of Object.entries(check.problems) as Array<[DevicePlaceField, NonNullable<DevicePlaceCheck['problems'][DevicePlaceField]>]>) {
+    errors[field] =
+      problem === 'invalidCode'
+        ? ctx.t('places.codeInvalid')
+        : problem === 'noSuggestion'
+          ? ctx.t('places.codeNoSuggestion')
+          : field === 'label'
+            ? ctx.t('places.labelTooLong')
+            : ctx.t(problem === 'required' ? 'places.nameRequired' : 'places.nameTooLong');
+  }
+  const form: DeviceForm = {
+    ...typed,
+    agencyCode: check.suggested.agencyCode ? check.details.agencyCode : typed.agencyCode.trim(),
+    counterCode: check.suggested.counterCode ? check.details.counterCode : typed.counterCode.trim(),
+  };
+  return { check, form, errors };
 }
 
 /** The devices pages, registered under /admin. */
@@ -32,26 +59,52 @@ export const devicesPages: FastifyPluginAsync<StaffPluginOptions> = async (pages
   pages.get('/devices', async (request, reply) => {
     const ctx = side.pageContext(request, reply, true);
     const devices = await store.listDevices();
-    const revokedId = (request.query as Record<string, unknown>).revoked;
-    const revoked = typeof revokedId === 'string' ? devices.find((d) => d.id === revokedId) : undefined;
-    return side.sendPage(reply, <DevicesPage ctx={ctx} devices={devices} notice={revoked ? ctx.t('devices.revokedNotice', { label: revoked.label }) : undefined} />);
+    const query = request.query as Record<string, unknown>;
+    const named = (key: string) => (typeof query[key] === 'string' ? devices.find((d) => d.id === query[key]) : undefined);
+    const revoked = named('revoked');
+    const moved = named('moved');
+    const notice = revoked
+      ? ctx.t('devices.revokedNotice', { label: revoked.label })
+      : moved
+        ? ctx.t('places.movedNotice', {
+            label: moved.label,
+            place: `${moved.agencyName} (${moved.agencyCode}) / ${moved.counterName} (${moved.counterCode})`,
+          })
+        : undefined;
+    return side.sendPage(reply, <DevicesPage ctx={ctx} devices={devices} notice={notice} />);
   });
 
   pages.post('/devices', async (request, reply) => {
     const ctx = side.pageContext(request, reply, true);
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string).trim() : '');
-    const form: DeviceForm = { label: text('label'), agencyCode: text('agencyCode'), counterCode: text('counterCode') };
-    const errors: DeviceFormErrors = {};
-    if (!isDeviceLabel(form.label)) errors.label = ctx.t('devices.labelError');
-    if (!isFormCode(form.agencyCode)) errors.agencyCode = ctx.t('devices.agencyError');
-    if (!isFormCode(form.counterCode)) errors.counterCode = ctx.t('devices.counterError');
+    const { check, form, errors } = readDeviceForm(ctx, request.body);
     if (Object.keys(errors).length > 0) {
       return side.sendPage(reply, <DevicesPage ctx={ctx} devices={await store.listDevices()} form={form} errors={errors} />, 400);
     }
-    const issued = await registerDevice(store, form);
+    const details = check.details;
+    const issued = await registerDevice(store, details);
+    await side.audit(request, 'deviceRegister', 'success', { deviceId: issued.deviceId, label: details.label, agencyCode: details.agencyCode, counterCode: details.counterCode });
     const device = (await store.getDevice(issued.deviceId))!;
-    return side.sendPage(reply, await tokenPage(side, ctx, request, device, issued.token, false));
+    return side.sendPage(reply, await tokenPage(side, ctx, request, device, issued.token, false, check.suggested));
+  });
+
+  pages.get('/devices/:id/place', async (request, reply) => {
+    const ctx = side.pageContext(request, reply, true);
+    const device = await store.getDevice((request.params as { id: string }).id);
+    if (!device || device.revokedAt !== null) return side.sendPage(reply, <ErrorPage ctx={ctx} message={ctx.t('errors.noDevice')} />, 404);
+    return side.sendPage(reply, <DevicePlacePage ctx={ctx} device={device} />);
+  });
+
+  // Moving a tablet: one edit here, and the tablet takes its new place from the answer to its next sync.
+  pages.post('/devices/:id/place', async (request, reply) => {
+    const ctx = side.pageContext(request, reply, true);
+    const device = await store.getDevice((request.params as { id: string }).id);
+    if (!device || device.revokedAt !== null) return side.sendPage(reply, <ErrorPage ctx={ctx} message={ctx.t('errors.noDevice')} />, 404);
+    const { check, form, errors } = readDeviceForm(ctx, request.body);
+    if (Object.keys(errors).length > 0) return side.sendPage(reply, <DevicePlacePage ctx={ctx} device={device} form={form} errors={errors} />, 400);
+    const details = check.details;
+    await moveDevice(store, device.id, details);
+    await side.audit(request, 'deviceEdit', 'success', { deviceId: device.id, label: details.label, agencyCode: details.agencyCode, counterCode: details.counterCode });
+    return reply.code(303).header('location', `/admin/devices?moved=${encodeURIComponent(device.id)}`).send();
   });
 
   pages.post('/devices/:id/rotate', async (request, reply) => {
@@ -59,6 +112,7 @@ export const devicesPages: FastifyPluginAsync<StaffPluginOptions> = async (pages
     const device = await store.getDevice((request.params as { id: string }).id);
     if (!device || device.revokedAt !== null) return side.sendPage(reply, <ErrorPage ctx={ctx} message={ctx.t('errors.noDevice')} />, 404);
     const issued = await rotateDeviceToken(store, device.id);
+    await side.audit(request, 'deviceRotate', 'success', { deviceId: device.id, label: device.label });
     return side.sendPage(reply, await tokenPage(side, ctx, request, device, issued.token, true));
   });
 
@@ -67,6 +121,7 @@ export const devicesPages: FastifyPluginAsync<StaffPluginOptions> = async (pages
     const device = await store.getDevice((request.params as { id: string }).id);
     if (!device) return side.sendPage(reply, <ErrorPage ctx={ctx} message={ctx.t('errors.noDevice')} />, 404);
     await revokeDevice(store, device.id);
+    await side.audit(request, 'deviceRevoke', 'success', { deviceId: device.id, label: device.label });
     return reply.code(303).header('location', `/admin/devices?revoked=${encodeURIComponent(device.id)}`).send();
   });
 };

@@ -5,8 +5,8 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from '../../errors';
-import { csvStream, EXPORT_CONTENT_TYPES, EXPORT_FORMATS, exportColumns, exportDefinitions, exportFileName, jsonStream, ROW_COUNT_HEADER, xlsxStream, type ExportFormat } from '../exports';
-import { toResponseFilter } from '../filters';
+import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS, exportFileName, ROW_COUNT_HEADER, type ExportFormat } from '../exports';
+import { REPORT_FLAGS, toResponseFilter } from '../filters';
 import { ExportPage } from '../pages';
 import type { StaffPluginOptions, StaffSide } from './staff-context';
 
@@ -18,7 +18,7 @@ export const exportPages: FastifyPluginAsync<StaffPluginOptions> = async (pages,
   pages.get('/export', async (request, reply) => {
     const ctx = side.pageContext(request, reply, true);
     const parsed = side.parseFilters(request.query);
-    const fieldDefinition = parsed.ok ? side.reportDefinition(parsed.query) : side.reportDefinition({});
+    const fieldDefinition = parsed.ok ? side.reportDefinition({ ...parsed.query, version: typeof parsed.query.version === 'number' ? parsed.query.version : undefined }) : side.reportDefinition({});
     const form = await side.filterForm(parsed.values, true, fieldDefinition);
     if (!parsed.ok) return side.sendPage(reply, <ExportPage ctx={ctx} options={form} problems={parsed.problems} />, 400);
     let count: number | undefined;
@@ -43,36 +43,36 @@ async function sendExport(side: StaffSide, request: FastifyRequest, reply: Fasti
   const parsed = side.parseFilters(request.query);
   if (!parsed.ok) return sendError(reply, 'invalidFilter', { problems: parsed.problems });
   const query = parsed.query;
-  const snapshot = await side.store.openResponseSnapshot(toResponseFilter(query));
-  const rowCount = snapshot.count ?? 0; // opened with its summary, so always known
+  // Read and serialised off the kiosks' thread (read-worker/jobs.ts openExport picks the columns).
+  const body = await side.reader.export(side.options.definitions, query, side.langOf(request), format);
+  const rowCount = body.rowCount;
   // Whatever becomes of the answer (done, client gone, error), the read connection is released; a
   // client that stops reading but keeps the connection is cut after a while, so that no read
   // transaction stays open for ever (it would keep SQLite from recycling its write-ahead log).
-  reply.raw.once('close', () => void snapshot.close());
+  reply.raw.once('close', () => void body.close());
   // (Node's HTTP server destroys a socket whose timeout fires; fastify.inject's fake socket has none.)
   const socket = request.raw.socket as { setTimeout?: (ms: number) => unknown } | undefined;
   if (typeof socket?.setTimeout === 'function') socket.setTimeout(EXPORT_IDLE_TIMEOUT_MS);
-  const known = side.options.definitions;
-  const present = exportDefinitions(known, snapshot.definitions);
-  // An empty export still gets the columns of the questionnaire asked for.
-  const definitions =
-    present.definitions.length > 0 || rowCount > 0
-      ? present.definitions
-      : known.filter((d) => (query.definition === undefined || d.id === query.definition) && (query.version === undefined || d.version === query.version));
-  const columns = exportColumns(definitions, present.unknown, query.labels === '1', side.langOf(request));
-  const name = exportFileName([query.definition, query.version !== undefined ? `v${query.version}` : undefined, query.agency, query.counter, query.field, query.from, query.to], format);
+  const excluded = query.exclude ?? [];
+  const name = exportFileName(
+    [
+      query.definition,
+      typeof query.version === 'number' ? `v${query.version}` : undefined,
+      query.agency,
+      query.counter,
+      query.field,
+      query.from,
+      query.to,
+      excluded.length === REPORT_FLAGS.length ? 'unflagged' : excluded.length > 0 ? `without-${excluded.join('-')}` : undefined,
+    ],
+    format,
+  );
   reply
     .code(200)
     .header('content-type', EXPORT_CONTENT_TYPES[format])
     .header('content-disposition', `attachment; filename="${name}"`)
     .header(ROW_COUNT_HEADER, String(rowCount))
     .header('x-content-type-options', 'nosniff');
-  switch (format) {
-    case 'csv':
-      return reply.send(csvStream(columns, snapshot.responses()));
-    case 'json':
-      return reply.send(jsonStream(snapshot.responses()));
-    case 'xlsx':
-      return reply.send(xlsxStream(columns, definitions, snapshot));
-  }
+  await side.audit(request, 'export', 'success', { format, filters: parsed.values, rows: rowCount });
+  return reply.send(body.stream);
 }

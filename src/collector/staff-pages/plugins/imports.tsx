@@ -33,6 +33,7 @@ export const importsApi: FastifyPluginAsync<StaffPluginOptions> = async (api, { 
     const result = await importEvacuationFile(store, side.options.definitionIndex, request.body, deviceId, side.now);
     if (!result.ok) return sendError(reply, 'invalidEvacuationFile', { problems: result.problems });
     request.log.info({ summary: { ...result.summary, problems: result.summary.problems.length } }, 'evacuation file imported');
+    await side.audit(request, 'import', 'success', { kioskId: result.summary.kioskId, deviceId, total: result.summary.total, created: result.summary.created, duplicate: result.summary.duplicate, conflict: result.summary.conflict, rejected: result.summary.rejected });
     return result.summary;
   });
 };

@@ -2,10 +2,15 @@
 /** The report resource: the SIPAS report page and its JSON twin, GET /api/v1/admin/report. */
 import type { FastifyPluginAsync } from 'fastify';
 import { sendError } from '../../errors';
-import { toResponseFilter } from '../filters';
+import type { FilterQuery } from '../filters';
 import { ReportPage } from '../pages';
-import { buildReport } from '../report';
-import { DEFAULT_REPORT_DEFINITION, type StaffPluginOptions } from './staff-context';
+import { reportDefinitions } from '../report';
+import { DEFAULT_REPORT_DEFINITION, type StaffPluginOptions, type StaffSide } from './staff-context';
+
+/** The questionnaire a report is about: the one named, else the default one (or the first known). */
+function reportId(side: StaffSide, query: FilterQuery): string {
+  return query.definition ?? side.reportDefinition({})?.id ?? DEFAULT_REPORT_DEFINITION;
+}
 
 /** The report page, registered under /admin. */
 export const reportPages: FastifyPluginAsync<StaffPluginOptions> = async (pages, { side }) => {
@@ -16,14 +21,18 @@ export const reportPages: FastifyPluginAsync<StaffPluginOptions> = async (pages,
       const form = await side.filterForm(parsed.values, false, side.reportDefinition({}));
       return side.sendPage(reply, <ReportPage ctx={ctx} options={form} report={null} problems={parsed.problems} definition={undefined} />, 400);
     }
-    const definition = side.reportDefinition(parsed.query);
-    const form = await side.filterForm({ definition: definition?.id ?? '', ...parsed.values }, false, definition);
-    if (!definition) {
-      const problems = [ctx.t('errors.unknownDefinition', { id: parsed.query.definition ?? DEFAULT_REPORT_DEFINITION })];
-      return side.sendPage(reply, <ReportPage ctx={ctx} options={form} report={null} problems={problems} definition={definition} />, 400);
+    const id = reportId(side, parsed.query);
+    const known = reportDefinitions(side.options.definitions, id, parsed.query.version);
+    const newest = known?.[0];
+    const form = await side.filterForm({ definition: id, ...parsed.values }, false, newest);
+    if (!known) {
+      const problems = [ctx.t('errors.unknownDefinition', { id })];
+      return side.sendPage(reply, <ReportPage ctx={ctx} options={form} report={null} problems={problems} definition={undefined} />, 400);
     }
-    const report = await buildReport(side.store, definition, toResponseFilter(parsed.query), parsed.values, side.now());
-    return side.sendPage(reply, <ReportPage ctx={ctx} options={form} report={report} problems={[]} definition={definition} />);
+    const report = await side.reader.report(known, { query: { ...parsed.query, definition: id }, values: parsed.values, generatedAt: side.now().toISOString() });
+    const shown = known.find((d) => d.version === report.definition.version);
+    await side.audit(request, 'report', 'success', { via: 'page', filters: parsed.values });
+    return side.sendPage(reply, <ReportPage ctx={ctx} options={form} report={report} problems={[]} definition={shown} />);
   });
 };
 
@@ -32,14 +41,16 @@ export const reportApi: FastifyPluginAsync<StaffPluginOptions> = async (api, { s
   api.get('/report', async (request, reply) => {
     const parsed = side.parseFilters(request.query);
     if (!parsed.ok) return sendError(reply, 'invalidFilter', { problems: parsed.problems });
-    const definition = side.reportDefinition(parsed.query);
-    if (!definition) {
+    const id = reportId(side, parsed.query);
+    const known = reportDefinitions(side.options.definitions, id, parsed.query.version);
+    if (!known) {
       return sendError(reply, 'unknownDefinition', {
-        definition: parsed.query.definition ?? DEFAULT_REPORT_DEFINITION,
-        version: parsed.query.version,
+        definition: id,
+        version: typeof parsed.query.version === 'number' ? parsed.query.version : undefined,
         known: side.options.definitionIndex.names,
       });
     }
-    return buildReport(side.store, definition, toResponseFilter(parsed.query), parsed.values, side.now());
+    await side.audit(request, 'report', 'success', { via: 'json', filters: parsed.values });
+    return side.reader.report(known, { query: { ...parsed.query, definition: id }, values: parsed.values, generatedAt: side.now().toISOString() });
   });
 };

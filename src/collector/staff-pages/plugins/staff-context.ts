@@ -9,11 +9,12 @@ import type { VNode } from 'preact';
 import type { SurveyDefinition } from '../../../shared/survey';
 import type { DefinitionIndex } from '../../ingest';
 import { parseOrExplain } from '../../ingest';
-import type { CollectorStore } from '../../stores';
+import type { AuditAction, AuditOutcome, CollectorStore } from '../../stores';
 import { LoginThrottle, normalizeOrigin, setStaffCookie, type ThrottleOptions } from '../auth';
 import { cleanQuery, filterQuerySchema, type FilterQuery } from '../filters';
 import { LANG_COOKIE, pickLang, staffT, type Lang } from '../i18n';
 import { renderDocument, type FilterFormOptions, type PageContext } from '../pages';
+import { ReadPool } from '../read-worker';
 
 /** What the staff side needs from createCollector. */
 export interface AdminOptions {
@@ -24,6 +25,8 @@ export interface AdminOptions {
   /** The collector's address as tablets reach it, for provisioning links (default: from the request). */
   publicUrl?: string;
   loginThrottle?: ThrottleOptions;
+  /** Where reports and exports run (read workers); default: in-process, on `store`. */
+  reader?: ReadPool;
 }
 
 /** The questionnaire the report opens with. */
@@ -50,14 +53,17 @@ export function nonceOf(res: ServerResponse): string {
 /** The staff side's shared state and helpers, passed to each staff plugin. */
 export class StaffSide {
   readonly store: CollectorStore;
+  /** Runs reports and exports off the thread that serves kiosks. */
+  readonly reader: ReadPool;
   readonly now: () => Date;
   readonly throttle: LoginThrottle;
   private readonly publicOrigin: string | undefined;
 
   constructor(readonly options: AdminOptions) {
     this.store = options.store;
+    this.reader = options.reader ?? new ReadPool({ store: options.store, workers: 0 });
     this.now = options.now;
-    this.throttle = new LoginThrottle(() => options.now().getTime(), options.loginThrottle);
+    this.throttle = new LoginThrottle(options.store, () => options.now().getTime(), options.loginThrottle);
     this.publicOrigin = options.publicUrl ? (normalizeOrigin(options.publicUrl) ?? undefined) : undefined;
   }
 
@@ -65,6 +71,14 @@ export class StaffSide {
   allowedOrigins(request: FastifyRequest): string[] {
     const own = normalizeOrigin(`${request.protocol}://${request.host}`);
     return [own, this.publicOrigin].filter((o): o is string => o !== null && o !== undefined);
+  }
+
+  /**
+   * Writes a staff action to the audit log, with the time and the client's address (behind a trusted
+   * proxy, the address X-Forwarded-For gives). Details are shortened to a bounded size.
+   */
+  async audit(request: FastifyRequest, action: AuditAction, outcome: AuditOutcome, details: Record<string, unknown> = {}): Promise<void> {
+    await this.store.recordAudit({ at: this.now().toISOString(), address: request.ip, action, outcome, details: boundedDetails(details) });
   }
 
   /** Are cookies to be marked Secure? */
@@ -118,6 +132,23 @@ export class StaffSide {
   async filterForm(values: Record<string, string>, allowAnyDefinition: boolean, fieldDefinition: SurveyDefinition | undefined): Promise<FilterFormOptions> {
     return { definitions: this.options.definitions, places: await this.store.listPlaces(), values, allowAnyDefinition, fieldDefinition };
   }
+}
+
+/** Longest text kept in an audit entry's details, and most keys: a query string cannot fill the log. */
+const MAX_DETAIL_TEXT = 200;
+const MAX_DETAIL_KEYS = 30;
+
+/** Details as the audit log keeps them: strings shortened, at most a few keys, nested values at most one level. */
+export function boundedDetails(details: Record<string, unknown>, depth = 0): Record<string, unknown> {
+  const bounded: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(details).slice(0, MAX_DETAIL_KEYS)) {
+    const name = key.slice(0, MAX_DETAIL_TEXT);
+    if (typeof value === 'string') bounded[name] = value.length > MAX_DETAIL_TEXT ? `${value.slice(0, MAX_DETAIL_TEXT)}…` : value;
+    else if (typeof value === 'number' || typeof value === 'boolean' || value === null) bounded[name] = value;
+    else if (value !== undefined && typeof value === 'object' && depth === 0 && !Array.isArray(value)) bounded[name] = boundedDetails(value as Record<string, unknown>, 1);
+    else if (Array.isArray(value) && depth === 0) bounded[name] = value.slice(0, MAX_DETAIL_KEYS).map((v) => (typeof v === 'string' ? v.slice(0, MAX_DETAIL_TEXT) : typeof v === 'number' ? v : String(v).slice(0, MAX_DETAIL_TEXT)));
+  }
+  return bounded;
 }
 
 /** The options every staff plugin is registered with. */

@@ -11,12 +11,14 @@ import type { FastifyInstance } from 'fastify';
 import { HttpError, sendError, toHttpError } from '../../errors';
 import { currentSession } from '../auth';
 import { ErrorPage } from '../pages';
+import { auditApi, auditPages } from './audit';
 import { devicesPages } from './devices';
 import { exportPages, exportsApi } from './exports';
 import { fleetApi, fleetPages } from './fleet';
 import { importPages, importsApi } from './imports';
 import { reportApi, reportPages } from './report';
 import { sessionPages } from './session';
+import { setAsideApi, setAsidePages } from './set-aside';
 import { LOGIN_PATH, HOME_PATH, nonceOf, StaffSide, type AdminOptions } from './staff-context';
 import { staffGuard } from './staff-guard';
 
@@ -77,6 +79,8 @@ export async function staffSide(app: FastifyInstance, options: AdminOptions): Pr
 
       pages.get('/', async (_request, reply) => reply.code(303).header('location', HOME_PATH).send());
       for (const plugin of [sessionPages, fleetPages, devicesPages, exportPages, importPages, reportPages]) await pages.register(plugin, { side });
+      await pages.register(auditPages, { side });
+      await pages.register(setAsidePages, { side });
     },
     { prefix: '/admin' },
   );
@@ -89,6 +93,8 @@ export async function staffSide(app: FastifyInstance, options: AdminOptions): Pr
         return sendError(reply, 'notFound', { method: request.method, path: request.url.split('?')[0] });
       });
       for (const plugin of [fleetApi, reportApi, exportsApi, importsApi]) await api.register(plugin, { side });
+      await api.register(auditApi, { side });
+      await api.register(setAsideApi, { side });
     },
     { prefix: ADMIN_API_PREFIX },
   );

@@ -1,0 +1,45 @@
+/**
+ * A read worker for tests: the real serveReads over the real store, with the store's snapshots
+ * scripted by workerData.data. `gate`: the first batch of every row read waits (Atomics.wait, which
+ * blocks the worker's whole thread, as heavy CPU work would) until the test opens the gate, after
+ * saying it got there. `fail`: opening a snapshot throws. `crash`: opening a snapshot ends the thread.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openStore, type CollectorStore, type ResponseSnapshot } from '../../../../src/collector';
+import { serveReads, type WorkerConfig } from '../../../../src/collector/staff-pages';
+import { GATE_OPEN, GATE_REACHED, type Script } from './gate';
+
+/** Longest a gated read waits (a test that never opens the gate fails instead of hanging). */
+const GATE_WAIT_MS = 20_000;
+
+const config = workerData as WorkerConfig;
+const script = config.data as Script;
+const store = await openStore(config.storeUrl);
+
+function gated<T>(rows: () => AsyncIterableIterator<T>, gate: Int32Array): () => AsyncIterableIterator<T> {
+  return async function* () {
+    Atomics.store(gate, GATE_REACHED, 1);
+    Atomics.notify(gate, GATE_REACHED);
+    Atomics.wait(gate, GATE_OPEN, 0, GATE_WAIT_MS);
+    yield* rows();
+  };
+}
+
+const scripted: CollectorStore = {
+  ...store,
+  async openResponseSnapshot(filter, options) {
+    if (script.mode === 'fail') throw new Error('scripted read failure');
+    if (script.mode === 'crash') process.exit(3);
+    const snapshot = await store.openResponseSnapshot(filter, options);
+    const gate = new Int32Array(script.gate);
+    return {
+      count: snapshot.count,
+      definitions: snapshot.definitions,
+      responses: gated(() => snapshot.responses(), gate),
+      scorable: gated(() => snapshot.scorable(), gate),
+      close: () => snapshot.close(),
+    } satisfies ResponseSnapshot;
+  },
+};
+
+serveReads(parentPort!, scripted);
