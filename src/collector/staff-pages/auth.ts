@@ -49,13 +49,14 @@ export function passwordProblem(password: string): string | null {
 }
 
 /**
- * A self-describing hash: `scrypt$N$r$p$<salt>$<key>` (base64url). The text is NFC-normalised first, so
+ * A self-describing hash: `scrypt$N$r$p$<salt>$<key>` (base64url), at the production cost unless told
+ * otherwise (tests of other things store a cheap one; the cost travels with the hash). The text is NFC-normalised first, so
  * "ố" typed as one character or as o + two marks is the same password.
  */
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, cost: { N: number; r: number; p: number } = SCRYPT_COST): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
-  const key = await scryptAsync(password, salt, SCRYPT_COST);
-  return ['scrypt', SCRYPT_COST.N, SCRYPT_COST.r, SCRYPT_COST.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  const key = await scryptAsync(password, salt, cost);
+  return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
 const HASH_PATTERN = /^scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9_-]+)\$([A-Za-z0-9_-]+)$/;
@@ -77,12 +78,19 @@ export type StaffCommandOrigin = 'admin-cli' | 'env' | 'demo';
 
 /**
  * Sets the staff password (hash only) and ends every open staff session; the audit log records it
- * (by default as done with admin-cli on the server). Throws when it is unacceptable.
+ * (by default as done with admin-cli on the server). Throws when it is unacceptable. Only tests of
+ * other things pass a cheaper scrypt cost (it travels with the hash).
  */
-export async function setAdminPassword(store: CollectorStore, password: string, now = new Date(), via: StaffCommandOrigin = 'admin-cli'): Promise<void> {
+export async function setAdminPassword(
+  store: CollectorStore,
+  password: string,
+  now = new Date(),
+  via: StaffCommandOrigin = 'admin-cli',
+  cost: { N: number; r: number; p: number } = SCRYPT_COST,
+): Promise<void> {
   const problem = passwordProblem(password);
   if (problem) throw new Error(problem);
-  await store.setAdminPasswordHash(await hashPassword(password), now.toISOString());
+  await store.setAdminPasswordHash(await hashPassword(password, cost), now.toISOString());
   await store.recordAudit(serverAudit(now, 'passwordChange', { via }));
 }
 
