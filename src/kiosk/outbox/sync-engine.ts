@@ -182,15 +182,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     // Counted once per drain: counting the outbox for every batch made a long queue drain in
     // quadratic time. Later batches carry the depth as it shrinks.
     const health = await report(settings);
-    let delivered = 0;
+    // Responses that left the queue in this drain: sent, and also set aside (conflict or rejected).
+    let settled = 0;
     for (;;) {
       const batch = await readPendingBatch(afterSeq, batchSize);
       // An empty queue still reports once per drain, so the fleet view sees the kiosk alive.
       if (batch.length === 0 && sentSomething) break;
       const kiosk: KioskReport = {
         ...health,
-        queueDepth: Math.max(0, health.queueDepth - delivered),
-        oldestUnsentAt: batch[0]?.completedAt ?? (delivered > 0 ? null : health.oldestUnsentAt),
+        queueDepth: Math.max(0, health.queueDepth - settled),
+        oldestUnsentAt: batch[0]?.completedAt ?? (settled > 0 ? null : health.oldestUnsentAt),
       };
       const outcome = await postBatch(url, settings.deviceToken, kiosk, batch.map(toWireResponse), options.fetch);
       sentSomething = true;
@@ -207,6 +208,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         }
         // One response alone is too large: it can never be delivered, so it waits for staff.
         await applyDeliveryOutcomes([{ id: batch[0].id, state: 'rejected', reason: `too large for the collector: ${outcome.message}` }], now());
+        settled += 1;
         afterSeq = batch[0].seq;
         continue;
       }
@@ -214,7 +216,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (outcome.place !== undefined) await adoptPlace(outcome.place);
       const outcomes = outcomesFor(batch, outcome.results);
       await applyDeliveryOutcomes(outcomes, now());
-      delivered += outcomes.filter((o) => o.state === 'sent').length;
+      settled += outcomes.length;
       if (batch.length === 0) break;
       afterSeq = batch[batch.length - 1].seq;
     }

@@ -161,6 +161,17 @@ describe('draining the outbox', () => {
     expect(stored.find((r) => r.id === second.id)?.syncReason).toBe('unknown definition sipas-2023 version 1');
   });
 
+  it('reports, on each later batch of a drain, the depth left after earlier batches, set-aside responses included', async () => {
+    await queue(5); // batches of 3 and 2
+    const [first] = await listResponses();
+    const collector = new FakeCollector();
+    collector.rows.set(first.id, 'something else'); // the first response comes back as a conflict
+    await makeEngine(collector).requestDrain('staff');
+    expect(await countByState()).toEqual({ pending: 0, sent: 4, conflict: 1, rejected: 0 });
+    // 5 waiting before the first batch; its 3 responses (2 sent, 1 set aside) all left the queue.
+    expect(collector.requests.map((r) => r.queueDepth)).toEqual([5, 2]);
+  });
+
   it('does nothing before the kiosk has a device token', async () => {
     settings = { ...settings, deviceToken: '' };
     await queue(1);
