@@ -12,7 +12,8 @@ import { STORED_FLAGS, type ResponseFilter, type StoredFlag } from '../stores';
 /** Question whose answer is the service field (lĩnh vực) in the SIPAS definitions. */
 export const SERVICE_FIELD_QUESTION = 'FIELD';
 
-const isoDate = z
+/** A calendar day as staff type it in a filter, YYYY-MM-DD, that really exists. */
+export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date written YYYY-MM-DD')
   .refine((text) => {

@@ -11,7 +11,7 @@ import { endOfVietnamDay, startOfVietnamDay } from '../../shared/l10n';
 import { canonicalJson, type SurveyResponse } from '../../shared/survey';
 import { parseOrExplain } from '../ingest';
 import type { CaseDuplicateIds, ConflictRecord, RejectionRecord, ResponseStore, SetAsideFilter, SetAsidePage } from '../stores';
-import { cleanQuery } from './filters';
+import { cleanQuery, isoDate } from './filters';
 
 /** Which kinds of set-aside entries a listing shows. */
 export const SET_ASIDE_KINDS = ['all', 'conflicts', 'rejections'] as const;
@@ -19,14 +19,6 @@ export type SetAsideKind = (typeof SET_ASIDE_KINDS)[number];
 
 /** Entries of each kind the page shows (the newest); the CSV has them all. */
 export const SET_ASIDE_PAGE_ROWS = 200;
-
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date written YYYY-MM-DD')
-  .refine((text) => {
-    const date = new Date(`${text}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
-  }, 'a real calendar date');
 
 const cursor = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 

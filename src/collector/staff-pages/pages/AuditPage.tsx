@@ -2,7 +2,7 @@
 import { formatDateTime } from '../../../shared/l10n';
 import { AUDIT_ACTIONS, type StoredAuditEntry } from '../../stores';
 import type { PageContext } from './context';
-import { ProblemsBox } from './FilterFields';
+import { DateRangeFields, ProblemsBox } from './FilterFields';
 import { Page } from './Layout';
 
 /** Path of the audit log page. */
@@ -57,15 +57,7 @@ export function AuditPage({ ctx, view }: { ctx: PageContext; view: AuditView }) 
             ))}
           </select>
         </label>
-        <label>
-          {t('filters.from')}
-          <input type="date" name="from" value={v.from ?? ''} />
-        </label>
-        <label>
-          {t('filters.to')}
-          <input type="date" name="to" value={v.to ?? ''} />
-          <span class="hint">{t('filters.datesHint')}</span>
-        </label>
+        <DateRangeFields ctx={ctx} from={v.from} to={v.to} />
         <div class="actions">
           <button type="submit">{t('audit.show')}</button>
         </div>

@@ -87,15 +87,7 @@ export function FilterFields({ ctx, options }: { ctx: PageContext; options: Filt
           options={[all, ...fieldQuestion.options.map((o) => ({ value: o.code, text: localize(o.label, lang) }))]}
         />
       ) : null}
-      <label>
-        {t('filters.from')}
-        <input type="date" name="from" value={v.from ?? ''} />
-      </label>
-      <label>
-        {t('filters.to')}
-        <input type="date" name="to" value={v.to ?? ''} />
-        <span class="hint">{t('filters.datesHint')}</span>
-      </label>
+      <DateRangeFields ctx={ctx} from={v.from} to={v.to} />
       <ExcludeField ctx={ctx} current={v.exclude} hint={options.allowAnyDefinition ? t('export.collectorNote') : undefined} />
     </>
   );
@@ -126,6 +118,24 @@ function ExcludeField({ ctx, current, hint }: { ctx: PageContext; current: strin
 }
 
 /** The problems of a query string, in words, or nothing. */
+/** The period of a filter form: two Vietnam calendar days, both included (the `from` and `to` fields). */
+export function DateRangeFields({ ctx, from, to }: { ctx: PageContext; from: string | undefined; to: string | undefined }) {
+  const { t } = ctx;
+  return (
+    <>
+      <label>
+        {t('filters.from')}
+        <input type="date" name="from" value={from ?? ''} />
+      </label>
+      <label>
+        {t('filters.to')}
+        <input type="date" name="to" value={to ?? ''} />
+        <span class="hint">{t('filters.datesHint')}</span>
+      </label>
+    </>
+  );
+}
+
 export function ProblemsBox({ ctx, problems }: { ctx: PageContext; problems: readonly string[] }) {
   if (problems.length === 0) return null;
   return (

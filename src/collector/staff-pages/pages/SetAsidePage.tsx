@@ -3,7 +3,7 @@ import { formatCount, formatDateTime } from '../../../shared/l10n';
 import type { CaseDuplicateIds, RejectionRecord, SetAsidePage as Listing } from '../../stores';
 import type { ConflictView } from '../set-aside';
 import type { PageContext } from './context';
-import { ProblemsBox } from './FilterFields';
+import { DateRangeFields, ProblemsBox } from './FilterFields';
 import { Page } from './Layout';
 
 /** Where the set-aside page, its CSV and its JSON live. */
@@ -121,15 +121,7 @@ export function SetAsidePage({ ctx, view, problems }: { ctx: PageContext; view: 
             </option>
           </select>
         </label>
-        <label>
-          {t('filters.from')}
-          <input type="date" name="from" value={v.from ?? ''} />
-        </label>
-        <label>
-          {t('filters.to')}
-          <input type="date" name="to" value={v.to ?? ''} />
-        </label>
-        <p class="hint">{t('filters.datesHint')}</p>
+        <DateRangeFields ctx={ctx} from={v.from} to={v.to} />
         <div class="actions">
           <button type="submit">{t('setAside.apply')}</button>
           <a href={SET_ASIDE_PATHS.csv + links}>{t('setAside.downloadCsv')}</a>

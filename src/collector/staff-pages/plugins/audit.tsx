@@ -6,20 +6,12 @@ import { endOfVietnamDay, startOfVietnamDay } from '../../../shared/l10n';
 import { sendError } from '../../errors';
 import { parseOrExplain } from '../../ingest';
 import { AUDIT_ACTIONS, type AuditQuery, type StaffAuthStore, type StoredAuditEntry } from '../../stores';
-import { cleanQuery } from '../filters';
+import { cleanQuery, isoDate } from '../filters';
 import { AuditPage } from '../pages';
 import type { StaffPluginOptions } from './staff-context';
 
 /** Entries on one page of the audit log: a page never loads more. */
 export const AUDIT_PAGE_SIZE = 50;
-
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date written YYYY-MM-DD')
-  .refine((text) => {
-    const date = new Date(`${text}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
-  }, 'a real calendar date');
 
 /** The audit page's query string: action, period (days in Vietnam), and the keyset of the page. */
 const auditQuerySchema = z
