@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import {
@@ -607,9 +609,20 @@ const UNKNOWN_API_PATHS: Array<[string, string]> = [
   ['HEAD', '/api/v1/admin/responses.csv'],
 ];
 
-describe('unknown staff paths', () => {
+/** A folder standing in for the built kiosk: its files are served by a wildcard route at the root. */
+function kioskFiles(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sipas-dist-'));
+  defer(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>SIPAS</title>');
+  return dir;
+}
+
+describe.each([
+  ['', () => ({})],
+  [' (with the kiosk files served)', () => ({ staticDir: kioskFiles() })],
+])('unknown staff paths%s', (_, options) => {
   it('answer like known ones without a session: pages a 303 to the sign-in page, the API a JSON 401, with the same security headers', async () => {
-    const c = await admin();
+    const c = await admin(options());
     const known = await c.app.inject({ method: 'GET', url: '/admin/fleet' });
     const knownPost = await c.app.inject({ method: 'POST', url: '/admin/devices', headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'label=x' });
     const knownApi = await c.app.inject({ method: 'GET', url: '/api/v1/admin/fleet' });
@@ -635,7 +648,7 @@ describe('unknown staff paths', () => {
   });
 
   it('answer a URL that cannot be decoded like any staff path without a session, with the security headers', async () => {
-    const c = await admin();
+    const c = await admin(options());
     const cases: Array<[string, number]> = [
       ['/admin/%zz', 303],
       ['/admin/devices/%E0%A4%A', 303],
@@ -659,7 +672,7 @@ describe('unknown staff paths', () => {
   });
 
   it('answer a signed-in person with a 404 page or JSON 404 carrying the same security headers', async () => {
-    const c = await admin();
+    const c = await admin(options());
     const known = await c.get('/admin/fleet');
     const knownApi = await c.get('/api/v1/admin/fleet');
     for (const url of ['/admin/no-such-page', '/admin/fleet/', '/admin/.env']) {

@@ -7,7 +7,7 @@
  */
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError, sendError, toHttpError } from '../../errors';
 import { currentSession } from '../auth';
 import { ErrorPage } from '../pages';
@@ -71,11 +71,15 @@ export async function staffSide(app: FastifyInstance, options: AdminOptions): Pr
         const ctx = side.pageContext(request, reply, true);
         return side.sendPage(reply, <ErrorPage ctx={ctx} message={ctx.t(error.pageText)} />, error.statusCode);
       });
-      pages.setNotFoundHandler(async (request, reply) => {
+      const pageNotFound = async (request: FastifyRequest, reply: FastifyReply) => {
         if (!(await currentSession(side.store, request, side.now()))) return reply.code(303).header('location', LOGIN_PATH).send();
         const ctx = side.pageContext(request, reply, true);
         return side.sendPage(reply, <ErrorPage ctx={ctx} message={ctx.t(new HttpError('notFound', { method: request.method, path: request.url }).pageText)} />, 404);
-      });
+      };
+      pages.setNotFoundHandler(pageNotFound);
+      // The kiosk's files are served by a wildcard route at the root, which would answer an unknown
+      // staff path before any not-found handler: this catch-all is more specific, so it wins.
+      pages.all('/*', pageNotFound);
 
       pages.get('/', async (_request, reply) => reply.code(303).header('location', HOME_PATH).send());
       for (const plugin of [sessionPages, fleetPages, devicesPages, exportPages, importPages, reportPages]) await pages.register(plugin, { side });
@@ -88,10 +92,14 @@ export async function staffSide(app: FastifyInstance, options: AdminOptions): Pr
   await app.register(
     async (api) => {
       await api.register(staffGuard, { side, kind: 'api' });
-      api.setNotFoundHandler(async (request, reply) => {
+      const apiNotFound = async (request: FastifyRequest, reply: FastifyReply) => {
         if (!(await currentSession(side.store, request, side.now()))) return sendError(reply, 'staffUnauthorized');
         return sendError(reply, 'notFound', { method: request.method, path: request.url.split('?')[0] });
-      });
+      };
+      api.setNotFoundHandler(apiNotFound);
+      // As for the pages: more specific than the kiosk files' wildcard ('/' is /api/v1/admin itself).
+      api.all('/', apiNotFound);
+      api.all('/*', apiNotFound);
       for (const plugin of [fleetApi, reportApi, exportsApi, importsApi]) await api.register(plugin, { side });
       await api.register(auditApi, { side });
       await api.register(setAsideApi, { side });
