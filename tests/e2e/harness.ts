@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { BrowserContext, Page } from 'playwright-core';
-import { createCollector, openStore, registerDevice, type CollectorOptions, type CollectorStore } from '../../src/collector';
+import { createCollector, openStore, registerDevice, setAdminPassword, type CollectorOptions, type CollectorStore } from '../../src/collector';
 import { DEFINITIONS_DIR, loadDefinitionsFromDir } from '../../src/build/definitions';
 import { buildProvisioningLink } from '../../src/shared/wire';
 import type { KioskSettings } from '../../src/shared/settings';
@@ -59,6 +59,27 @@ export async function startCollector(options: CollectorStartOptions = {}): Promi
     cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
   };
   return running;
+}
+
+/** The staff password of a collector started by startStaffCollector. */
+export const STAFF_PASSWORD = 'mat-khau-thu-nghiem-2026';
+
+/**
+ * A collector with the staff password set and no lock-out after a wrong password, so a test need not
+ * wait one out (the lock-out's schedule is tested in tests/collector/staff-pages/auth.test.ts).
+ */
+export async function startStaffCollector(): Promise<RunningCollector> {
+  const collector = await startCollector({ loginThrottle: { baseMs: 0 } });
+  await setAdminPassword(collector.store, STAFF_PASSWORD);
+  return collector;
+}
+
+/** Signs in on the collector's login page with the staff password and waits for the fleet view. */
+export async function signInAsStaff(page: Page, collector: RunningCollector): Promise<void> {
+  await page.goto(`${collector.url}/admin`);
+  await page.locator('input[name="password"]').fill(STAFF_PASSWORD);
+  await page.locator('button[type="submit"]').click();
+  await page.waitForURL(/\/admin\/fleet/);
 }
 
 /** Registers a kiosk device and returns its provisioning link. */

@@ -1,16 +1,11 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setAdminPassword } from '../../src/collector/staff-pages';
 import { launchProfile } from './browser';
-import { queueResponsesInPage, startCollector, storedResponses, waitUntilDelivered, type RunningCollector } from './harness';
-
-const PASSWORD = 'mat-khau-noi-dat-may-2026';
+import { queueResponsesInPage, signInAsStaff, startStaffCollector, storedResponses, waitUntilDelivered, type RunningCollector } from './harness';
 
 let collector: RunningCollector;
 
 beforeAll(async () => {
-  collector = await startCollector({ loginThrottle: { baseMs: 0 } });
-  await setAdminPassword(collector.store, PASSWORD);
+  collector = await startStaffCollector();
 });
 
 afterAll(async () => {
@@ -18,20 +13,13 @@ afterAll(async () => {
   collector.cleanup();
 });
 
-async function signIn(admin: Page): Promise<void> {
-  await admin.goto(`${collector.url}/admin`);
-  await admin.locator('input[name="password"]').fill(PASSWORD);
-  await admin.locator('button[type="submit"]').click();
-  await admin.waitForURL(/\/admin\/fleet/);
-}
-
 describe('a place that belongs to the device', { timeout: 180_000 }, () => {
   it('registers "Quầy 2" (code suggested QUAY-2), provisions by link, and shows its responses under that name in the fleet and the report', async () => {
     const office = await launchProfile();
     const tablet = await launchProfile();
     try {
       const admin = await office.context.newPage();
-      await signIn(admin);
+      await signInAsStaff(admin, collector);
       await admin.goto(`${collector.url}/admin/devices`);
       await admin.locator('input[name="agencyName"]').fill('Sở Tư pháp');
       await admin.locator('input[name="counterName"]').fill('Quầy 2');

@@ -3,21 +3,15 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setAdminPassword } from '../../src/collector/staff-pages';
 import { evacuationJson } from '../../src/shared/csv';
 import type { SurveyResponse } from '../../src/shared/schemas';
 import { launchProfile, removeProfile } from './browser';
-import { queueResponsesInPage, startCollector, storedResponses, waitUntilDelivered, type RunningCollector } from './harness';
-
-const PASSWORD = 'mat-khau-thu-nghiem-2026';
+import { queueResponsesInPage, signInAsStaff, STAFF_PASSWORD, startStaffCollector, storedResponses, waitUntilDelivered, type RunningCollector } from './harness';
 
 let collector: RunningCollector;
 
 beforeAll(async () => {
-  // No lock-out after the wrong password below, so the test need not wait it out (the lock-out's
-  // schedule is tested in tests/collector/staff-pages/auth.test.ts).
-  collector = await startCollector({ loginThrottle: { baseMs: 0 } });
-  await setAdminPassword(collector.store, PASSWORD);
+  collector = await startStaffCollector();
 });
 
 afterAll(async () => {
@@ -37,7 +31,7 @@ describe('a clerk sets up a fresh kiosk by link', { timeout: 180_000 }, () => {
       await admin.locator('button[type="submit"]').click();
       await admin.locator('.error, [role="alert"]').first().waitFor();
       expect(admin.url()).toContain('/admin/login');
-      await admin.locator('input[name="password"]').fill(PASSWORD);
+      await admin.locator('input[name="password"]').fill(STAFF_PASSWORD);
       await admin.locator('button[type="submit"]').click();
       await admin.waitForURL(/\/admin\/fleet/);
 
@@ -85,14 +79,6 @@ describe('a clerk sets up a fresh kiosk by link', { timeout: 180_000 }, () => {
     }
   });
 });
-
-/** Signs in on the login page with the staff password and waits for the fleet view. */
-async function signIn(page: Page): Promise<void> {
-  await page.goto(`${collector.url}/admin`);
-  await page.locator('input[name="password"]').fill(PASSWORD);
-  await page.locator('button[type="submit"]').click();
-  await page.waitForURL(/\/admin\/fleet/);
-}
 
 /** `count` complete sipas-2023 responses of one kiosk, as its outbox would hold them (every item "4 – Hài lòng"). */
 function evacuatedResponses(kioskId: string, count: number): SurveyResponse[] {
@@ -157,7 +143,7 @@ describe('a clerk imports a kiosk\'s evacuation file', { timeout: 120_000 }, () 
     const office = await launchProfile();
     try {
       const page = await office.context.newPage();
-      await signIn(page);
+      await signInAsStaff(page, collector);
       await page.goto(`${collector.url}/admin/import`);
       await page.getByRole('heading', { level: 1, name: 'Nhập tệp dự phòng' }).waitFor();
 
