@@ -16,7 +16,7 @@ export interface Migration {
 export const SQLITE_MIGRATIONS_DIR: string = fileURLToPath(new URL('./migrations/sqlite', import.meta.url));
 
 /** The schema the SQLite queries of this folder are written for: the migration files must end at it. */
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 10;
 
 const FILE_NAME = /^(\d{4})-[a-z0-9]+(?:-[a-z0-9]+)*\.sql$/;
 const REASON_LINE = /^-- *(\S.*)$/;
