@@ -46,9 +46,9 @@ export function checkDefinitionText(file: string, text: string): { definition?: 
 
   const result = definitionSchema.safeParse(raw, { reportInput: true, error: expectedPhrase });
   if (!result.success) {
-    return { problems: result.error.issues.flatMap((issue) => issueProblems(file, raw, issue)) };
+    return { problems: [...result.error.issues.flatMap((issue) => issueProblems(file, raw, issue)), ...missingPartProblems(file, raw)] };
   }
-  const problems = fileNameProblems(file, result.data);
+  const problems = [...missingPartProblems(file, raw), ...fileNameProblems(file, result.data)];
   return problems.length ? { problems } : { definition: result.data, problems };
 }
 
@@ -110,6 +110,21 @@ function jsonProblem(file: string, text: string, error: unknown): DefinitionProb
   if (at) return { file, path: `line ${at.line}, column ${at.column}`, expected: `valid JSON: ${at.expected}`, found: at.found };
   // The scanner and JSON.parse disagree (should not happen): fall back to the engine's message.
   return { file, path: '$', expected: 'valid JSON', found: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * Every section of a file states its part. The schema defaults a missing one to "core" so older
+ * definitions keep parsing where they are already stored, but a file that omits it would silently
+ * put its extras before the checkpoint: the person writing the file must choose.
+ */
+function missingPartProblems(file: string, raw: unknown): DefinitionProblem[] {
+  const sections = raw !== null && typeof raw === 'object' ? (raw as { sections?: unknown }).sections : undefined;
+  if (!Array.isArray(sections)) return [];
+  return sections.flatMap((section: unknown, s) =>
+    section !== null && typeof section === 'object' && !Object.prototype.hasOwnProperty.call(section, 'part')
+      ? [{ file, path: jsonPath(['sections', s, 'part']), expected: '"core" (scored, asked first) or "extra" (optional, offered after the checkpoint)', found: 'nothing' }]
+      : [],
+  );
 }
 
 /** The file-name rule, checked once the content is known to be a valid definition. */

@@ -97,6 +97,9 @@ export const scaleSchema = z.strictObject({
 });
 export type Scale = z.infer<typeof scaleSchema>;
 
+/** The two parts of a path: the scored core, then the optional extras. */
+export const SURVEY_PARTS = ['core', 'extra'] as const;
+
 export const sectionSchema = z.strictObject({
   id: identifier,
   title: localizedTextSchema,
@@ -104,6 +107,14 @@ export const sectionSchema = z.strictObject({
   component: z.int().min(1).max(5).optional(),
   /** Optional sections can be switched off per kiosk by staff (never the scored components). */
   optional: z.boolean().default(false),
+  /**
+   * "core": asked first, the part a response needs to count (every scored component is core);
+   * "extra": optional questions offered after the checkpoint, which the citizen may leave unasked.
+   * Defaults to "core" so definitions written before this field keep their old path (everything up
+   * to the review is core); definitions:check still requires it in every definition file, so the
+   * shipped and province-made definitions state it explicitly.
+   */
+  part: z.enum(SURVEY_PARTS).default('core'),
   showIf: conditionSchema.optional(),
   questions: z.array(questionSchema).min(1, 'at least one question'),
 });
@@ -226,6 +237,7 @@ function checkDefinitionIntegrity(definition: RawDefinition, ctx: z.RefinementCt
   for (let n = 1; n <= 5; n++) {
     if (!components.has(n)) issue(['sections'], `a section for SIPAS component ${n}`, [...components.keys()]);
   }
+  checkParts(definition.sections, issue);
 
   /** A condition may only look back: at questions asked before the thing it guards. */
   function checkCondition(condition: Condition, path: PropertyKey[], before: number): void {
@@ -251,6 +263,26 @@ function checkDefinitionIntegrity(definition: RawDefinition, ctx: z.RefinementCt
         issue([...path, 'equals' in condition ? 'equals' : 'in'], `${expected} of question ${condition.question}`, value);
       }
     }
+  }
+}
+
+/**
+ * The core comes first and holds every scored component: a response whose core is done counts, so a
+ * component among the extras would be scored only for citizens who chose to go on, and a core
+ * section after an extra one would be asked of nobody who sent at the checkpoint.
+ */
+function checkParts(sections: RawDefinition['sections'], issue: (path: PropertyKey[], message: string, input?: unknown) => void): void {
+  let firstExtra: number | undefined;
+  sections.forEach((section, s) => {
+    if (section.part === 'extra') {
+      firstExtra ??= s;
+      if (section.component !== undefined) issue(['sections', s, 'part'], `"core": section ${section.id} is SIPAS component ${section.component}`, section.part);
+    } else if (firstExtra !== undefined) {
+      issue(['sections', s, 'part'], `"extra": a core section cannot follow the extra section ${sections[firstExtra].id} (sections[${firstExtra}])`, section.part);
+    }
+  });
+  if (!sections.some((section) => section.part === 'core')) {
+    issue(['sections'], 'at least one section with part "core"', sections.map((section) => section.part));
   }
 }
 

@@ -51,6 +51,10 @@ export const answersSchema = z
   });
 export type Answers = z.infer<typeof answersSchema>;
 
+/** How a response ended; see `endedBy`. */
+export const RESPONSE_ENDINGS = ['citizen', 'timeout'] as const;
+export type ResponseEnding = (typeof RESPONSE_ENDINGS)[number];
+
 /**
  * A citizen's response as the kiosk stores it and sends it. Anonymous: it carries where and when it
  * was given, never who gave it (unless a definition asks a question that does).
@@ -68,6 +72,12 @@ export const surveyResponseSchema = z.strictObject({
   locale: z.string().regex(LANGUAGE_CODE),
   /** "partial" is an abandoned response kept by setting: stored and sent, never scored. */
   status: z.enum(['complete', 'partial']),
+  /**
+   * Who ended a complete response: "citizen" tapped Send; "timeout" means the citizen passed every
+   * core question and walked away, and the kiosk stored it complete on idle timeout (it is scored
+   * like any complete one). Absent on responses from kiosks before this field: read as "citizen".
+   */
+  endedBy: z.enum(RESPONSE_ENDINGS).optional(),
   startedAt: z.iso.datetime({ offset: true }),
   completedAt: z.iso.datetime({ offset: true }),
   durationMs: z.int().nonnegative(),

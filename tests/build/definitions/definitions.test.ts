@@ -133,8 +133,37 @@ describe('checkDefinitionText', () => {
       (d) => (d.sections[6]!.questions[0]!.options[0].code = `x ${'long '.repeat(20)}`),
       { path: '$.sections[6].questions[0].options[0].code', expected: 'an identifier: a letter, then letters, digits or _ (at most 40)', found: `"x ${'long '.repeat(11)}l…` },
     ],
+    [
+      'a section that does not state its part',
+      (d) => delete d.sections[6]!.part,
+      { path: '$.sections[6].part', expected: '"core" (scored, asked first) or "extra" (optional, offered after the checkpoint)', found: 'nothing' },
+    ],
+    [
+      'a part that is neither core nor extra',
+      (d) => (d.sections[6]!.part = 'later'),
+      { path: '$.sections[6].part', expected: 'one of "core", "extra"', found: '"later"' },
+    ],
+    [
+      'a scored component among the extras',
+      (d) => (d.sections[5]!.part = 'extra'),
+      { path: '$.sections[5].part', expected: '"core": section s5 is SIPAS component 5', found: '"extra"' },
+    ],
+    [
+      'a core section after an extra one',
+      (d) => (d.sections[4]!.part = 'extra'),
+      { path: '$.sections[5].part', expected: '"extra": a core section cannot follow the extra section filter (sections[4])', found: '"core"' },
+    ],
   ])('reports %s with file, path, expected and found', (_name, breakIt, problem) => {
     expect(problemsAfter(breakIt)).toEqual([{ file: FILE, ...problem }]);
+  });
+
+  it('reports every section without a part, also beside other problems', () => {
+    const problems = problemsAfter((d) => {
+      delete d.sections[0]!.part;
+      delete d.sections[6]!.part;
+      d.sections[1]!.questions[0]!.id = 'A1';
+    });
+    expect(problems.map((p) => p.path)).toEqual(['$.sections[1].questions[0].id', '$.sections[0].part', '$.sections[6].part']);
   });
 
   it('reports a scale code outside 1–5 both where it is and on the scale', () => {

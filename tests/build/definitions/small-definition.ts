@@ -19,15 +19,16 @@ export function smallDefinition() {
     },
     scoring: { method: 'item-percent-mean', satisfiedCodes: [4, 5] },
     sections: [
-      { id: 's1', component: 1, optional: false, title: text('Một', 'One'), questions: [item('A1')] },
-      { id: 's2', component: 2, optional: false, title: text('Hai', 'Two'), questions: [item('B1')] },
-      { id: 's3', component: 3, optional: false, title: text('Ba', 'Three'), questions: [item('C1')] },
-      { id: 's4', component: 4, optional: false, title: text('Bốn', 'Four'), questions: [item('D1')] },
-      { id: 'filter', optional: false, title: text('Lọc', 'Filter'), questions: [{ id: 'F0', kind: 'single', required: true, text: text('Có không?', 'Did you?'), options: yesNo() }] },
-      { id: 's5', component: 5, optional: false, showIf: { question: 'F0', equals: 'yes' }, title: text('Năm', 'Five'), questions: [item('E1')] },
+      { id: 's1', component: 1, optional: false, part: 'core', title: text('Một', 'One'), questions: [item('A1')] },
+      { id: 's2', component: 2, optional: false, part: 'core', title: text('Hai', 'Two'), questions: [item('B1')] },
+      { id: 's3', component: 3, optional: false, part: 'core', title: text('Ba', 'Three'), questions: [item('C1')] },
+      { id: 's4', component: 4, optional: false, part: 'core', title: text('Bốn', 'Four'), questions: [item('D1')] },
+      { id: 'filter', optional: false, part: 'core', title: text('Lọc', 'Filter'), questions: [{ id: 'F0', kind: 'single', required: true, text: text('Có không?', 'Did you?'), options: yesNo() }] },
+      { id: 's5', component: 5, optional: false, part: 'core', showIf: { question: 'F0', equals: 'yes' }, title: text('Năm', 'Five'), questions: [item('E1')] },
       {
         id: 'extra',
         optional: true,
+        part: 'extra',
         title: text('Thêm', 'More'),
         questions: [
           { id: 'X1', kind: 'single', required: false, text: text('Chọn', 'Choose'), options: yesNo() },

@@ -112,7 +112,7 @@ describe('POST /api/v1/responses: delivery contract', () => {
       { index: 4, id: null, status: 'rejected' },
     ]);
     expect(answer.results[3].reason).toBe('$.responses[3].seq: expected a whole number ≥ 1, found "four"');
-    expect(answer.results[4].reason).toBe('$.responses[4]: expected an object with id, kioskId, seq, definitionId, definitionVersion, locale, status, startedAt, completedAt, durationMs, agencyCode, counterCode, deviceLabel, appVersion, answers, flags, found "not a response"');
+    expect(answer.results[4].reason).toBe('$.responses[4]: expected an object with id, kioskId, seq, definitionId, definitionVersion, locale, status, endedBy, startedAt, completedAt, durationMs, agencyCode, counterCode, deviceLabel, appVersion, answers, flags, found "not a response"');
     expect(rows('SELECT id FROM responses')).toHaveLength(3);
     const rejections = rows<{ response_id: string | null; reason: string }>('SELECT response_id, reason FROM rejections ORDER BY id');
     expect(rejections.map((r) => r.response_id)).toEqual([invalid.id, null]);
@@ -198,7 +198,7 @@ describe('POST /api/v1/responses: refused bodies keep the responses on the kiosk
       makeBatch([], makeReport({ queueDepth: 'x' as unknown as number })),
       '$.kiosk.queueDepth: expected a whole number ≥ 0, found "x"',
     ],
-    ['a missing report', { responses: [] }, '$.kiosk: expected an object with kioskId, appVersion, definition, queueDepth, oldestUnsentAt, conflicts, rejected, storage, lastError, found nothing'],
+    ['a missing report', { responses: [] }, '$.kiosk: expected an object with kioskId, appVersion, definition, queueDepth, oldestUnsentAt, conflicts, rejected, storage, lastError, funnel, funnelLost, found nothing'],
     ['responses that are not a list', { kiosk: makeReport(), responses: {} }, '$.responses: expected a list of at most 500 items, found an object with 0 keys'],
     ['an unknown key', { ...makeBatch([]), extra: true }, '$.extra: expected no such key (allowed: kiosk, responses, sentAt), found true'],
     ['a sentAt that is no instant', { ...makeBatch([]), sentAt: 'now' }, '$.sentAt: expected a date-time such as 2026-03-01T08:30:00Z or 2026-03-01T15:30:00+07:00, found "now"'],
@@ -247,7 +247,7 @@ describe('POST /api/v1/responses: rejected items', () => {
     ],
     ['a bad answer key', { answers: { 'bad key': 1 } }, '$.responses[0].answers["bad key"]: expected a key that is a question id, found the key "bad key"'],
     ['a missing flag', { flags: { tooFast: false } }, '$.responses[0].flags.belowMinInterval: expected true or false, found nothing'],
-    ['an extra field', { citizenName: 'A' }, '$.responses[0].citizenName: expected no such key (allowed: id, kioskId, seq, definitionId, definitionVersion, locale, status, startedAt, completedAt, durationMs, agencyCode, counterCode, deviceLabel, appVersion, answers, flags), found "A"'],
+    ['an extra field', { citizenName: 'A' }, '$.responses[0].citizenName: expected no such key (allowed: id, kioskId, seq, definitionId, definitionVersion, locale, status, endedBy, startedAt, completedAt, durationMs, agencyCode, counterCode, deviceLabel, appVersion, answers, flags), found "A"'],
   ])('rejects %s naming the path', async (_name, change, reason) => {
     expect(await rejectionOf({ ...makeResponse(), ...change })).toBe(reason);
   });

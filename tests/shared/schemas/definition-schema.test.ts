@@ -204,6 +204,8 @@ describe('definitionSchema rules', () => {
       'a scored component that depends on an optional section',
       (d) => {
         const extra = d.sections.splice(6, 1)[0]!;
+        // An optional section may be core; it is moved before the component, so it must be.
+        extra.part = 'core';
         d.sections.splice(4, 0, extra);
         d.sections[6]!.showIf = { question: 'X1', equals: 'yes' };
       },
@@ -230,6 +232,34 @@ describe('definitionSchema rules', () => {
       [['sections.0.optional', 'scored components cannot be optional', true]],
     ],
     [
+      'a scored component among the extras',
+      (d) => (d.sections[5]!.part = 'extra'),
+      [['sections.5.part', '"core": section s5 is SIPAS component 5', 'extra']],
+    ],
+    [
+      'a core section after an extra one',
+      (d) => (d.sections[4]!.part = 'extra'),
+      [['sections.5.part', '"extra": a core section cannot follow the extra section filter (sections[4])', 'core']],
+    ],
+    [
+      'core sections after an extra one, each named',
+      (d) => d.sections.unshift({ id: 'intro', optional: true, part: 'extra', title: { vi: 'Mở đầu', en: 'Intro' }, questions: [{ id: 'I1', kind: 'text', required: false, maxLength: 10, text: { vi: 'Chào', en: 'Hello' } }] }),
+      [1, 2, 3, 4, 5, 6].map((s) => [`sections.${s}.part`, '"extra": a core section cannot follow the extra section intro (sections[0])', 'core']),
+    ],
+    [
+      'no core section at all',
+      (d) => d.sections.forEach((section) => (section.part = 'extra')),
+      [
+        ...[[0, 1], [1, 2], [2, 3], [3, 4], [5, 5]].map(([s, c]) => [`sections.${s}.part`, `"core": section s${c} is SIPAS component ${c}`, 'extra']),
+        ['sections', 'at least one section with part "core"', ['extra', 'extra', 'extra', 'extra', 'extra', 'extra', 'extra']],
+      ],
+    ],
+    [
+      'a part that is neither core nor extra',
+      (d) => (d.sections[6]!.part = 'bonus'),
+      [['sections.6.part', 'Invalid option: expected one of "core"|"extra"', 'bonus']],
+    ],
+    [
       'a text limit above 2000',
       (d) => (d.sections[6]!.questions[1]!.maxLength = 2001),
       [['sections.6.questions.1.maxLength', 'Too big: expected number to be <=2000', 2001]],
@@ -238,5 +268,12 @@ describe('definitionSchema rules', () => {
     const definition = smallDefinition();
     breakIt(definition);
     expect(issuesOf(definition)).toEqual(expected);
+  });
+
+  it('takes a section without a part as core, so older definitions keep their path', () => {
+    const definition = smallDefinition();
+    for (const section of definition.sections) delete section.part;
+    const parsed = definitionSchema.parse(definition);
+    expect(parsed.sections.map((section) => section.part)).toEqual(['core', 'core', 'core', 'core', 'core', 'core', 'core']);
   });
 });
