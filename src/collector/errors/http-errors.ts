@@ -43,6 +43,8 @@ export interface ErrorDetails {
   invalidEvacuationFile: { problems: readonly string[] };
   emptyEvacuationFile: undefined;
   internal: undefined;
+  /** Too many batches at once, or the database busy: come back after `retryAfterSeconds` (also the Retry-After header). */
+  busy: { retryAfterSeconds: number };
 }
 
 /** The name of one error in the catalogue. */
@@ -150,6 +152,13 @@ export const HTTP_ERRORS: { readonly [K in ErrorName]: ErrorEntry<K> } = {
     message: () => 'the collector failed to handle this request; retrying is safe, nothing is stored twice',
     pageText: 'errors.generic',
   },
+  // A fleet reconnecting at once after an outage is told to spread out, not refused: nothing was stored.
+  busy: {
+    code: 'busy',
+    status: 503,
+    message: (d) => `the collector is busy; nothing of this batch was stored, send it again in ${d.retryAfterSeconds} s (Retry-After)`,
+    pageText: 'errors.generic',
+  },
 };
 
 /** The `error` codes of non-2xx answers (public/openapi.yaml lists each). */
@@ -171,6 +180,7 @@ export const ERROR_CODES = {
   internal: 'internal_error',
   forbidden: 'forbidden',
   invalidEvacuationFile: 'invalid_evacuation_file',
+  busy: 'busy',
 } as const satisfies Record<string, (typeof HTTP_ERRORS)[ErrorName]['code']>;
 
 /** The device API's 401 message. */

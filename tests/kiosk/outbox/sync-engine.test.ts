@@ -3,7 +3,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SETTINGS, type KioskSettings } from '../../../src/shared/settings';
 import { countByState, listResponses, listStaffAlerts, readMeta, resetKioskDbForTests, storeResponse, type NewResponse } from '../../../src/kiosk/storage';
-import { backoffDelayMs, createSyncEngine, postBatch, REQUEST_TIMEOUT_MS, syncErrorText, type BatchOutcome, type SyncEngine } from '../../../src/kiosk/outbox';
+import { backoffDelayMs, createSyncEngine, postBatch, REQUEST_TIMEOUT_MS, requestTimeoutMs, syncErrorText, type BatchOutcome, type SyncEngine } from '../../../src/kiosk/outbox';
 import { canonicalJson } from '../../../src/shared/survey';
 
 const TOKEN = 'dev1.abcdefghijklmnopqrstuvwxyz012345';
@@ -313,13 +313,18 @@ describe('what one POST comes to', () => {
     expect(await post(answer)).toEqual(outcome);
   });
 
-  it('gives up after REQUEST_TIMEOUT_MS as a timeout', async () => {
+  it('gives up as a timeout once the allowance for the batch\'s bytes has passed, not before', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const hanging = (_url: unknown, init?: RequestInit) =>
       new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
-    const outcome = postBatch('http://127.0.0.1:8080/api/v1/responses', TOKEN, {} as never, [], hanging as unknown as typeof fetch);
-    await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS);
+    let settled = false;
+    const outcome = postBatch('http://127.0.0.1:8080/api/v1/responses', TOKEN, {} as never, [], hanging as unknown as typeof fetch).finally(() => (settled = true));
+    const bytes = new TextEncoder().encode(JSON.stringify({ kiosk: {}, responses: [], sentAt: new Date().toISOString() })).byteLength;
+    await vi.advanceTimersByTimeAsync(requestTimeoutMs(bytes) - 1);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
     expect(await outcome).toEqual({ kind: 'failed', error: { kind: 'timeout' } });
+    expect(requestTimeoutMs(bytes)).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS);
   });
 
   it.each([

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '../../../src/collector';
+import type { CollectorStore } from '../../../src/collector/stores';
+import { deferCleanups, makeBatch, makeResponse, resultsOf, startTestCollector } from '../helpers';
+
+const defer = deferCleanups();
+
+describe('POST /api/v1/responses when the collector is busy', () => {
+  it('answers 503 busy with Retry-After beyond the batches it admits at once, and admits again once one is done', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let first = true;
+    const c = await startTestCollector({ maxConcurrentBatches: 1, busyRetryAfterSeconds: 12 });
+    defer(() => c.close());
+    // The first batch's ingest waits, so it is still in flight when the second arrives.
+    const ingest = c.store.ingest.bind(c.store);
+    (c.store as CollectorStore).ingest = async (input) => {
+      if (first) {
+        first = false;
+        await held;
+      }
+      return ingest(input);
+    };
+    const inFlight = c.submit(makeBatch([makeResponse({ seq: 1 })]));
+    await new Promise((resolve) => setImmediate(resolve));
+    const refused = await c.submit(makeBatch([makeResponse({ seq: 2 })]));
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers['retry-after']).toBe('12');
+    expect(JSON.parse(refused.body)).toEqual({ error: ERROR_CODES.busy, message: expect.stringContaining('12 s') });
+    release();
+    expect(resultsOf(await inFlight).results[0].status).toBe('created');
+    expect(resultsOf(await c.submit(makeBatch([makeResponse({ seq: 2 })]))).results[0].status).toBe('created');
+    expect(await c.store.countResponses(c.deviceId)).toBe(2);
+  });
+
+  it.each(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', '53300'])('answers 503 busy with Retry-After when the store reports %s, storing nothing', async (code) => {
+    const c = await startTestCollector({ busyRetryAfterSeconds: 7 });
+    defer(() => c.close());
+    (c.store as CollectorStore).ingest = async () => {
+      throw Object.assign(new Error('database is locked'), { code });
+    };
+    const answer = await c.submit(makeBatch([makeResponse({ seq: 1 })]));
+    expect(answer.statusCode).toBe(503);
+    expect(answer.headers['retry-after']).toBe('7');
+    expect(JSON.parse(answer.body).error).toBe('busy');
+  });
+
+  it('still answers 500 for a store error that is not "busy"', async () => {
+    const c = await startTestCollector();
+    defer(() => c.close());
+    (c.store as CollectorStore).ingest = async () => {
+      throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
+    };
+    const answer = await c.submit(makeBatch([makeResponse({ seq: 1 })]));
+    expect(answer.statusCode).toBe(500);
+    expect(answer.headers['retry-after']).toBeUndefined();
+  });
+});
