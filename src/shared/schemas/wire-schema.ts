@@ -4,9 +4,37 @@
  */
 import { z } from 'zod';
 
-import { MAX_BATCH_RESPONSES, RESULT_STATUSES } from '../wire';
-import { PLACE_NAME_MAX_LENGTH, STORED_PLACE_CODE_MAX_LENGTH } from '../ids';
+import { FUNNEL_MAX_COUNT, FUNNEL_MAX_QUESTIONS, FUNNEL_REPORT_MAX_ENTRIES, MAX_BATCH_RESPONSES, RESULT_STATUSES } from '../wire';
+import { DEFINITION_ID, DEFINITION_ID_DESCRIPTION, PLACE_NAME_MAX_LENGTH, QUESTION_ID, QUESTION_ID_DESCRIPTION, STORED_PLACE_CODE_MAX_LENGTH } from '../ids';
 import { uuidV4Schema } from './response-schema';
+
+const funnelCountSchema = z.int().nonnegative().max(FUNNEL_MAX_COUNT);
+
+/**
+ * One Vietnam-time day of one definition version on one kiosk: how many citizens started, how many
+ * completed (by tapping Send, or by an idle timeout after the scored core), and how many walked away
+ * before the core, by the last question they reached. Counts only: no answers, no times finer than
+ * the day, nothing that identifies a citizen. The kiosk resends a day's cumulative counts, so the
+ * collector replaces, never adds.
+ */
+export const funnelDaySchema = z.strictObject({
+  /** The calendar day in Vietnam, YYYY-MM-DD. */
+  day: z.iso.date(),
+  definitionId: z.string().regex(DEFINITION_ID, DEFINITION_ID_DESCRIPTION),
+  definitionVersion: z.int().positive().max(1_000_000),
+  started: funnelCountSchema,
+  /** Completed by the citizen (Send). */
+  completed: funnelCountSchema,
+  /** Completed by an idle timeout after every core question was passed. */
+  completedByTimeout: funnelCountSchema,
+  /** Abandoned before the core was done, keyed by the last question reached. */
+  abandoned: z
+    .record(z.string().regex(QUESTION_ID, QUESTION_ID_DESCRIPTION), funnelCountSchema)
+    .refine((byQuestion) => Object.keys(byQuestion).length <= FUNNEL_MAX_QUESTIONS, {
+      message: `at most ${FUNNEL_MAX_QUESTIONS} questions`,
+    }),
+});
+export type FunnelDay = z.infer<typeof funnelDaySchema>;
 
 /** What the kiosk tells the collector about itself on every sync, so the fleet view stays current. */
 export const kioskReportSchema = z.strictObject({
@@ -23,8 +51,24 @@ export const kioskReportSchema = z.strictObject({
     persisted: z.boolean().nullable(),
     usageBytes: z.number().nonnegative().nullable(),
     quotaBytes: z.number().nonnegative().nullable(),
+    /**
+     * Issue 9: the kiosk's last write of a response failed (full or failing storage), known from the
+     * write itself, since estimate() can say 10 GB free on a full disk. Optional: older kiosks send none.
+     */
+    writeFailing: z.boolean().optional(),
+    /** That write's error, e.g. "storage quota: QuotaExceededError: …". */
+    lastWriteError: z.string().max(200).nullable().optional(),
+    /** Responses the kiosk holds only in memory, not yet saved (they are not in queueDepth). */
+    heldInMemory: z.int().nonnegative().max(1_000_000).optional(),
   }),
   lastError: z.string().max(500).nullable(),
+  /**
+   * The drop-off funnel of the last few days (issue 8). Optional: kiosks before it send none, and the
+   * collector keeps what it had.
+   */
+  funnel: z.array(funnelDaySchema).max(FUNNEL_REPORT_MAX_ENTRIES, `at most ${FUNNEL_REPORT_MAX_ENTRIES} funnel entries`).optional(),
+  /** Funnel events the kiosk could not store since it started (storage failing); they are missing from `funnel`. */
+  funnelLost: z.int().nonnegative().max(FUNNEL_MAX_COUNT).optional(),
 });
 export type KioskReport = z.infer<typeof kioskReportSchema>;
 

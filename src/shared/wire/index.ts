@@ -6,4 +6,4 @@
 export * from './constants';
 export * from './provisioning';
 export type { ImportSummary } from './import-summary';
-export type { DevicePlace, ErrorBody, KioskReport, ResponseResult, SubmitBatch, SubmitResult } from '../schemas';
+export type { DevicePlace, ErrorBody, FunnelDay, KioskReport, ResponseResult, SubmitBatch, SubmitResult } from '../schemas';
