@@ -7,11 +7,11 @@
  *   tsx src/collector/cli/admin-cli.ts sign-out-all [--data ./data]
  */
 import { MIN_PASSWORD_LENGTH, passwordProblem, setAdminPassword, signOutAllSessions, type CollectorStore, type StaffAuthStore } from '../index';
-import { dataDirOf, defineCli, existingStoreIn, fail, parseCommandLine, withStore } from './cli-helpers';
+import { defineCli, existingStoreOf, fail, parseCommandLine, withStore } from './cli-helpers';
 
 const USAGE = `usage:
-  tsx src/collector/cli/admin-cli.ts set-password [--password-stdin] [--data <dir>]
-  tsx src/collector/cli/admin-cli.ts sign-out-all [--data <dir>]`;
+  tsx src/collector/cli/admin-cli.ts set-password [--password-stdin] [--data <dir> | --database <URL>]
+  tsx src/collector/cli/admin-cli.ts sign-out-all [--data <dir> | --database <URL>]`;
 
 /** All of standard input, up to the first line break. */
 async function readStdinLine(): Promise<string> {
@@ -61,7 +61,7 @@ async function main(args?: string[]): Promise<void> {
   const { values, positionals } = commandLine;
   const [command] = positionals;
   if (command !== 'set-password' && command !== 'sign-out-all') fail(USAGE);
-  const file = existingStoreIn(dataDirOf(values.data));
+  const file = existingStoreOf(values);
   await withStore(file, (store) => (command === 'sign-out-all' ? signOutAll(store) : setPassword(store, values['password-stdin'])));
 }
 

@@ -8,7 +8,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { DATABASE_FILE, openStore, type CollectorStore } from '../stores';
+import { DATABASE_FILE, isPostgresUrl, openStore, type CollectorStore } from '../stores';
 
 /** A failure the command line reports in its own words (no stack trace): thrown by fail(). */
 export class CliFailure extends Error {
@@ -64,10 +64,12 @@ export function defineCli(name: string, moduleUrl: string, main: (args?: string[
   return (args) => exitCodeOf(name, () => main(args));
 }
 
-/** The flags every collector command line takes. A --database <url> flag joins them when a networked store exists. */
+/** The flags every collector command line takes. */
 export const SHARED_OPTIONS = {
   /** The collector's data folder (default COLLECTOR_DATA_DIR, else ./data). */
   data: { type: 'string' },
+  /** The store URL (default COLLECTOR_DATABASE_URL, else the SQLite file in the data folder): postgres://… or a SQLite path. */
+  database: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -121,6 +123,32 @@ export function dataDirOf(flag: string | undefined): string {
 /** The store URL of a data folder: its SQLite file (a plain path is a store URL). */
 export function storeUrlIn(dataDir: string): string {
   return join(dataDir, DATABASE_FILE);
+}
+
+/** The store URL given: --database, else COLLECTOR_DATABASE_URL; undefined when neither is (the data folder's SQLite file then). */
+export function databaseUrlOf(flag: string | undefined): string | undefined {
+  const url = flag ?? process.env.COLLECTOR_DATABASE_URL;
+  if (url === undefined || url.trim() === '') return undefined;
+  return url.trim();
+}
+
+/** The store a command line works on: --database, else COLLECTOR_DATABASE_URL, else the SQLite file in the data folder. */
+export function storeUrlOf(values: { data?: string; database?: string }): string {
+  return databaseUrlOf(values.database) ?? storeUrlIn(dataDirOf(values.data));
+}
+
+/**
+ * The store a staff command line works on, which must already exist: a database server is asked at
+ * open (and says clearly when it cannot be reached); a SQLite file must be there already.
+ */
+export function existingStoreOf(values: { data?: string; database?: string }): string {
+  const url = databaseUrlOf(values.database);
+  if (url !== undefined && isPostgresUrl(url)) return url;
+  if (url !== undefined) {
+    if (!existsSync(url)) fail(`no collector database at ${url}; start the collector once or pass --database`);
+    return url;
+  }
+  return existingStoreIn(dataDirOf(values.data));
 }
 
 /** The store URL of a data folder whose database must already exist (the staff CLIs never create one). */

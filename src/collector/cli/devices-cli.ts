@@ -5,20 +5,20 @@
  *   tsx src/collector/cli/devices-cli.ts rotate <deviceId> [--url …]
  *   tsx src/collector/cli/devices-cli.ts revoke <deviceId>
  *   tsx src/collector/cli/devices-cli.ts list
- * Every command takes [--data ./data] (or COLLECTOR_DATA_DIR). A token is printed once: only its hash is kept.
+ * Every command takes [--data ./data] (or COLLECTOR_DATA_DIR) or [--database postgres://…] (or COLLECTOR_DATABASE_URL). A token is printed once: only its hash is kept.
  */
 import { buildProvisioningLink } from '../../shared/wire';
 import { DEVICE_LABEL_DESCRIPTION, PLACE_CODE_DESCRIPTION, PLACE_NAME_DESCRIPTION } from '../../shared/ids';
 import { registerDevice, revokeDevice, rotateDeviceToken, type DeviceStore, type IssuedToken } from '../index';
 import { checkDevicePlace, moveDevice, provisioningFor, type DeviceDetails, type DevicePlaceCheck, type DevicePlaceField } from '../devices';
-import { dataDirOf, defineCli, existingStoreIn, fail, parseCommandLine, withStore } from './cli-helpers';
+import { defineCli, existingStoreOf, fail, parseCommandLine, withStore } from './cli-helpers';
 
 const USAGE = `usage:
-  tsx src/collector/cli/devices-cli.ts register --agency-name <name> --counter-name <name> [--agency <code>] [--counter <code>] [--label <text>] [--url <collector URL>] [--data <dir>]
-  tsx src/collector/cli/devices-cli.ts move <deviceId> --agency-name <name> --counter-name <name> [--agency <code>] [--counter <code>] [--label <text>] [--data <dir>]
-  tsx src/collector/cli/devices-cli.ts rotate <deviceId> [--url <collector URL>] [--data <dir>]
-  tsx src/collector/cli/devices-cli.ts revoke <deviceId> [--data <dir>]
-  tsx src/collector/cli/devices-cli.ts list [--data <dir>]`;
+  tsx src/collector/cli/devices-cli.ts register --agency-name <name> --counter-name <name> [--agency <code>] [--counter <code>] [--label <text>] [--url <collector URL>] [--data <dir> | --database <URL>]
+  tsx src/collector/cli/devices-cli.ts move <deviceId> --agency-name <name> --counter-name <name> [--agency <code>] [--counter <code>] [--label <text>] [--data <dir> | --database <URL>]
+  tsx src/collector/cli/devices-cli.ts rotate <deviceId> [--url <collector URL>] [--data <dir> | --database <URL>]
+  tsx src/collector/cli/devices-cli.ts revoke <deviceId> [--data <dir> | --database <URL>]
+  tsx src/collector/cli/devices-cli.ts list [--data <dir> | --database <URL>]`;
 
 async function main(args?: string[]): Promise<void> {
   const commandLine = parseCommandLine({
@@ -38,7 +38,7 @@ async function main(args?: string[]): Promise<void> {
   const { values, positionals } = commandLine;
   const [command, deviceId] = positionals;
   if (!command) fail(USAGE);
-  await withStore(existingStoreIn(dataDirOf(values.data)), (store) => runCommand(store, command, deviceId, values));
+  await withStore(existingStoreOf(values), (store) => runCommand(store, command, deviceId, values));
 }
 
 /** One command against the devices; it needs no more of the store than the device queries. */

@@ -8,3 +8,4 @@ export * from './cli-helpers';
 export { collectorCli } from './main';
 export { adminCli } from './admin-cli';
 export { devicesCli } from './devices-cli';
+export { talliesCli } from './tallies-cli';

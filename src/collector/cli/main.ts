@@ -1,9 +1,10 @@
 /**
  * The reference collector's command line:
  *   tsx src/collector/cli/main.ts [--port 8080] [--host 127.0.0.1] [--data ./data] [--static dist] [--demo]
+ *                             [--database postgres://user:password@host:5432/db]
  *                             [--definitions survey-definitions] [--public-url https://sipas.example]
  *                             [--trust-proxy 10.0.0.2,10.1.0.0/16] [--read-workers 1]
- * Environment: COLLECTOR_PORT, COLLECTOR_HOST, COLLECTOR_DATA_DIR, COLLECTOR_PUBLIC_URL, COLLECTOR_TRUST_PROXY,
+ * Environment: COLLECTOR_PORT, COLLECTOR_HOST, COLLECTOR_DATA_DIR, COLLECTOR_DATABASE_URL, COLLECTOR_PUBLIC_URL, COLLECTOR_TRUST_PROXY,
  * COLLECTOR_READ_WORKERS
  * (flags win), and
  * COLLECTOR_ADMIN_PASSWORD: the staff password, taken only when none is set yet.
@@ -16,11 +17,12 @@ import { DEFINITIONS_DIR, formatProblem, loadDefinitionsFromDir } from '../../bu
 import { definitionKey, isCollectorUrl } from '../../shared/ids';
 import { buildProvisioningLink, HEALTH_PATH } from '../../shared/wire';
 import { createCollector, ensureAdminPassword, issueDemoDeviceToken, openStore, type AdminPasswordOrigin, type DeviceStore } from '../index';
+import { describeStoreUrl } from '../stores';
 import { provisioningFor } from '../devices';
-import { dataDirOf, defineCli, fail, parseCommandLine, storeUrlIn } from './cli-helpers';
+import { databaseUrlOf, dataDirOf, defineCli, fail, parseCommandLine, storeUrlIn } from './cli-helpers';
 
 const USAGE =
-  'usage: tsx src/collector/cli/main.ts [--port 8080] [--host 127.0.0.1] [--data ./data] [--static dist] [--demo] [--definitions survey-definitions] [--public-url <URL>] [--trust-proxy <IP or CIDR>,…] [--read-workers 1]';
+  'usage: tsx src/collector/cli/main.ts [--port 8080] [--host 127.0.0.1] [--data ./data] [--database postgres://user:password@host:5432/db] [--static dist] [--demo] [--definitions survey-definitions] [--public-url <URL>] [--trust-proxy <IP or CIDR>,…] [--read-workers 1]';
 
 async function main(words?: string[]): Promise<void> {
   const commandLine = parseCommandLine({
@@ -64,8 +66,10 @@ async function main(words?: string[]): Promise<void> {
   if (!/^\d{1,2}$/.test(readWorkersText)) fail(`--read-workers: expected a number of worker threads 0–99 (0: reports and exports in-process), found ${JSON.stringify(readWorkersText)}`);
   const readWorkers = Number(readWorkersText);
 
-  mkdirSync(dataDir, { recursive: true });
-  const storeUrl = storeUrlIn(dataDir);
+  // --database or COLLECTOR_DATABASE_URL (postgres://…) names the store; else it is the SQLite file in the data folder.
+  const databaseUrl = databaseUrlOf(args.database);
+  if (databaseUrl === undefined) mkdirSync(dataDir, { recursive: true });
+  const storeUrl = databaseUrl ?? storeUrlIn(dataDir);
   const store = await openStore(storeUrl);
   let app: FastifyInstance | undefined;
   let closing = false;
@@ -147,7 +151,8 @@ async function announce(app: FastifyInstance, store: DeviceStore, a: Announcemen
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   const base = `http://${shownHost}:${address.port}`;
 
-  console.log(`Collector: ${base} (data ${a.storeUrl}, definitions ${a.definitions.map((d) => definitionKey(d.id, d.version)).join(', ')})`);
+  // A PostgreSQL URL is printed without its password.
+  console.log(`Collector: ${base} (data ${describeStoreUrl(a.storeUrl)}, definitions ${a.definitions.map((d) => definitionKey(d.id, d.version)).join(', ')})`);
   if (a.demo) {
     const { deviceId, token } = await issueDemoDeviceToken(store);
     const device = await store.getDevice(deviceId);

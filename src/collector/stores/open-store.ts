@@ -1,9 +1,11 @@
+import { POSTGRES_SCHEMES, parsePostgresUrl } from './pg-pool';
+import { openPostgresStore } from './pg-store';
 import { openSqliteStore } from './sqlite-store';
 import type { CollectorStore } from './store';
 import { StoreOpenError } from './store-error';
 
 /** The URL schemes openStore understands; a plain file path means SQLite too. */
-export const STORE_SCHEMES: readonly string[] = ['sqlite:'];
+export const STORE_SCHEMES: readonly string[] = ['sqlite:', ...POSTGRES_SCHEMES];
 
 /** A URL scheme: two letters at least, so that a Windows drive (`C:\…`) stays a plain path. */
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]+):/;
@@ -11,19 +13,44 @@ const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]+):/;
 /**
  * Opens the collector's store named by `url`: the one place that does. A plain file path or a
  * `sqlite:` URL (`sqlite:///srv/sipas/collector.sqlite`, `sqlite:data/collector.sqlite`) opens the
- * SQLite store, creating and migrating the file as needed. Any other scheme is refused, naming it
- * (a PostgreSQL store comes later). Asynchronous because a networked store will be.
+ * SQLite store, creating and migrating the file as needed. A `postgres://user:password@host:5432/db`
+ * (or `postgresql://`) URL opens the PostgreSQL store, migrating the database (or its `?schema=`) as
+ * needed. Any other scheme is refused, naming it.
  */
 export async function openStore(url: string): Promise<CollectorStore> {
+  if (isPostgresUrl(url)) return openPostgresStore(url);
   return openSqliteStore(sqliteFileOf(url));
 }
 
-/** The SQLite file a store URL names; throws a StoreOpenError for a scheme other than sqlite:. */
+/** Whether a store URL names a PostgreSQL database (postgres: or postgresql:). */
+export function isPostgresUrl(url: string): boolean {
+  const scheme = SCHEME.exec(url)?.[1].toLowerCase();
+  return scheme !== undefined && POSTGRES_SCHEMES.includes(`${scheme}:`);
+}
+
+/** A store URL as it may be printed or logged: a PostgreSQL URL without its password, a SQLite path as given. */
+export function describeStoreUrl(url: string): string {
+  if (!isPostgresUrl(url)) return url;
+  try {
+    return parsePostgresUrl(url).display;
+  } catch {
+    // Unparseable: show only what kind of URL it was, never the rest (it may carry a password).
+    return `${SCHEME.exec(url)?.[1].toLowerCase()}://…`;
+  }
+}
+
+/** The SQLite file a store URL names; throws a StoreOpenError for a scheme other than sqlite: (postgres: included). */
 export function sqliteFileOf(url: string): string {
   const scheme = SCHEME.exec(url)?.[1].toLowerCase();
   if (scheme === undefined) {
     if (url.trim() === '') throw new StoreOpenError('store.bad-url', 'the store URL is empty; give a SQLite file path or a sqlite: URL');
     return url;
+  }
+  if (`${scheme}:` !== 'sqlite:' && POSTGRES_SCHEMES.includes(`${scheme}:`)) {
+    throw new StoreOpenError('store.unsupported-scheme', `a ${scheme}: URL names a PostgreSQL database, not a SQLite file`, {
+      scheme: `${scheme}:`,
+      supported: ['sqlite:'],
+    });
   }
   if (`${scheme}:` !== 'sqlite:') {
     // Only the scheme is named: the rest of a database URL may carry a password.

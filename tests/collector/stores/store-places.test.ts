@@ -3,15 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { registerDevice } from '../../../src/collector';
 import { openSqliteStore, readSqliteMigrations, SQLITE_MIGRATIONS_DIR } from '../../../src/collector/stores';
 import { deferCleanups, KIOSK_ID, makeReport, makeResponse, storeHandles, validItem } from '../helpers';
+import { describeEachStore } from './store-contract';
 
 const defer = deferCleanups();
-const { database, open } = storeHandles(defer);
+const { database } = storeHandles(defer);
 
 const OTHER_KIOSK = '0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
 
-describe('device places', () => {
+describeEachStore('device places', defer, (kit) => {
   it('stores names beside codes, and one edit moves a device (label and place) without touching its responses', async () => {
-    const store = await open(database().file);
+    const store = await kit.open();
     const { deviceId } = await registerDevice(store, { label: 'Quầy 2', agencyCode: 'SO-TU-PHAP', agencyName: 'Sở Tư pháp', counterCode: 'QUAY-2', counterName: 'Quầy 2' });
     await store.ingest({ deviceId, receivedAt: '2026-03-02T02:00:00.000Z', report: null, source: 'sync', items: [validItem(makeResponse({ agencyCode: 'SO-TU-PHAP', counterCode: 'QUAY-2' }))] });
     expect(await store.getDevice(deviceId)).toMatchObject({ agencyName: 'Sở Tư pháp', counterName: 'Quầy 2' });
@@ -28,7 +29,7 @@ describe('device places', () => {
   });
 
   it('lists a kiosk id that arrived through two devices, from their reports and responses, in any case', async () => {
-    const store = await open(database().file);
+    const store = await kit.open();
     const a = (await registerDevice(store, { label: 'A', agencyCode: 'SNV', counterCode: 'Q1' })).deviceId;
     const b = (await registerDevice(store, { label: 'B', agencyCode: 'SNV', counterCode: 'Q2' })).deviceId;
     const c = (await registerDevice(store, { label: 'C', agencyCode: 'SNV', counterCode: 'Q3' })).deviceId;
@@ -57,6 +58,9 @@ describe('device places', () => {
     ]);
   });
 
+});
+
+describe('SQLite only: device places in an older database', () => {
   it('keeps the devices and responses of an older database as they were, with no names, and the kiosks already seen', async () => {
     const { file } = database();
     const raw = new Database(file);

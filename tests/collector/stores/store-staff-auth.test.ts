@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { readSqliteMigrations, registerDevice, SCHEMA_VERSION, type StoredRow } from '../../../src/collector';
 import { deferCleanups, makeResponse, seedResponses, storeHandles, validItem } from '../helpers';
+import { describeEachStore } from './store-contract';
 
 const defer = deferCleanups();
 
@@ -13,7 +14,7 @@ async function all(snapshotRead: AsyncIterable<readonly StoredRow[]>): Promise<S
   return rows;
 }
 
-describe('schema version 2', () => {
+describe('SQLite only: schema version 2', () => {
   it('migrates a version 1 database keeping every row, and lets imported responses name no device', async () => {
     const { file } = database();
     const raw = new Database(file);
@@ -58,10 +59,9 @@ describe('schema version 2', () => {
   });
 });
 
-describe('response snapshots', () => {
+describeEachStore('response snapshots', defer, (kit) => {
   it('read a fixed snapshot ordered by completion time, while writes go on', async () => {
-    const { file } = database();
-    const store = await open(file);
+    const store = await kit.open();
     const { deviceId } = await registerDevice(store, { label: 'Quầy 1', agencyCode: 'A', counterCode: 'B' });
     await seedResponses(store, deviceId, 1000, (i) => makeResponse({ seq: i + 1, completedAt: new Date(Date.UTC(2026, 2, 2) + (999 - i) * 1000).toISOString() }));
     const snapshot = await store.openResponseSnapshot({});
@@ -78,12 +78,14 @@ describe('response snapshots', () => {
     expect(rest.map((r) => r.response.seq)).toEqual(Array.from({ length: 1000 }, (_, i) => 1000 - i));
     await expect(all(snapshot.responses())).rejects.toThrow(/read once/);
     await snapshot.close();
-    expect((await store.openResponseSnapshot({})).count).toBe(1001);
+    // Closed too: an open snapshot holds a connection and its transaction (PostgreSQL), which a store's close waits for.
+    const after = await store.openResponseSnapshot({});
+    expect(after.count).toBe(1001);
+    await after.close();
   });
 
   it('lists the agencies and counters responses came from', async () => {
-    const { file } = database();
-    const store = await open(file);
+    const store = await kit.open();
     await seedResponses(store, null, 3, (i) => makeResponse({ seq: i + 1, agencyCode: i === 2 ? 'SNV' : 'A', counterCode: 'Q1' }), 'import');
     expect(await store.listPlaces()).toEqual([
       { agencyCode: 'A', counterCode: 'Q1', count: 2 },
@@ -92,10 +94,9 @@ describe('response snapshots', () => {
   });
 });
 
-describe('staff sessions in the store', () => {
+describeEachStore('staff sessions in the store', defer, (kit) => {
   it('finds a session only until it expires, and forgets expired ones', async () => {
-    const { file } = database();
-    const store = await open(file);
+    const store = await kit.open();
     const id = Buffer.alloc(32, 7);
     await store.addAdminSession(id, { createdAt: '2026-03-02T00:00:00.000Z', expiresAt: '2026-03-02T08:00:00.000Z' });
     expect(await store.findAdminSession(id, '2026-03-02T07:59:59.999Z')).toEqual({ createdAt: '2026-03-02T00:00:00.000Z', expiresAt: '2026-03-02T08:00:00.000Z' });

@@ -1,0 +1,52 @@
+import { pgDeviceStore } from './pg-devices';
+import { migratePostgres, POSTGRES_MIGRATIONS_DIR, readPostgresMigrations } from './pg-migrations';
+import { connectError, openPostgresPool, parsePostgresUrl, type PostgresPoolOptions } from './pg-pool';
+import { pgResponseStore } from './pg-responses';
+import { pgStaffAuthStore } from './pg-staff-auth';
+import { checkSchemaVersion } from './migration-files';
+import { StoreOpenError } from './store-error';
+import type { CollectorStore } from './store';
+
+/** How a PostgreSQL store is opened. */
+export interface PostgresStoreOptions extends PostgresPoolOptions {
+  /** Where the numbered `.sql` steps are read from; only tests of the migration rules change it. */
+  migrationsDir?: string;
+}
+
+/**
+ * Opens the collector's PostgreSQL store named by a `postgres://` URL (see parsePostgresUrl for its
+ * `schema=` parameter): one pool, migrated under an advisory lock, shared by the domain query
+ * modules. Outside stores/, open a store with openStore(url).
+ */
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<CollectorStore> {
+  const target = parsePostgresUrl(url);
+  // Read and checked before connecting: broken migration files must not half-build a database.
+  const migrations = readPostgresMigrations(options.migrationsDir ?? POSTGRES_MIGRATIONS_DIR);
+  checkSchemaVersion(migrations, 'PostgreSQL');
+  const pool = await openPostgresPool(target, options);
+  try {
+    await migratePostgres(pool, migrations, target.schema);
+  } catch (error) {
+    await pool.end();
+    // A refusal of ours (newer schema) as it is; a server's error while migrating, named with the URL shown without password.
+    throw error instanceof StoreOpenError ? error : migrationError(error, target.display);
+  }
+  let closed: Promise<void> | undefined;
+  return {
+    ...pgDeviceStore(pool),
+    ...pgResponseStore(pool),
+    ...pgStaffAuthStore(pool),
+    close() {
+      // Safe to call twice: pool.end() refuses a second call.
+      closed ??= pool.end();
+      return closed;
+    },
+  };
+}
+
+function migrationError(error: unknown, where: string): StoreOpenError {
+  const refused = connectError(error, { connectionString: '', schema: undefined, display: where });
+  if (refused.code !== 'store.connect-failed') return refused;
+  const step = error instanceof Error ? error.message : String(error);
+  return new StoreOpenError('store.migration-files', `PostgreSQL at ${where}: a schema step failed: ${step}`, refused.details);
+}

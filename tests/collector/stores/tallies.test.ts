@@ -1,0 +1,168 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { addTally, emptyTally, scoreFromTally, scoreResponses, type SurveyResponse } from '../../../src/shared/survey';
+import { vietnamDay } from '../../../src/shared/l10n';
+import type { CollectorStore, IngestItem, TallyQuery } from '../../../src/collector/stores';
+import { DEFINITIONS, deferCleanups, makeResponse, storeHandles, validItem } from '../helpers';
+
+const defer = deferCleanups();
+const handles = storeHandles(defer);
+const definition = DEFINITIONS[0];
+
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A response with random answers, place, field, flags, status and day (Jan–Apr 2026). */
+function randomResponse(next: () => number, seq: number): SurveyResponse {
+  const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)];
+  const answers: SurveyResponse['answers'] = {};
+  for (const id of ['TC1', 'TC2', 'TT1', 'CC1', 'KQ1']) if (next() < 0.85) answers[id] = 1 + Math.floor(next() * 5);
+  answers.PA0 = pick(['yes', 'no']);
+  if (answers.PA0 === 'yes' && next() < 0.8) answers.PA1 = 1 + Math.floor(next() * 5);
+  if (next() < 0.7) answers.FIELD = pick(['dat-dai', 'tu-phap', 'xay-dung']);
+  if (next() < 0.3) answers.COMMENT = `ý kiến ${seq}`;
+  const completedAt = new Date(Date.UTC(2026, 0, 1) + Math.floor(next() * 120 * 86_400_000)).toISOString();
+  return makeResponse({
+    seq,
+    agencyCode: pick(['UBND-Q1', 'UBND-Q3']),
+    counterCode: pick(['Q01', 'Q02']),
+    status: next() < 0.1 ? 'partial' : 'complete',
+    completedAt,
+    answers,
+    flags: { tooFast: next() < 0.1, belowMinInterval: next() < 0.1 },
+  });
+}
+
+async function freshStore(): Promise<{ store: CollectorStore; file: string }> {
+  const db = handles.database();
+  return { store: await handles.open(db.file), file: db.file };
+}
+
+/** Ingests `count` random responses in random batches, each with retries (duplicates) and changed copies (conflicts). */
+async function ingestRandom(store: CollectorStore, seed: number, count: number): Promise<SurveyResponse[]> {
+  const next = random(seed);
+  const stored: SurveyResponse[] = [];
+  let seq = 0;
+  while (stored.length < count) {
+    const items: IngestItem[] = [];
+    const size = 1 + Math.floor(next() * 40);
+    for (let i = 0; i < size; i++) {
+      const roll = next();
+      if (roll < 0.15 && stored.length > 0) items.push(validItem(stored[Math.floor(next() * stored.length)])); // a retry
+      else if (roll < 0.25 && stored.length > 0) {
+        const original = stored[Math.floor(next() * stored.length)];
+        items.push(validItem({ ...original, answers: { ...original.answers, TC1: original.answers.TC1 === 1 ? 2 : 1 } })); // a conflict
+      } else {
+        const response = randomResponse(next, ++seq);
+        items.push(validItem(response));
+        stored.push(response);
+      }
+    }
+    const outcomes = await store.ingest({ deviceId: null, receivedAt: '2026-05-01T00:00:00.000Z', report: null, source: 'import', items });
+    expect(outcomes.every((o) => o.status !== 'rejected')).toBe(true);
+  }
+  return stored;
+}
+
+/** The figures the tallies of a query give, for the version of `definition`. */
+async function scoreOfTallies(store: CollectorStore, query: Omit<TallyQuery, 'definitionId' | 'definitions'>) {
+  const rows = await store.readTallies({ definitionId: definition.id, definitions: DEFINITIONS, ...query });
+  const tally = emptyTally();
+  for (const row of rows) if (row.definitionVersion === definition.version) addTally(tally, row.tally);
+  return scoreFromTally(definition, tally);
+}
+
+describe('scoring tallies kept at ingest', () => {
+  it('match the rows after random batches with duplicates and conflicts: the check finds nothing', async () => {
+    const { store } = await freshStore();
+    await store.useDefinitions(DEFINITIONS);
+    const stored = await ingestRandom(store, 7, 400);
+    expect(await store.checkTallies(DEFINITIONS)).toEqual([]);
+    expect(await scoreOfTallies(store, {})).toEqual(scoreResponses(definition, stored));
+  });
+
+  it.each([
+    ['one agency', { agencyCode: 'UBND-Q3' }, (r: SurveyResponse) => r.agencyCode === 'UBND-Q3'],
+    ['one counter', { counterCode: 'Q02' }, (r: SurveyResponse) => r.counterCode === 'Q02'],
+    ['one service field', { serviceField: 'tu-phap' }, (r: SurveyResponse) => r.answers.FIELD === 'tu-phap'],
+    ['a place and a field', { agencyCode: 'UBND-Q1', counterCode: 'Q01', serviceField: 'dat-dai' }, (r: SurveyResponse) => r.agencyCode === 'UBND-Q1' && r.counterCode === 'Q01' && r.answers.FIELD === 'dat-dai'],
+    ['whole months', { fromDay: '2026-02-01', toDay: '2026-03-31' }, (r: SurveyResponse) => vietnamDay(r.completedAt) >= '2026-02-01' && vietnamDay(r.completedAt) <= '2026-03-31'],
+    ['days cut from months', { fromDay: '2026-01-17', toDay: '2026-03-09' }, (r: SurveyResponse) => vietnamDay(r.completedAt) >= '2026-01-17' && vietnamDay(r.completedAt) <= '2026-03-09'],
+    ['days inside one month', { fromDay: '2026-02-03', toDay: '2026-02-20' }, (r: SurveyResponse) => vietnamDay(r.completedAt) >= '2026-02-03' && vietnamDay(r.completedAt) <= '2026-02-20'],
+    ['days of two neighbouring months', { fromDay: '2026-02-20', toDay: '2026-03-05' }, (r: SurveyResponse) => vietnamDay(r.completedAt) >= '2026-02-20' && vietnamDay(r.completedAt) <= '2026-03-05'],
+    ['from a day on', { fromDay: '2026-03-15' }, (r: SurveyResponse) => vietnamDay(r.completedAt) >= '2026-03-15'],
+    ['up to a day', { toDay: '2026-01-31' }, (r: SurveyResponse) => vietnamDay(r.completedAt) <= '2026-01-31'],
+  ] as const)('give the rows’ figures for %s', async (_name, query, keep) => {
+    const { store } = await freshStore();
+    await store.useDefinitions(DEFINITIONS);
+    const stored = await ingestRandom(store, 11, 300);
+    expect(await scoreOfTallies(store, query)).toEqual(scoreResponses(definition, stored.filter(keep)));
+  });
+
+  it('keep only counts while the store lacks the definition, and recompute the answers when a report brings it', async () => {
+    const { store } = await freshStore();
+    const stored = await ingestRandom(store, 3, 120);
+    const countsOnly = await store.readTallies({ definitionId: definition.id, definitions: [] });
+    expect(countsOnly.reduce((n, row) => n + row.tally.responses + row.tally.partial, 0)).toBe(stored.length);
+    expect(countsOnly.every((row) => Object.keys(row.tally.items).length === 0)).toBe(true);
+    expect(await scoreOfTallies(store, {})).toEqual(scoreResponses(definition, stored));
+    expect(await store.checkTallies(DEFINITIONS)).toEqual([]);
+  });
+
+  it('are recomputed for rows stored before tallies existed, when the store is given the definitions', async () => {
+    const { store, file } = await freshStore();
+    await store.useDefinitions(DEFINITIONS);
+    const stored = await ingestRandom(store, 5, 100);
+    // As migration 0009 leaves a database: rows without tallies, their versions marked stale.
+    const raw = new Database(file);
+    raw.exec("DELETE FROM tallies; INSERT INTO tally_stale_versions SELECT DISTINCT definition_id, definition_version, 0 FROM responses");
+    raw.close();
+    expect((await store.checkTallies(DEFINITIONS)).length).toBeGreaterThan(0);
+    await store.useDefinitions(DEFINITIONS);
+    expect(await store.checkTallies(DEFINITIONS)).toEqual([]);
+    expect(await scoreOfTallies(store, {})).toEqual(scoreResponses(definition, stored));
+  });
+
+  it('are checked against the rows: a corrupted, a missing and a left-over tally row are each found', async () => {
+    const { store, file } = await freshStore();
+    await store.useDefinitions(DEFINITIONS);
+    await ingestRandom(store, 9, 60);
+    const raw = new Database(file);
+    // One more response in the first month's national roll-up than the rows hold.
+    raw.exec(`UPDATE tallies SET tally_json = json_set(tally_json, '$[0]', json_extract(tally_json, '$[0]') + 1)
+              WHERE rollup = 7 AND period = (SELECT min(period) FROM tallies WHERE rollup = 7)`);
+    raw.exec("DELETE FROM tallies WHERE rollup = 0 AND period = (SELECT max(period) FROM tallies WHERE rollup = 0)");
+    raw.exec("INSERT INTO tallies VALUES ('sipas-test', 7, '', '', '', '1999-01', 1, 0, '[1,0,0,{},{},{}]')");
+    raw.close();
+    const differences = await store.checkTallies(DEFINITIONS);
+    expect(differences.some((d) => d.stored !== null && d.expected !== null)).toBe(true);
+    expect(differences.some((d) => d.stored === null)).toBe(true);
+    expect(differences.some((d) => d.expected === null && d.key.period === '1999-01')).toBe(true);
+  });
+
+  it('count neither duplicates nor conflicts', async () => {
+    const { store } = await freshStore();
+    await store.useDefinitions(DEFINITIONS);
+    const response = makeResponse({ answers: { TC1: 5, PA0: 'no' } });
+    await store.ingest({ deviceId: null, receivedAt: '2026-05-01T00:00:00.000Z', report: null, source: 'import', items: [validItem(response)] });
+    const outcomes = await store.ingest({
+      deviceId: null,
+      receivedAt: '2026-05-01T00:00:00.000Z',
+      report: null,
+      source: 'import',
+      items: [validItem(response), validItem({ ...response, answers: { TC1: 1, PA0: 'no' } })],
+    });
+    expect(outcomes.map((o) => o.status)).toEqual(['duplicate', 'conflict']);
+    const score = await scoreOfTallies(store, {});
+    expect(score.responses).toBe(1);
+    expect(score.components[0].items[0].counts).toEqual([0, 0, 0, 0, 1]);
+  });
+});
