@@ -21,4 +21,6 @@ export type {
 } from '../schemas';
 export * from './engine';
 export * from './scoring';
+export * from './tally';
 export * from './canonical-json';
+export * from './path';

@@ -7,6 +7,7 @@
 import type { SurveyDefinition } from '../schemas';
 import type { AnswerValue, Answers, SurveyResponse } from '../schemas';
 import { createVisibilityEvaluator, VISIBILITY, type EngineOptions } from './engine';
+import type { ScoreTally } from './tally';
 
 /** The part of a response that scoring reads. */
 export type ScorableResponse = Pick<SurveyResponse, 'definitionId' | 'status' | 'answers'>;
@@ -73,6 +74,12 @@ export interface ScoreAccumulator {
   add(response: ScorableResponse): void;
   result(): SipasScore;
   choices(): ChoiceSummary[];
+  /** The counts added so far, as a tally that merges and serialises (see tally.ts). */
+  tally(): ScoreTally;
+  /** Adds a tally's counts, as if the responses it was made from had been added one by one. */
+  absorb(tally: ScoreTally): void;
+  /** Forgets every count: the accumulator is as new. */
+  reset(): void;
 }
 
 interface ItemTally {
@@ -278,7 +285,73 @@ export function createScoreAccumulator(def: SurveyDefinition, options?: EngineOp
     }));
   }
 
-  return { add, result, choices: summarizeChoices };
+  // The tally is the accumulator's own state, copied out and back by question id, so that figures
+  // from merged tallies are computed by the very result() and choices() above.
+  function tally(): ScoreTally {
+    const items: ScoreTally['items'] = {};
+    const respondents: ScoreTally['respondents'] = {};
+    for (const component of components) {
+      respondents[component.sectionId] = component.respondents;
+      for (const item of component.items) items[item.questionId] = [...item.counts, item.notApplicable, item.skipped];
+    }
+    const choiceTallies: ScoreTally['choices'] = {};
+    for (const choice of choices) {
+      const counts: Record<string, number> = {};
+      choice.codes.forEach((code, i) => {
+        if (choice.counts[i] > 0) counts[code] = choice.counts[i];
+      });
+      choiceTallies[choice.questionId] = { asked: choice.asked, answered: choice.answered, counts };
+    }
+    return { responses, partial: excludedPartial, otherDefinition: excludedOtherDefinition, items, respondents, choices: choiceTallies };
+  }
+
+  function absorb(from: ScoreTally): void {
+    responses += from.responses;
+    excludedPartial += from.partial;
+    excludedOtherDefinition += from.otherDefinition;
+    for (const component of components) {
+      if (hasOwn.call(from.respondents, component.sectionId)) component.respondents += from.respondents[component.sectionId];
+      for (const item of component.items) {
+        const counts = hasOwn.call(from.items, item.questionId) ? from.items[item.questionId] : undefined;
+        if (!counts) continue;
+        for (let i = 0; i < 5; i++) item.counts[i] += counts[i];
+        item.notApplicable += counts[5];
+        item.skipped += counts[6];
+      }
+    }
+    for (const choice of choices) {
+      const counted = hasOwn.call(from.choices, choice.questionId) ? from.choices[choice.questionId] : undefined;
+      if (!counted) continue;
+      choice.asked += counted.asked;
+      choice.answered += counted.answered;
+      choice.codes.forEach((code, i) => {
+        if (hasOwn.call(counted.counts, code)) choice.counts[i] += counted.counts[code];
+      });
+    }
+  }
+
+  function reset(): void {
+    responses = 0;
+    excludedPartial = 0;
+    excludedOtherDefinition = 0;
+    for (const component of components) {
+      component.respondents = 0;
+      for (const item of component.items) {
+        item.counts.fill(0);
+        item.notApplicable = 0;
+        item.skipped = 0;
+      }
+    }
+    for (const choice of choices) {
+      choice.counts.fill(0);
+      // countedIn compares with the response number, which starts again from 0.
+      choice.countedIn.fill(0);
+      choice.asked = 0;
+      choice.answered = 0;
+    }
+  }
+
+  return { add, result, choices: summarizeChoices, tally, absorb, reset };
 }
 
 /** The SIPAS score of a collection of responses (see createScoreAccumulator). */

@@ -1,0 +1,76 @@
+/**
+ * The SIPAS report from tallies (issue 12, part 3), for `npm run bench`: n sipas-2023 responses seeded
+ * in bulk straight into the store (tallies kept as they are ingested), then the report computed
+ * in-process as the read worker computes it, unfiltered and for one unit and one quarter. Also the
+ * bulk ingest rate with tallies kept, and with only counts (the store lacking the definition), which
+ * is the price of the tally upsert.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { openStore, type CollectorStore } from '../../src/collector';
+import { buildReport } from '../../src/collector/staff-pages';
+import { DEFINITIONS_DIR, loadDefinitionsFromDir } from '../../src/build/definitions';
+import { seedResponses, tempDatabase } from '../collector/helpers';
+import { sipasResponse } from './collector-admin';
+
+/** Figures of one size. */
+export interface TalliesBenchResult {
+  responses: number;
+  seedPerSecond: number;
+  /** Median of 5 reports after one warm-up, in ms. */
+  reportMs: number;
+  filteredReportMs: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function timeReport(store: CollectorStore, query: Record<string, string>): Promise<number> {
+  const { definitions } = loadDefinitionsFromDir(DEFINITIONS_DIR);
+  const run = () => buildReport(store, definitions, { query: { definition: 'sipas-2023', ...query }, values: query, generatedAt: new Date().toISOString() });
+  await run();
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const began = performance.now();
+    await run();
+    times.push(performance.now() - began);
+  }
+  return Math.round(median(times) * 10) / 10;
+}
+
+/** Seeds n responses with tallies kept, then times the report and a filtered report (one unit, one quarter). */
+export async function benchTallies(n: number, options: { countsOnly?: boolean } = {}): Promise<TalliesBenchResult> {
+  const { definitions } = loadDefinitionsFromDir(DEFINITIONS_DIR);
+  const db = tempDatabase();
+  const store = await openStore(db.file);
+  try {
+    if (!options.countsOnly) await store.useDefinitions(definitions);
+    const kioskIds = Array.from({ length: 20 }, () => randomUUID());
+    const began = performance.now();
+    await seedResponses(store, null, n, (i) => sipasResponse(i, kioskIds), 'import');
+    const seedPerSecond = Math.round(n / ((performance.now() - began) / 1000));
+    if (options.countsOnly) return { responses: n, seedPerSecond, reportMs: NaN, filteredReportMs: NaN };
+    // sipasResponse places one response every 5 minutes from 2025-01-01: the second quarter of 2025 is inside every size here.
+    return {
+      responses: n,
+      seedPerSecond,
+      reportMs: await timeReport(store, {}),
+      filteredReportMs: await timeReport(store, { agency: 'STP', from: '2025-04-01', to: '2025-06-30' }),
+    };
+  } finally {
+    await store.close();
+    db.cleanup();
+  }
+}
+
+// Run alone: `npx tsx tests/bench/tallies.ts [n …]`.
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
+  const sizes = process.argv.slice(2).map(Number).filter((v) => v > 0);
+  for (const n of sizes.length > 0 ? sizes : [100_000]) {
+    const full = await benchTallies(n);
+    const countsOnly = await benchTallies(Math.min(n, 100_000), { countsOnly: true });
+    console.log(JSON.stringify({ ...full, seedCountsOnlyPerSecond: countsOnly.seedPerSecond }));
+  }
+}
