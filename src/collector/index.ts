@@ -45,4 +45,9 @@ export type {
   NewDevice,
   ResponseSource,
   SequenceGap,
+  DeviceFunnelTotals,
+  FunnelFilter,
+  FunnelPlace,
+  FunnelRow,
+  FunnelTotals,
 } from './stores';

@@ -1,5 +1,5 @@
 import { render, type ComponentType } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { StaffCorner, loadStaffArea } from './staff-corner/index';
 import type { ProvisioningNoticeProps, StaffAreaProps } from './staff';
 import { i18nReady } from './i18n';
@@ -8,7 +8,7 @@ import { registerServiceWorker, type AppUpdates } from './pwa';
 import { hasProvisioningFragment, type ProvisioningProblem } from '../shared/wire';
 import type { KioskSettings } from '../shared/settings';
 import { definitionKey } from '../shared/ids';
-import { loadSettings, raiseStaffAlert, requestPersistentStorage, storeResponse } from './storage';
+import { loadSettings, onHeldResponsesWritten, raiseStaffAlert, recordFunnelEvent, requestPersistentStorage, storeResponse } from './storage';
 import { createSyncEngine, type SyncEngine } from './outbox';
 import type { SurveyDefinition } from '../shared/schemas';
 
@@ -25,8 +25,34 @@ interface RootProps {
 function Root({ definitions, initialSettings, sync, updates, refusedLink: refused }: RootProps) {
   const [settings, setSettings] = useState(initialSettings);
   const [refusedLink, setRefusedLink] = useState(refused);
-  // A sync answer that moves the tablet (its place at the collector changed) applies to the next citizen.
-  useEffect(() => sync.onSettingsChanged(setSettings), [sync]);
+  // Settings changed from outside (a sync answer moved the tablet, a provisioning link) apply to the
+  // next citizen: at once on the welcome screen, else when it next shows (issue 9).
+  const atWelcome = useRef(false);
+  const deferredSettings = useRef<KioskSettings | null>(null);
+  const applyBetweenCitizens = (next: KioskSettings) => {
+    if (atWelcome.current) setSettings(next);
+    else deferredSettings.current = next;
+  };
+  useEffect(() => sync.onSettingsChanged(applyBetweenCitizens), [sync]);
+  // Responses held in memory while storage refused them are written later: the outbox sends them then.
+  useEffect(() => onHeldResponsesWritten(() => void sync.requestDrain('response-stored')), [sync]);
+  // A provisioning link opened in the running kiosk changes only the fragment (no reload): apply it
+  // at once, the same way as at boot, and take it out of the address bar.
+  useEffect(() => {
+    const onHashChange = () => {
+      if (!hasProvisioningFragment(window.location.hash)) return;
+      void (async () => {
+        const outcome = await (await import('./provisioning')).applyProvisioningLink(window.location, window.history);
+        if (outcome.kind === 'refused') setRefusedLink({ Notice: (await loadStaffArea()).ProvisioningNotice, problems: outcome.problems });
+        if (outcome.kind !== 'applied') return;
+        setRefusedLink(null);
+        applyBetweenCitizens(await loadSettings());
+        void sync.requestDrain('staff'); // the new token is tried at once, a refusal of the old one cleared
+      })().catch((error: unknown) => void raiseStaffAlert('app', 'alerts.screenError', `provisioning link: ${String(error)}`));
+    };
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, [sync]);
   // A new key remounts the citizen screens on a clean welcome screen after staff leave.
   const [session, setSession] = useState(0);
   const [Staff, setStaff] = useState<ComponentType<StaffAreaProps> | null>(null);
@@ -53,15 +79,35 @@ function Root({ definitions, initialSettings, sync, updates, refusedLink: refuse
           definition={definition}
           settings={settings}
           appVersion={__APP_VERSION__}
-          saveResponse={(response) => storeResponse(response, settings)}
+          saveResponse={(response, timing) => storeResponse(response, settings, timing)}
           onStaffAlert={(kind, key, detail) => void raiseStaffAlert(kind, key, detail)}
           onResponseStored={() => void sync.requestDrain('response-stored')}
-          onWelcome={() => updates.applyIfWaiting()}
+          // Drop-off counts (issue 8): recordFunnelEvent never throws, a failed write is only counted as lost.
+          onFunnel={(event, counted) => void recordFunnelEvent(event, counted, new Date())}
+          onWelcome={() => {
+            atWelcome.current = true;
+            if (deferredSettings.current) setSettings(deferredSettings.current);
+            deferredSettings.current = null;
+            updates.applyIfWaiting();
+          }}
+          onBusy={() => {
+            atWelcome.current = false;
+            updates.busy();
+          }}
         />
       )}
       {refusedLink && !Staff && <refusedLink.Notice problems={refusedLink.problems} onDismiss={() => setRefusedLink(null)} />}
       {/* Last in the DOM, so it comes last in a keyboard user's Tab order. */}
-      {!Staff && <StaffCorner onOpen={() => void loadStaffArea().then((module) => setStaff(() => module.StaffArea))} />}
+      {!Staff && (
+        <StaffCorner
+          onOpen={() => {
+            // Staff at work count as busy: no update reloads the page under them.
+            atWelcome.current = false;
+            updates.busy();
+            void loadStaffArea().then((module) => setStaff(() => module.StaffArea));
+          }}
+        />
+      )}
     </>
   );
 }

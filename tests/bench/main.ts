@@ -10,6 +10,8 @@ import { measureQueueMemory, measureSyncFromChromium } from './sync-in-chromium'
 import { benchIngest } from './collector-ingest';
 import { benchExportCsv, benchReport } from './collector-admin';
 import { benchReadLoad } from './collector-read-load';
+import { measureRecovery } from './recovery';
+import { citizenPathFigures, citizenPathKey } from './citizen-path';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const figures: Record<string, number | string | boolean> = {};
@@ -20,6 +22,15 @@ function report(name: string, value: number, unit: string, target: string, ok: b
 }
 
 async function main() {
+  // The citizen's path from the definitions (issue 8): no build needed, so first.
+  for (const figure of citizenPathFigures()) {
+    const key = citizenPathKey(figure);
+    report(`${key}_core_seconds`, round(figure.core.seconds), 's', '—', true);
+    report(`${key}_full_seconds`, round(figure.full.seconds), 's', '—', true);
+    figures[`${key}_core_screens`] = figure.core.screens;
+    figures[`${key}_full_screens`] = figure.full.screens;
+  }
+
   execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error'], { cwd: root, stdio: 'inherit' });
   const bundle = citizenBundleSize(`${root}/dist`);
   report('citizen_bundle_gzip_kb', round(bundle.totalGzipBytes / 1024), 'KB gzip', `≤ ${CITIZEN_BUNDLE_BUDGET_BYTES / 1024}`, bundle.totalGzipBytes <= CITIZEN_BUNDLE_BUDGET_BYTES);
@@ -69,6 +80,12 @@ async function main() {
   figures.collector_loop_delay_idle_p99_ms = load.loopDelayMs.idleP99;
   figures.collector_loop_delay_during_reads_p99_ms = load.loopDelayMs.duringReadsP99;
   figures.collector_loop_delay_during_reads_in_process_p99_ms = load.loopDelayMs.duringReadsInProcessP99;
+
+  // Queue empty after an outage ends (virtual clock): the health check during backoff, not the 15-min cap.
+  for (const minutes of [1, 12, 20]) {
+    const recovery = await measureRecovery(minutes);
+    report(`recovery_after_${minutes}min_outage_s`, recovery.seconds, 's', '≤ 60', recovery.seconds <= 60 && recovery.delivered === 30);
+  }
 
   console.log(JSON.stringify({ bench: 'sipas-kiosk', ...figures }));
 }

@@ -17,6 +17,7 @@ import {
 import { SUBMIT_PATH, type KioskReport, type SubmitResult } from '../../src/shared/wire';
 import { canonicalJson, type SurveyDefinition, type SurveyResponse } from '../../src/shared/survey';
 import { definitionSchema } from '../../src/shared/schemas';
+import { freshCollectorDatabase } from './test-databases';
 
 const text = (vi: string, en: string) => ({ vi, en });
 const item = (id: string) => ({ id, kind: 'satisfaction', scale: 'sat', text: text(`Câu ${id}`, `Item ${id}`) });
@@ -138,6 +139,7 @@ export function tempDatabase(): { dir: string; file: string; cleanup: () => void
 export interface TestCollector {
   app: FastifyInstance;
   store: CollectorStore;
+  /** The store URL: the SQLite file, or the PostgreSQL URL with its test schema when the tests run on PostgreSQL. */
   file: string;
   dir: string;
   deviceId: string;
@@ -156,18 +158,22 @@ export interface TestCollectorOptions {
   loginThrottle?: ThrottleOptions;
   /** The reverse proxies whose X-Forwarded-For is believed. */
   trustProxy?: readonly string[];
+  /** Batches admitted at once before 503 busy, and its Retry-After (CollectorOptions). */
+  maxConcurrentBatches?: number;
+  busyRetryAfterSeconds?: number;
 }
 
 /** A collector on a fresh temp database with one registered device. */
 export async function startTestCollector(options: TestCollectorOptions = {}): Promise<TestCollector> {
-  const db = tempDatabase();
-  const store = await openStore(db.file);
+  // SQLite, or a fresh PostgreSQL schema with TEST_COLLECTOR_STORE=postgres and TEST_DATABASE_URL (test-databases.ts).
+  const db = freshCollectorDatabase();
+  const store = await openStore(db.url);
   const { deviceId, token } = await registerDevice(store, { label: 'Quầy 1', agencyCode: 'UBND-Q1', counterCode: 'Q01' });
   const app = await createCollector({ store, ...options, definitions: options.definitions ?? DEFINITIONS });
   return {
     app,
     store,
-    file: db.file,
+    file: db.url,
     dir: db.dir,
     deviceId,
     token,
@@ -181,7 +187,7 @@ export async function startTestCollector(options: TestCollectorOptions = {}): Pr
     close: async () => {
       await app.close();
       await store.close();
-      db.cleanup();
+      await db.cleanup();
     },
   };
 }

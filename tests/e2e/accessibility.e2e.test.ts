@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchProfile, removeProfile } from './browser';
-import { answerWholeSurvey } from './citizen';
+import { INPUT_GUARD_MS } from '../../src/kiosk/citizen';
+import { answerWholeSurvey, tapAnswer } from './citizen';
 import { installKioskClock, SIPAS_2023_OPTIONAL_SECTIONS, startCollector, writeKioskSettings, type RunningCollector } from './harness';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -67,6 +68,49 @@ describe('accessibility of every citizen screen (axe-core, WCAG 2.1 AA)', { time
       await page.getByRole('button', { name: 'Gửi đánh giá' }).click();
       await page.getByRole('heading', { name: 'Xin cảm ơn Ông/Bà!' }).waitFor();
       expect(await axeViolations(page), 'thank you').toEqual([]);
+    } finally {
+      await profile.dispose();
+      removeProfile(profile.profileDir);
+    }
+  });
+
+  it('finds no violation on the skip and required states, the checkpoint and a non-scale extra, in both themes', async () => {
+    const profile = await launchProfile();
+    /** axe in the normal theme, then in high contrast (switched back after). */
+    const inBothThemes = async (page: Page, label: string) => {
+      expect(await axeViolations(page), label).toEqual([]);
+      await page.getByRole('button', { name: /Tương phản cao/ }).click();
+      expect(await axeViolations(page), `${label}, high contrast`).toEqual([]);
+      await page.getByRole('button', { name: /Tương phản cao/ }).click();
+    };
+    try {
+      await installKioskClock(profile.context);
+      const page = await profile.context.newPage();
+      await page.goto(collector.url);
+      await page.locator('main.welcome').waitFor();
+      await writeKioskSettings(page, { disabledSections: [], agencyName: 'Sở Nội vụ', counterName: 'Quầy số 3' });
+      await page.reload();
+      await page.locator('main.welcome').waitFor();
+      await inBothThemes(page, 'welcome with agency and counter');
+      await page.getByRole('button', { name: 'Bắt đầu đánh giá' }).click();
+      await page.locator('main.question .next.skip').waitFor();
+      await inBothThemes(page, 'scale question, skip state');
+      // Skip every optional item up to the required feedback filter.
+      while ((await page.locator('main.question .next.unavailable').count()) === 0) {
+        await tapAnswer(page, page.locator('main.question .next'), false);
+      }
+      await inBothThemes(page, 'required question, unanswered');
+      // aria-disabled: Playwright's click would wait for it to become enabled; a finger just taps.
+      await page.locator('main.question .next').dispatchEvent('click');
+      await page.getByRole('alert').waitFor();
+      await inBothThemes(page, 'required question, after a tap on the unavailable Next');
+      await tapAnswer(page, page.getByRole('radio', { name: 'Không', exact: true }), true);
+      await page.locator('main.checkpoint').waitFor();
+      await page.clock.runFor(INPUT_GUARD_MS + 100);
+      await inBothThemes(page, 'checkpoint');
+      await page.locator('main.checkpoint .more').click();
+      await page.locator('main.question .answers.choice').waitFor();
+      await inBothThemes(page, 'non-scale extra question with send-now');
     } finally {
       await profile.dispose();
       removeProfile(profile.profileDir);

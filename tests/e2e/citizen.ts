@@ -28,7 +28,8 @@ export async function tapAnswer(page: Page, answer: Locator, advances: boolean):
 }
 
 /**
- * Answers every question the way a citizen would, one screen at a time, until the review screen:
+ * Answers every question the way a citizen would, one screen at a time, choosing to answer the extras
+ * at the checkpoint, until the review screen takes taps:
  * satisfaction items "4 – Hài lòng", the feedback filter as given, the first option of other single
  * choices, nothing for multiple choice and free text except a comment. Needs installKioskClock.
  */
@@ -37,8 +38,21 @@ export async function answerWholeSurvey(page: Page, options: { gaveFeedback: boo
   for (;;) {
     const review = page.getByRole('heading', { level: 1, name: 'Xem lại câu trả lời' });
     const question = page.locator('main.question');
-    await review.or(question).first().waitFor();
-    if (await review.isVisible()) return asked;
+    const checkpoint = page.locator('main.checkpoint');
+    await review.or(question).or(checkpoint).first().waitFor();
+    if (await checkpoint.isVisible()) {
+      // The whole survey: past the checkpoint into the extras, once its input guard has passed.
+      await page.clock.runFor(INPUT_GUARD_MS + EFFECTS_MS);
+      await page.locator('main.checkpoint[data-accepting="true"]').waitFor();
+      await page.locator('main.checkpoint .more').click();
+      continue;
+    }
+    if (await review.isVisible()) {
+      // Returns when the review takes taps (its guard ignores the echo of the last tap).
+      await page.clock.runFor(INPUT_GUARD_MS + EFFECTS_MS);
+      await page.locator('main.review[data-accepting="true"]').waitFor();
+      return asked;
+    }
     asked += 1;
     const heading = await headingText(page);
     const radios = page.getByRole('radio');

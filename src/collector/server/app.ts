@@ -52,6 +52,27 @@ export interface CollectorOptions {
   readWorkers?: number;
   /** A read pool made by the caller instead of storeUrl/readWorkers (tests, the bench); closed with the app. */
   reader?: ReadPool;
+  /**
+   * Batches admitted at once (body reading included, up to 2 MiB each) before the collector answers
+   * 503 busy with Retry-After (default DEFAULT_MAX_CONCURRENT_BATCHES).
+   */
+  maxConcurrentBatches?: number;
+  /** The Retry-After of a busy answer, in seconds (default DEFAULT_BUSY_RETRY_AFTER_SECONDS). */
+  busyRetryAfterSeconds?: number;
+}
+
+/** Enough for a province's fleet draining steadily; a whole fleet back from an outage at once is told to spread out. */
+export const DEFAULT_MAX_CONCURRENT_BATCHES = 64;
+/** Kiosks add a random share of it, so those told together come back spread over this and half as much again. */
+export const DEFAULT_BUSY_RETRY_AFTER_SECONDS = 30;
+
+/** Error codes by which SQLite (better-sqlite3) and PostgreSQL say "busy, try again", not "broken". */
+const STORE_BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', '53300', '57P03', '55P03']);
+
+/** Is this store error a busy or overloaded database (worth a 503 and a later retry)? */
+function isStoreBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (STORE_BUSY_CODES.has(code) || code.startsWith('SQLITE_BUSY'));
 }
 
 declare module 'fastify' {
@@ -68,6 +89,9 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
   const { store } = options;
   const now = options.now ?? (() => new Date());
   const definitions = indexDefinitions(options.definitions);
+  // Ingest keeps the report's scoring tallies, which need the questionnaires; versions stored while
+  // the store lacked them are recomputed here, once, before the first batch.
+  await store.useDefinitions(options.definitions);
 
   const app = Fastify({
     logger: options.logger ? { level: 'info', redact: ['req.headers.authorization'] } : false,
@@ -124,6 +148,19 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
     await store.recordContact(device.id, now().toISOString(), null);
   };
 
+  // Batches in flight, counted from admission to the end of the answer (or the client going away).
+  const maxConcurrentBatches = options.maxConcurrentBatches ?? DEFAULT_MAX_CONCURRENT_BATCHES;
+  const busyRetryAfterSeconds = options.busyRetryAfterSeconds ?? DEFAULT_BUSY_RETRY_AFTER_SECONDS;
+  let batchesInFlight = 0;
+  const sendBusy = (reply: FastifyReply) =>
+    sendError(reply.header('retry-after', String(busyRetryAfterSeconds)), 'busy', { retryAfterSeconds: busyRetryAfterSeconds });
+  /** Runs before the body is read, so a herd of kiosks costs no memory for bodies it is not ready to take. */
+  const admitBatch = async (_request: FastifyRequest, reply: FastifyReply) => {
+    if (batchesInFlight >= maxConcurrentBatches) return sendBusy(reply);
+    batchesInFlight += 1;
+    reply.raw.once('close', () => (batchesInFlight -= 1));
+  };
+
   app.get(HEALTH_PATH, async () => ({
     ok: true as const,
     version: PACKAGE_VERSION,
@@ -131,7 +168,7 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
     time: now().toISOString(),
   }));
 
-  app.post(SUBMIT_PATH, { onRequest: requireDevice, bodyLimit: MAX_BODY_BYTES }, async (request, reply) => {
+  app.post(SUBMIT_PATH, { onRequest: [requireDevice, admitBatch], bodyLimit: MAX_BODY_BYTES }, async (request, reply) => {
     const device = request.device!;
     const body = request.body;
     if (body === undefined) throw new HttpError('emptyBody');
@@ -142,7 +179,8 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
     if (unsafe.length > 0) throw new HttpError('invalidBatch', { problems: unsafe });
     const envelope = parseOrExplain(submitBatchSchema, body);
     if (!envelope.ok) throw new HttpError('invalidBatch', { problems: envelope.problems });
-    const report = canonicalReport(envelope.data.kiosk);
+    // The funnel counts are kept in their own table (below), not repeated in the device's last report.
+    const { funnel, ...report } = canonicalReport(envelope.data.kiosk);
 
     const receivedAt = now().toISOString();
     // The kiosk's clock against ours: its responses' times are judged (and, when far off, placed) corrected by it.
@@ -163,7 +201,21 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
     // A rejected item keeps the kiosk id and sequence number it claimed, so the fleet view can tell a
     // number received but rejected from one never received.
     for (const [index, item] of items.entries()) items[index] = withClaimedSequence(item, envelope.data.responses[index]);
-    const outcomes = await store.ingest({ deviceId: device.id, receivedAt, report, source: 'sync', items, clockSkewMs });
+    const outcomes = await store.ingest({ deviceId: device.id, receivedAt, report, source: 'sync', items, clockSkewMs }).catch((error: unknown) => {
+      // A busy database stored nothing of the batch (one transaction): the kiosk is told when to come back.
+      if (!isStoreBusy(error)) throw error;
+      reply.header('retry-after', String(busyRetryAfterSeconds)); // kept by the error handler that writes the 503
+      throw new HttpError('busy', { retryAfterSeconds: busyRetryAfterSeconds });
+    });
+    if (funnel !== undefined && funnel.length > 0) {
+      try {
+        await store.recordFunnel(device.id, report.kioskId, { agencyCode: device.agencyCode, counterCode: device.counterCode }, funnel, receivedAt);
+      } catch (error) {
+        // Deliberately swallowed: the responses are stored and must be acknowledged; the kiosk resends
+        // its cumulative counts with the next report, so nothing of the funnel is lost for good.
+        request.log.error({ err: error }, 'storing the drop-off funnel failed');
+      }
+    }
     const answer: SubmitResult = {
       results: outcomes.map((outcome, index) => {
         const item = items[index];

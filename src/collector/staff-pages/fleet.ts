@@ -4,6 +4,7 @@
  */
 import { CLOCK_SKEW_LIMIT_MS } from '../ingest';
 import type { CollectorStore, DeviceRecord, KioskOnSeveralDevices, SequenceGap, SetAsideSequence } from '../stores';
+import { loadFleetFunnels, type FleetFunnel } from './funnel';
 
 /** A device not heard from for this long is stale. */
 export const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
@@ -24,6 +25,8 @@ export type FleetProblem =
   | { kind: 'conflicts'; count: number }
   | { kind: 'rejected'; count: number }
   | { kind: 'storageNotPersisted' }
+  /** The kiosk's last write failed (storage full or failing), as the failed write reported it (issue 9). */
+  | { kind: 'storageFull'; heldInMemory: number; error: string | null }
   /** The kiosk's clock minus the collector's, as last seen. */
   | { kind: 'clockSkew'; skewMs: number }
   /** A kiosk installation id that also arrived through other devices (copied profile, token moved by hand). */
@@ -64,6 +67,8 @@ export interface FleetEntry {
   queueOldestAt: string | null;
   problems: FleetProblem[];
   state: 'attention' | 'ok' | 'revoked';
+  /** The drop-off funnel of its last FLEET_FUNNEL_DAYS days (issue 8); absent when its kiosk sent none. */
+  funnel?: FleetFunnel;
 }
 
 /** Weight of each problem in the order: a silent device first, then lost responses, then the rest. */
@@ -75,6 +80,8 @@ const SEVERITY: Record<FleetProblem['kind'], number> = {
   conflicts: 20,
   rejected: 20,
   storageNotPersisted: 10,
+  // Citizens' responses held only in a page's memory are a reload away from loss: just after gaps.
+  storageFull: 45,
   clockSkew: 30,
   sharedKioskId: 30,
 };
@@ -115,6 +122,9 @@ export function assessDevice(device: DeviceRecord, received: number, gaps: Seque
       if (report.conflicts > 0) problems.push({ kind: 'conflicts', count: report.conflicts });
       if (report.rejected > 0) problems.push({ kind: 'rejected', count: report.rejected });
       if (report.storage.persisted === false) problems.push({ kind: 'storageNotPersisted' });
+      if (report.storage.writeFailing === true || (report.storage.heldInMemory ?? 0) > 0) {
+        problems.push({ kind: 'storageFull', heldInMemory: report.storage.heldInMemory ?? 0, error: report.storage.lastWriteError ?? null });
+      }
     }
     if (clock !== null && Math.abs(clock.skewMs) > CLOCK_SKEW_NOTICE_MS) problems.push({ kind: 'clockSkew', skewMs: clock.skewMs });
     for (const shared of facts.sharedKioskIds ?? []) problems.push({ kind: 'sharedKioskId', kioskId: shared.kioskId, otherDevices: shared.otherDevices });
@@ -181,7 +191,7 @@ export function sharedKioskIdsByDevice(
 
 /** Every registered device, judged and ordered. */
 export async function loadFleet(store: CollectorStore, now: Date): Promise<FleetEntry[]> {
-  const [devices, shared] = await Promise.all([store.listDevices(), store.listKioskIdsOnSeveralDevices()]);
+  const [devices, shared, funnels] = await Promise.all([store.listDevices(), store.listKioskIdsOnSeveralDevices(), loadFleetFunnels(store, now)]);
   const sharedByDevice = sharedKioskIdsByDevice(shared, devices);
   const entries = await Promise.all(
     devices.map(async (device) => {
@@ -190,7 +200,9 @@ export async function loadFleet(store: CollectorStore, now: Date): Promise<Fleet
         store.accountSequences(device.id),
         store.countSetAside(device.id),
       ]);
-      return assessDevice(device, received, account.missing, now, { setAside: account.setAside, setAsideCounts, sharedKioskIds: sharedByDevice.get(device.id) });
+      const entry = assessDevice(device, received, account.missing, now, { setAside: account.setAside, setAsideCounts, sharedKioskIds: sharedByDevice.get(device.id) });
+      const funnel = funnels.get(device.id);
+      return funnel ? { ...entry, funnel } : entry;
     }),
   );
   return sortFleet(entries);

@@ -38,6 +38,7 @@ export { conflictDifferences, SET_ASIDE_CSV_COLUMNS, type DifferenceLine } from 
 export { LANG_COOKIE, LANGS, pickLang, staffT, STAFF_NS, type Lang, type StaffT } from './i18n';
 export { jsonForScript, renderDocument, STAFF_SCRIPTS, TrustedSvg, type PageContext } from './pages';
 export { buildReport, scoringView, type SipasReport } from './report';
+export { buildReportFunnel, FLEET_FUNNEL_DAYS, loadReportFunnel, summarizeFunnel, type FleetFunnel, type FunnelSummary, type ReportFunnel, type ReportFunnelStep } from './funnel';
 export { DEFAULT_READ_WORKERS, ReadPool, serveReads, type ReadPoolOptions, type ReadPoolStats, type WorkerConfig } from './read-worker';
 export { DEFAULT_REPORT_DEFINITION, MAX_IMPORT_BYTES, staffSide, type AdminOptions } from './plugins';
 export { answerMalformedStaffUrl, STAFF_SECURITY_HEADERS } from './plugins';

@@ -1,9 +1,9 @@
 /*
  * The SIPAS report over stored responses. Every number comes from the survey module's scorer
- * (createScoreAccumulator, mergeScores), the same one the kiosk uses; this file only chooses which
- * responses go in (version, flags), splits them by month and version, and attaches the definitions' texts.
+ * (createScoreAccumulator fed with the store's tallies, mergeScores), the same one the kiosk uses;
+ * this file only chooses which tallies go in (version, flags), splits them by month and version, and
+ * attaches the definitions' texts.
  */
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
   createScoreAccumulator,
   mergeChoices,
@@ -17,9 +17,8 @@ import {
   type ScoreAccumulator,
   type SurveyDefinition,
 } from '../../shared/survey';
-import type { ResponseStore, ScorableRow } from '../stores';
-import { ALL_VERSIONS, REPORT_FLAGS, toResponseFilter, type FilterQuery, type ReportFlag } from './filters';
-import { vietnamMonthOfStored } from '../../shared/l10n';
+import { STORED_FLAGS, TALLY_FLAG_BITS, type ResponseStore } from '../stores';
+import { ALL_VERSIONS, REPORT_FLAGS, storedFlags, toResponseFilter, type FilterQuery, type ReportFlag } from './filters';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -169,18 +168,6 @@ export function reportDefinitions(definitions: readonly SurveyDefinition[], id: 
   return known;
 }
 
-/** The flags a scorable row carries, in REPORT_FLAGS order. */
-function flagsOf(row: ScorableRow): ReportFlag[] {
-  const flags: ReportFlag[] = [];
-  if (row.flags.tooFast) flags.push('tooFast');
-  if (row.flags.belowMinInterval) flags.push('belowMinInterval');
-  if (row.collectorFlags.placeMismatch) flags.push('placeMismatch');
-  if (row.collectorFlags.clockSkew) flags.push('clockSkew');
-  // Not sent by any kiosk yet (nor stored as a column); counted the day a response carries it.
-  if ((row.flags as Record<string, unknown>).endedByTimeout === true) flags.push('endedByTimeout');
-  return flags;
-}
-
 /** The scorers of one version: the figures as chosen, by month, and the two flag variants of the index. */
 interface VersionTally {
   definition: SurveyDefinition;
@@ -194,11 +181,12 @@ interface VersionTally {
 }
 
 /**
- * Reads the matching responses once, in a consistent snapshot, and scores them overall and by month.
- * One version of the questionnaire by default (the newest with matching responses); `version=all`
- * scores each version with its own definition and merges the items by id (mergeScores). Flagged
- * responses are counted, and left out when `exclude` says so; the index with and without them is
- * computed in the same pass.
+ * Scores the matching responses from the store's tallies (counts per version, stored flags and
+ * month, kept at ingest), overall and by month; the comments alone are read from the rows. One version
+ * of the questionnaire by default (the newest with matching responses); `version=all` scores each
+ * version with its own definition and merges the items by id (mergeScores). Flagged responses are
+ * counted, and left out when `exclude` says so; the index with and without them comes from the same
+ * tallies. The period filter is in whole Vietnam days, the tallies' finest grain, so nothing is lost.
  */
 export async function buildReport(store: ResponseStore, definitions: readonly SurveyDefinition[], request: ReportRequest): Promise<SipasReport> {
   const { query } = request;
@@ -209,79 +197,78 @@ export async function buildReport(store: ResponseStore, definitions: readonly Su
   const excluded = query.exclude ?? [];
   const excludesNothing = excluded.length === 0;
   const excludesAll = excluded.length === REPORT_FLAGS.length;
+  // endedByTimeout is no stored flag (no kiosk sends it yet): excluding it leaves out nothing.
+  const excludedBits = storedFlags(excluded).reduce((bits, flag) => bits | TALLY_FLAG_BITS[flag], 0);
 
-  // Versions and flags are decided here, on the rows, not in SQL: the same read gives the counts of
-  // every version and flag and the index with and without flagged responses.
-  const filter = { ...toResponseFilter({ ...query, version: undefined, exclude: undefined }), definitionId: id };
-  const snapshot = await store.openResponseSnapshot(filter, { summary: true });
+  // Every version and flag combination in one read: the counts of every version and flag and the
+  // index with and without flagged responses come from the same rows.
+  const rows = await store.readTallies({
+    definitionId: id,
+    ...(query.agency !== undefined ? { agencyCode: query.agency } : {}),
+    ...(query.counter !== undefined ? { counterCode: query.counter } : {}),
+    ...(query.field !== undefined ? { serviceField: query.field } : {}),
+    ...(query.from !== undefined ? { fromDay: query.from } : {}),
+    ...(query.to !== undefined ? { toDay: query.to } : {}),
+    definitions: known,
+  });
+  const countsByVersion = new Map<number, number>();
+  for (const row of rows) countsByVersion.set(row.definitionVersion, (countsByVersion.get(row.definitionVersion) ?? 0) + row.tally.responses + row.tally.partial);
+  const available: ReportVersionCount[] = [...countsByVersion]
+    .filter(([, count]) => count > 0)
+    .map(([version, count]) => ({ version, responses: count, known: byVersion.has(version) }))
+    .sort((a, b) => b.version - a.version);
+  const withResponses = available.filter((a) => a.known).map((a) => byVersion.get(a.version)!);
+  let covered: SurveyDefinition[];
+  if (query.version === ALL_VERSIONS) covered = withResponses.length > 0 ? withResponses : [known[0]];
+  else if (typeof query.version === 'number') covered = [byVersion.get(query.version)!];
+  else covered = [withResponses[0] ?? known[0]];
+
   const tallies = new Map<number, VersionTally>();
-  let covered: SurveyDefinition[] = [];
-  let available: ReportVersionCount[] = [];
+  for (const definition of covered) {
+    const trendDefinition = scoringView(definition);
+    tallies.set(definition.version, {
+      definition,
+      trendDefinition,
+      chosen: createScoreAccumulator(definition),
+      byMonth: new Map(),
+      withFlagged: excludesNothing ? null : createScoreAccumulator(trendDefinition),
+      withoutFlagged: excludesAll ? null : createScoreAccumulator(trendDefinition),
+    });
+  }
   const flagCounts = new Map<ReportFlag, number>(REPORT_FLAGS.map((flag) => [flag, 0]));
   let flaggedResponses = 0;
   let excludedResponses = 0;
-  let comments: ReportComment[] = [];
-  const latestFirst = (a: ReportComment, b: ReportComment) => (a.completedAt < b.completedAt ? 1 : a.completedAt > b.completedAt ? -1 : 0);
-  const monthOf = vietnamMonthOfStored();
-  try {
-    available = snapshot.definitions
-      .filter((d) => d.id === id)
-      .map((d) => ({ version: d.version, responses: d.count, known: byVersion.has(d.version) }))
-      .sort((a, b) => b.version - a.version);
-    const withResponses = available.filter((a) => a.known).map((a) => byVersion.get(a.version)!);
-    if (query.version === ALL_VERSIONS) covered = withResponses.length > 0 ? withResponses : [known[0]];
-    else if (typeof query.version === 'number') covered = [byVersion.get(query.version)!];
-    else covered = [withResponses[0] ?? known[0]];
-    for (const definition of covered) {
-      const trendDefinition = scoringView(definition);
-      tallies.set(definition.version, {
-        definition,
-        trendDefinition,
-        chosen: createScoreAccumulator(definition),
-        byMonth: new Map(),
-        withFlagged: excludesNothing ? null : createScoreAccumulator(trendDefinition),
-        withoutFlagged: excludesAll ? null : createScoreAccumulator(trendDefinition),
-      });
+  for (const row of rows) {
+    const tally = tallies.get(row.definitionVersion);
+    if (!tally) continue; // another version than the one reported
+    const complete = row.tally.responses;
+    if (row.flags !== 0) {
+      flaggedResponses += complete;
+      for (const flag of STORED_FLAGS) if (row.flags & TALLY_FLAG_BITS[flag]) flagCounts.set(flag, flagCounts.get(flag)! + complete);
     }
-    const textQuestions = new Set(covered.flatMap((d) => d.sections.flatMap((s) => s.questions.filter((q) => q.kind === 'text').map((q) => q.id))));
+    tally.withFlagged?.absorb(row.tally);
+    if (row.flags === 0) tally.withoutFlagged?.absorb(row.tally);
+    if ((row.flags & excludedBits) !== 0) {
+      excludedResponses += complete;
+      continue;
+    }
+    tally.chosen.absorb(row.tally);
+    let monthly = tally.byMonth.get(row.month);
+    if (!monthly) tally.byMonth.set(row.month, (monthly = createScoreAccumulator(tally.trendDefinition)));
+    monthly.absorb(row.tally);
+  }
 
-    // Rows come in no particular order (cheaper); only the comments need an order, kept below.
-    let batches = 0;
-    for await (const batch of snapshot.scorable()) {
-      // Every few thousand rows, let kiosks' batches and other pages through.
-      if (++batches % 16 === 0) await yieldToEventLoop();
-      for (const response of batch) {
-        const tally = tallies.get(response.definitionVersion);
-        if (!tally) continue; // another version than the one reported
-        const flags = flagsOf(response);
-        const complete = response.status === 'complete';
-        if (complete && flags.length > 0) {
-          flaggedResponses++;
-          for (const flag of flags) flagCounts.set(flag, flagCounts.get(flag)! + 1);
-        }
-        tally.withFlagged?.add(response);
-        if (flags.length === 0) tally.withoutFlagged?.add(response);
-        if (flags.some((flag) => excluded.includes(flag))) {
-          if (complete) excludedResponses++;
-          continue;
-        }
-        tally.chosen.add(response);
-        const month = monthOf(response.placedAt);
-        let monthly = tally.byMonth.get(month);
-        if (!monthly) tally.byMonth.set(month, (monthly = createScoreAccumulator(tally.trendDefinition)));
-        monthly.add(response);
-        if (!complete) continue;
-        for (const questionId of textQuestions) {
-          const value = hasOwn.call(response.answers, questionId) ? response.answers[questionId] : undefined;
-          if (typeof value !== 'string' || value.trim() === '') continue;
-          const { completedAt, agencyCode, counterCode } = response;
-          comments.push({ completedAt, agencyCode, counterCode, questionId, text: value });
-          if (comments.length >= 4 * REPORT_COMMENT_LIMIT) comments = comments.sort(latestFirst).slice(0, REPORT_COMMENT_LIMIT);
-        }
-      }
+  // The comments: the latest free texts of the covered versions, from the rows.
+  const textQuestions = [...new Set(covered.flatMap((d) => d.sections.flatMap((s) => s.questions.filter((q) => q.kind === 'text').map((q) => q.id))))];
+  const latestFirst = (a: ReportComment, b: ReportComment) => (a.completedAt < b.completedAt ? 1 : a.completedAt > b.completedAt ? -1 : 0);
+  const comments: ReportComment[] = [];
+  const commentFilter = { ...toResponseFilter({ ...query, version: undefined }), definitionId: id };
+  for (const row of await store.listLatestAnswers(commentFilter, covered.map((d) => d.version), textQuestions, REPORT_COMMENT_LIMIT)) {
+    for (const questionId of textQuestions) {
+      const value = hasOwn.call(row.answers, questionId) ? row.answers[questionId] : undefined;
+      if (typeof value !== 'string' || value.trim() === '') continue;
+      comments.push({ completedAt: row.completedAt, agencyCode: row.agencyCode, counterCode: row.counterCode, questionId, text: value });
     }
-  } finally {
-    await snapshot.close();
   }
 
   const versionTallies = covered.map((d) => tallies.get(d.version)!);

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { KioskReport } from '../../shared/schemas';
 import type { DeviceRecord, DeviceStore, KioskOnSeveralDevices, NewDevice } from './store';
+import { sqliteFunnelQueries } from './sqlite-funnel';
 
 /** A `devices` row as SQLite returns it. */
 interface DeviceRow {
@@ -139,5 +140,7 @@ export function sqliteDeviceStore(db: Database.Database): DeviceStore {
     async recordContact(deviceId, at, report) {
       writeContact(deviceId, at, report);
     },
+    // The drop-off funnel's queries (issue 8) live in their own module.
+    ...sqliteFunnelQueries(db),
   };
 }

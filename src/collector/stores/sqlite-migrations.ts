@@ -1,75 +1,16 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
-import { StoreOpenError } from './store-error';
+import { checkSchemaVersion, readMigrations, SCHEMA_VERSION, schemaNewerError, type Migration } from './migration-files';
 
-/** One numbered schema step, read from `NNNN-name.sql`; its first line is `-- <reason>`. */
-export interface Migration {
-  version: number;
-  file: string;
-  reason: string;
-  sql: string;
-}
+// The numbering, reason-line and schema-version rules are shared with the PostgreSQL steps.
+export { checkSchemaVersion, SCHEMA_VERSION, type Migration } from './migration-files';
 
 /** Where the SQLite schema steps live: read at open, next to this module (tsx and vitest run the sources). */
 export const SQLITE_MIGRATIONS_DIR: string = fileURLToPath(new URL('./migrations/sqlite', import.meta.url));
 
-/** The schema the SQLite queries of this folder are written for: the migration files must end at it. */
-export const SCHEMA_VERSION = 10;
-
-const FILE_NAME = /^(\d{4})-[a-z0-9]+(?:-[a-z0-9]+)*\.sql$/;
-const REASON_LINE = /^-- *(\S.*)$/;
-
-/**
- * Reads and checks the migration files of a folder, in order. Every `.sql` file must be named
- * `NNNN-name.sql`, numbered 1, 2, 3 … without a gap or a repeat, and start with a `-- reason` line:
- * a step that is missing or misnumbered would otherwise silently leave a database half-built.
- */
+/** Reads and checks the SQLite steps of a folder, in order (the rules: readMigrations). */
 export function readSqliteMigrations(dir: string = SQLITE_MIGRATIONS_DIR): Migration[] {
-  const problem = (message: string, details: Record<string, string | number | readonly string[]> = {}) =>
-    new StoreOpenError('store.migration-files', `SQLite migrations in ${dir}: ${message}`, { dir, ...details });
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((name) => name.endsWith('.sql'));
-  } catch (error) {
-    throw problem(`cannot read the folder (${(error as Error).message})`);
-  }
-  const migrations = names.map((file): Migration => {
-    const match = FILE_NAME.exec(file);
-    if (!match) throw problem(`expected a file named NNNN-name.sql (e.g. 0003-add-tallies.sql), found ${JSON.stringify(file)}`, { file });
-    const text = readFileSync(join(dir, file), 'utf8');
-    const [firstLine] = text.split(/\r?\n/, 1);
-    const reason = REASON_LINE.exec(firstLine)?.[1].trim();
-    if (!reason) throw problem(`${file} must start with a line "-- <why this step exists>", found ${JSON.stringify(firstLine)}`, { file });
-    return { version: Number(match[1]), file, reason, sql: text };
-  });
-  migrations.sort((a, b) => a.version - b.version || a.file.localeCompare(b.file));
-  if (migrations.length === 0) throw problem('expected 0001-….sql and the steps after it, found no .sql file');
-  migrations.forEach((step, i) => {
-    const expected = i + 1;
-    if (step.version === expected) return;
-    const found = migrations.map((m) => m.file);
-    if (i > 0 && step.version === migrations[i - 1].version) throw problem(`two files are numbered ${pad(step.version)}: ${migrations[i - 1].file} and ${step.file}`, { found });
-    throw problem(`step ${pad(expected)} is missing (the steps are numbered 1, 2, 3 … without a gap), found ${found.join(', ')}`, { found });
-  });
-  return migrations;
-}
-
-function pad(version: number): string {
-  return String(version).padStart(4, '0');
-}
-
-/** Refuses migration files that do not end at the schema the queries are written for (a step left out of a deployment). */
-export function checkSchemaVersion(migrations: readonly Migration[]): void {
-  const last = migrations[migrations.length - 1]?.version ?? 0;
-  if (last !== SCHEMA_VERSION) {
-    throw new StoreOpenError(
-      'store.migration-files',
-      `the SQLite migration files end at step ${last} but this collector's queries are written for schema version ${SCHEMA_VERSION}`,
-      { found: last, expected: SCHEMA_VERSION },
-    );
-  }
+  return readMigrations(dir, 'SQLite');
 }
 
 /**
@@ -94,11 +35,5 @@ export function migrate(db: Database.Database, migrations: readonly Migration[])
     }).immediate();
   }
   const newest = db.prepare<[], { v: number | null }>('SELECT max(version) AS v FROM schema_migrations').get()!.v;
-  if (newest !== null && newest > SCHEMA_VERSION) {
-    throw new StoreOpenError(
-      'store.schema-newer',
-      `database schema version ${newest} is newer than this collector understands (${SCHEMA_VERSION}); upgrade the collector`,
-      { found: newest, expected: SCHEMA_VERSION },
-    );
-  }
+  if (newest !== null && newest > SCHEMA_VERSION) throw schemaNewerError(newest);
 }

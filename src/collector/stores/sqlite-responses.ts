@@ -18,6 +18,9 @@ import type {
 } from './store';
 import { NO_COLLECTOR_FLAGS, reportAfterBatch } from './store';
 import { batchClockSkew, sqliteSetAsideQueries } from './sqlite-set-aside';
+import { sqliteTallies } from './sqlite-tallies';
+import { sqliteFleetFigures } from './sqlite-fleet';
+import { TALLY_FLAG_BITS, type LatestAnswers } from './store';
 
 /** Rows a snapshot hands over at a time. */
 const SNAPSHOT_BATCH_ROWS = 256;
@@ -48,19 +51,6 @@ export function sqliteResponseStore(db: Database.Database): ResponseStore {
        ON CONFLICT (response_id, content_hash) DO NOTHING`,
     ),
     logRejection: db.prepare('INSERT INTO rejections (device_id, response_id, received_at, reason, kiosk_id, seq) VALUES (?, ?, ?, ?, ?, ?)'),
-    countResponses: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM responses WHERE device_id = ?'),
-    // One ordered pass over the covering (kiosk_id, seq) index with LAG: no self-join, no sort of the
-    // rows (only of the gaps found); about 0.1 s for 100k responses on a small server.
-    gaps: db.prepare<[string], { kioskId: string; from: number; to: number }>(
-      `SELECT kiosk_id AS kioskId, previous + 1 AS "from", seq - 1 AS "to"
-       FROM (
-         SELECT kiosk_id, seq, LAG(seq, 1, 0) OVER (PARTITION BY kiosk_id ORDER BY seq) AS previous
-         FROM responses
-         WHERE kiosk_id IN (SELECT kiosk_id FROM responses WHERE device_id = ?)
-       )
-       WHERE seq > previous + 1
-       ORDER BY kioskId, "from"`,
-    ),
     // Names come from the devices registered with the codes now (the newest registration's), so the
     // report and the filters show "Quầy 2" where a device has names; '' for codes no device carries.
     places: db.prepare<[], PlaceCount>(
@@ -76,9 +66,15 @@ export function sqliteResponseStore(db: Database.Database): ResponseStore {
   // One stored response by id, for the conflicts listing (which shows it beside the incoming content).
   const storedRow = db.prepare(`SELECT ${RESPONSE_COLUMNS.join(', ')} FROM responses WHERE id = ?`).raw(true);
   const noteKioskSeen = kioskSightingWriter(db);
+  const tallies = sqliteTallies(db);
+  // Highest number, count and missing ranges per kiosk, kept here so the fleet view never reads every row.
+  const fleetFigures = sqliteFleetFigures(db);
 
   const ingestTransaction = db.transaction((batch: IngestBatch): IngestOutcome[] => {
     const s = statements;
+    // Scoring tallies of the stored responses, written in this same transaction (never duplicates or conflicts).
+    const tallyBatch = tallies.batch();
+    const figureBatch = fleetFigures.batch(batch.deviceId);
     const outcomes = batch.items.map((item): IngestOutcome => {
       if (item.kind === 'rejected') {
         s.logRejection.run(batch.deviceId, item.responseId, batch.receivedAt, item.reason, item.kioskId ?? null, item.seq ?? null);
@@ -95,7 +91,24 @@ export function sqliteResponseStore(db: Database.Database): ResponseStore {
         r.flags.belowMinInterval ? 1 : 0, r.deviceLabel, r.appVersion, canonicalJson(r.answers), item.contentHash,
         batch.receivedAt, batch.source, flags.clockSkewMs, flags.clockSkew ? 1 : 0, placedAt, flags.placeMismatch ? 1 : 0,
       );
-      if (inserted.changes === 1) return { status: 'created' };
+      if (inserted.changes === 1) {
+        tallyBatch.add({
+          definitionId: r.definitionId,
+          definitionVersion: r.definitionVersion,
+          status: r.status,
+          agencyCode: r.agencyCode,
+          counterCode: r.counterCode,
+          answers: r.answers,
+          flags:
+            (r.flags.tooFast ? TALLY_FLAG_BITS.tooFast : 0) |
+            (r.flags.belowMinInterval ? TALLY_FLAG_BITS.belowMinInterval : 0) |
+            (flags.placeMismatch ? TALLY_FLAG_BITS.placeMismatch : 0) |
+            (flags.clockSkew ? TALLY_FLAG_BITS.clockSkew : 0),
+          placedAt,
+        });
+        figureBatch.add(r.kioskId, r.seq);
+        return { status: 'created' };
+      }
       const stored = s.storedHash.get(r.id)!;
       if (stored.content_hash === item.contentHash) return { status: 'duplicate' };
       s.keepConflict.run(r.id, batch.deviceId, batch.receivedAt, item.contentHash, item.canonical);
@@ -104,6 +117,8 @@ export function sqliteResponseStore(db: Database.Database): ResponseStore {
         reason: `a response with id ${r.id} but different content was received at ${stored.received_at}; it is kept unchanged and this version is set aside for review`,
       };
     });
+    tallyBatch.flush();
+    figureBatch.flush();
     // Written after the items, in the same transaction: the kiosk counted its queue before sending, so
     // the report kept is the kiosk as it stands after this batch (else an emptied queue shows "1 waiting" for ever).
     if (batch.deviceId !== null && batch.source === 'sync') {
@@ -125,10 +140,13 @@ export function sqliteResponseStore(db: Database.Database): ResponseStore {
       return ingestTransaction.immediate(batch);
     },
     async countResponses(deviceId) {
-      return statements.countResponses.get(deviceId)!.n;
+      return fleetFigures.countStored(deviceId);
     },
     async findSequenceGaps(deviceId) {
-      return statements.gaps.all(deviceId);
+      return fleetFigures.gapsOfDevice(deviceId);
+    },
+    async listFleetFigures() {
+      return fleetFigures.listFleetFigures();
     },
     async openResponseSnapshot(filter, options) {
       return openSnapshot(db, filter, options);
@@ -149,9 +167,21 @@ export function sqliteResponseStore(db: Database.Database): ResponseStore {
         .all();
       return rows.map(({ canonicalId, idsJson, foundAt }) => ({ canonicalId, ids: JSON.parse(idsJson) as string[], foundAt }));
     },
+    async useDefinitions(definitions) {
+      tallies.useDefinitions(definitions);
+    },
+    async readTallies(query) {
+      return tallies.readTallies(query);
+    },
+    async checkTallies(definitions) {
+      return tallies.checkTallies(definitions);
+    },
+    async listLatestAnswers(filter, versions, questionIds, limit) {
+      return latestAnswers(db, filter, versions, questionIds, limit);
+    },
     ...sqliteSetAsideQueries(
       db,
-      (deviceId) => statements.gaps.all(deviceId),
+      (deviceId) => fleetFigures.gapsOfDevice(deviceId),
       (responseId) => {
         const row = storedRow.get(responseId) as unknown[] | undefined;
         return row ? toStoredRow(row) : null;
@@ -184,6 +214,7 @@ function openSnapshot(db: Database.Database, filter: ResponseFilter, options: Sn
     // The snapshot starts at the first read inside the transaction: the count below, else the read.
     reader.exec('BEGIN');
     const summary = options.summary ?? true;
+    const batchRows = Math.max(1, Math.floor(options.batchRows ?? SNAPSHOT_BATCH_ROWS));
     const count = summary ? reader.prepare<Record<string, unknown>, { n: number }>(`SELECT count(*) AS n FROM responses ${where}`).get(params)!.n : null;
     const definitions = summary
       ? reader
@@ -210,7 +241,7 @@ function openSnapshot(db: Database.Database, filter: ResponseFilter, options: Sn
         let batch: T[] = [];
         for (const row of rows) {
           batch.push(map(row));
-          if (batch.length === SNAPSHOT_BATCH_ROWS) {
+          if (batch.length === batchRows) {
             yield batch;
             batch = [];
           }
@@ -232,6 +263,46 @@ function openSnapshot(db: Database.Database, filter: ResponseFilter, options: Sn
     close();
     throw error;
   }
+}
+
+/**
+ * Walks the matching complete responses newest first and keeps those that answered one of the
+ * questions, until `limit` are found: a report's comments cost the rows up to the latest comments,
+ * not the whole table (json_extract decides in SQLite which rows have an answer at all).
+ */
+function latestAnswers(db: Database.Database, filter: ResponseFilter, versions: readonly number[], questionIds: readonly string[], limit: number): LatestAnswers[] {
+  if (versions.length === 0 || questionIds.length === 0 || limit <= 0) return [];
+  const { where, params } = whereClause({ ...filter, definitionVersion: undefined });
+  const answered: string[] = [];
+  questionIds.forEach((questionId, i) => {
+    if (!isQuestionId(questionId)) throw new Error(`not a question id: ${JSON.stringify(questionId)}`);
+    answered.push(`json_extract(answers_json, @textPath${i}) IS NOT NULL`);
+    params[`textPath${i}`] = `$.${questionId}`;
+  });
+  params.versions = JSON.stringify(versions);
+  const conditions = [where === '' ? '1' : where.slice('WHERE '.length), "status = 'complete'", 'definition_version IN (SELECT value FROM json_each(@versions))', `(${answered.join(' OR ')})`];
+  // Without a period, walking the completed_at index newest first stops at the limit. With one, the
+  // placed_at index bounds the rows and they are sorted (`+completed_at` keeps SQLite from walking the
+  // completed_at index over every row after the period instead).
+  const order = filter.completedFrom !== undefined || filter.completedBefore !== undefined ? '+completed_at' : 'completed_at';
+  const statement = db.prepare<Record<string, unknown>, { completed_at: string; agency_code: string; counter_code: string; answers_json: string }>(
+    `SELECT completed_at, agency_code, counter_code, answers_json FROM responses WHERE ${conditions.join(' AND ')} ORDER BY ${order} DESC, rowid`,
+  );
+  const found: LatestAnswers[] = [];
+  for (const row of statement.iterate(params)) {
+    const all = JSON.parse(row.answers_json) as Record<string, unknown>;
+    const answers: Record<string, unknown> = {};
+    let any = false;
+    for (const id of questionIds) {
+      if (!Object.prototype.hasOwnProperty.call(all, id)) continue;
+      answers[id] = all[id];
+      if (typeof all[id] === 'string' && all[id].trim() !== '') any = true;
+    }
+    if (!any) continue;
+    found.push({ completedAt: row.completed_at, agencyCode: row.agency_code, counterCode: row.counter_code, answers });
+    if (found.length >= limit) break;
+  }
+  return found;
 }
 
 /** The columns a full response is read from, in the order toStoredRow reads them. */

@@ -122,9 +122,10 @@ export function sqliteSetAsideQueries(
   storedGaps: (deviceId: string) => SequenceGap[],
   readStored: (responseId: string) => StoredRow | null,
 ): SetAsideStore {
-  // The kiosks that sent through a device: by its stored responses, its rejections and its conflicts.
+  // The kiosks that sent through a device: by its stored responses (as the fleet figures count them,
+  // migration 0010), its rejections and its conflicts.
   const KIOSKS = `kiosks(kiosk_id) AS (
-      SELECT kiosk_id FROM responses WHERE device_id = @deviceId
+      SELECT kiosk_id FROM device_kiosk_stored WHERE device_id = @deviceId
       UNION SELECT kiosk_id FROM rejections WHERE device_id = @deviceId AND kiosk_id IS NOT NULL
       UNION SELECT json_extract(body_json, '$.kioskId') FROM conflicts WHERE device_id = @deviceId
     )`;
@@ -147,7 +148,7 @@ export function sqliteSetAsideQueries(
     ),
     highest: db.prepare<{ deviceId: string }, { kioskId: string; top: number }>(
       `WITH ${KIOSKS}
-       SELECT kiosk_id AS kioskId, max(seq) AS top FROM responses WHERE kiosk_id IN (SELECT kiosk_id FROM kiosks) GROUP BY kiosk_id`,
+       SELECT kiosk_id AS kioskId, highest_seq AS top FROM kiosk_sequences WHERE kiosk_id IN (SELECT kiosk_id FROM kiosks)`,
     ),
   };
 

@@ -1,5 +1,17 @@
 /** Why a store could not be opened; the code doubles as the message key once the CLIs are localised. */
-export type StoreOpenErrorCode = 'store.unsupported-scheme' | 'store.bad-url' | 'store.migration-files' | 'store.schema-newer';
+export type StoreOpenErrorCode =
+  | 'store.unsupported-scheme'
+  | 'store.bad-url'
+  | 'store.migration-files'
+  | 'store.schema-newer'
+  /** A database server that does not answer (refused, unknown host, timed out). */
+  | 'store.unreachable'
+  /** The server refused the user name or password. */
+  | 'store.auth-failed'
+  /** The server answers but has no database of that name. */
+  | 'store.database-missing'
+  /** Any other refusal of the server while connecting or migrating. */
+  | 'store.connect-failed';
 
 /** A store that cannot be opened as asked: a URL it does not support, broken migration files, a newer schema. */
 export class StoreOpenError extends Error {

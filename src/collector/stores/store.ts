@@ -1,5 +1,5 @@
-import type { KioskReport, ResultStatus } from '../../shared/wire';
-import type { SurveyResponse } from '../../shared/survey';
+import type { FunnelDay, KioskReport, ResultStatus } from '../../shared/wire';
+import type { ScoreTally, SurveyDefinition, SurveyResponse } from '../../shared/survey';
 
 /** Where a stored response came from: the kiosk's sync, or a staff evacuation file imported later. */
 export type ResponseSource = 'sync' | 'import';
@@ -184,6 +184,8 @@ export interface ResponseSnapshot {
 export interface SnapshotOptions {
   /** Count the rows and their definitions first (default true); a report that only scores skips it. */
   summary?: boolean;
+  /** Most rows one batch of the read holds (default 256): what an export keeps in memory at once. */
+  batchRows?: number;
 }
 
 /** An agency and counter that responses came from, with how many. */
@@ -217,6 +219,58 @@ export interface DeviceStore {
   listKioskIdsOnSeveralDevices(): Promise<KioskOnSeveralDevices[]>;
   /** Notes that the device was heard from; a non-null report also replaces its last report. */
   recordContact(deviceId: string, at: string, report: KioskReport | null): Promise<void>;
+  /**
+   * Keeps the drop-off counts a kiosk reported (cumulative per day and definition version, issue 8)
+   * under the device, the kiosk id and the device's place now. Idempotent: a resent day replaces, each
+   * count taking the larger of stored and sent, so a retry never counts twice.
+   */
+  recordFunnel(deviceId: string, kioskId: string, place: FunnelPlace, days: readonly FunnelDay[], receivedAt: string): Promise<void>;
+  /** The funnel counts matching the filter, summed over devices and kiosks, per day, place and definition version. */
+  readFunnel(filter?: FunnelFilter): Promise<FunnelRow[]>;
+  /** Per device, the funnel counts of the days from `fromDay` (inclusive) on, summed over days and definitions. */
+  readFunnelByDevice(fromDay: string): Promise<DeviceFunnelTotals[]>;
+}
+
+// ── Drop-off funnel (issue 8): counts only, per device and Vietnam day ──
+
+/** Where funnel counts are placed: the device's registered agency and counter when they arrived. */
+export interface FunnelPlace {
+  agencyCode: string;
+  counterCode: string;
+}
+
+/** Which funnel counts a read covers. Days are Vietnam calendar days, YYYY-MM-DD, both ends included. */
+export interface FunnelFilter {
+  fromDay?: string;
+  toDay?: string;
+  agencyCode?: string;
+  counterCode?: string;
+  definitionId?: string;
+  /** Only with definitionId. */
+  definitionVersion?: number;
+}
+
+/** Counts of a funnel: started, completed by the citizen or by timeout after the core, abandoned per last question. */
+export interface FunnelTotals {
+  started: number;
+  completed: number;
+  completedByTimeout: number;
+  /** Abandoned before the core, by the last question reached. */
+  abandoned: Record<string, number>;
+}
+
+/** One day, place and definition version of the funnel, summed over its devices. */
+export interface FunnelRow extends FunnelTotals {
+  day: string;
+  agencyCode: string;
+  counterCode: string;
+  definitionId: string;
+  definitionVersion: number;
+}
+
+/** One device's funnel over a few days. */
+export interface DeviceFunnelTotals extends FunnelTotals {
+  deviceId: string;
 }
 
 // ── Set aside: conflicts and rejections as staff review them, and what the fleet view counts of them ──
@@ -285,6 +339,15 @@ export interface SequenceAccount {
 /** Most set-aside sequence numbers one account lists. */
 export const SEQUENCE_ACCOUNT_MAX = 10_000;
 
+/** One device's figures in the fleet view: what countResponses, accountSequences and countSetAside tell of it. */
+export interface DeviceFleetFigures {
+  deviceId: string;
+  /** Responses stored that came through the device. */
+  received: number;
+  account: SequenceAccount;
+  setAsideCounts: { conflicts: number; rejections: number };
+}
+
 /** What the collector set aside (conflicts, rejections) and what the fleet view counts of it. */
 export interface SetAsideStore {
   listConflicts(filter?: SetAsideFilter): Promise<SetAsidePage<ConflictRecord>>;
@@ -327,6 +390,13 @@ export interface ResponseStore extends SetAsideStore {
   /** Missing sequence numbers, from 1 to the highest received, of the kiosks that sent through this device. */
   findSequenceGaps(deviceId: string): Promise<SequenceGap[]>;
   /**
+   * Every device's fleet figures in a fixed number of queries whatever the number of devices, read from
+   * the figures ingest keeps (highest number, count and missing ranges per kiosk); devices with nothing
+   * stored or set aside are left out. Optional until every store keeps the figures (issue 12): the fleet
+   * view asks a store without it one device at a time.
+   */
+  listFleetFigures?(): Promise<DeviceFleetFigures[]>;
+  /**
    * Opens a consistent read of the matching responses for an export or a report. It never loads them
    * all: rows are read one by one as the caller iterates. The caller must close it.
    */
@@ -338,6 +408,76 @@ export interface ResponseStore extends SetAsideStore {
    * (migration 0004 found them; nothing is deleted), for staff to review among what is set aside.
    */
   listCaseDuplicateIds(): Promise<CaseDuplicateIds[]>;
+  /**
+   * The questionnaires the store tallies answers with from now on (ingest keeps scoring tallies in its
+   * own transaction); versions whose tallies hold only counts, because their rows arrived or were
+   * stored before the store had their definition, are recomputed from the rows now.
+   */
+  useDefinitions(definitions: readonly SurveyDefinition[]): Promise<void>;
+  /**
+   * The scoring tallies of the matching responses, summed by version, stored flags and Vietnam month:
+   * what the SIPAS report is computed from, at a cost that does not grow with the responses. Stale
+   * versions among `query.definitions` are recomputed from the rows first, so the answer is exact.
+   */
+  readTallies(query: TallyQuery): Promise<TallyRow[]>;
+  /**
+   * Recomputes every tally from the rows (the definitions given score the answers) and lists the
+   * stored tallies that differ, missing or left over: empty when the tallies are consistent.
+   */
+  checkTallies(definitions: readonly SurveyDefinition[]): Promise<TallyDifference[]>;
+  /**
+   * The latest complete responses (by completedAt, newest first) among `versions` of the filter's
+   * definition that answered at least one of `questionIds`, with those answers only: the report's comments.
+   */
+  listLatestAnswers(filter: ResponseFilter, versions: readonly number[], questionIds: readonly string[], limit: number): Promise<LatestAnswers[]>;
+}
+
+// ── Tallies: the SIPAS report from counts, not rows ──
+
+/** The bit each stored flag has in a tally row's `flags`. */
+export const TALLY_FLAG_BITS: Readonly<Record<StoredFlag, number>> = { tooFast: 1, belowMinInterval: 2, placeMismatch: 4, clockSkew: 8 };
+/** The question whose single-choice answer (the service field, lĩnh vực) tallies are grouped by; the report's `field` filter. */
+export const TALLY_SERVICE_FIELD_QUESTION = 'FIELD';
+
+/** Which tallies a report reads. Every field but the definition narrows; days are Vietnam calendar days. */
+export interface TallyQuery {
+  definitionId: string;
+  definitionVersion?: number;
+  agencyCode?: string;
+  counterCode?: string;
+  /** The answer to TALLY_SERVICE_FIELD_QUESTION. */
+  serviceField?: string;
+  /** First day included, YYYY-MM-DD (Vietnam). */
+  fromDay?: string;
+  /** Last day included, YYYY-MM-DD (Vietnam). */
+  toDay?: string;
+  /** The known versions of the definition, to recompute stale tallies with. */
+  definitions: readonly SurveyDefinition[];
+}
+
+/** The tally of the matching responses of one version, one combination of stored flags and one month. */
+export interface TallyRow {
+  definitionVersion: number;
+  /** TALLY_FLAG_BITS of the flags these responses carry. */
+  flags: number;
+  /** YYYY-MM, Vietnam time, of placedAt. */
+  month: string;
+  tally: ScoreTally;
+}
+
+/** A stored tally that differs from the one recomputed from the rows (null: missing on that side). */
+export interface TallyDifference {
+  key: { definitionId: string; rollup: number; agencyCode: string; counterCode: string; serviceField: string; period: string; definitionVersion: number; flags: number };
+  stored: string | null;
+  expected: string | null;
+}
+
+/** A response's answers to some questions, with where and when it was completed. */
+export interface LatestAnswers {
+  completedAt: string;
+  agencyCode: string;
+  counterCode: string;
+  answers: Record<string, unknown>;
 }
 
 /** One response id held by several stored rows that differ only in letter case. */

@@ -1,9 +1,11 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { TFunction } from '../i18n';
+import { ActionBar } from './ActionBar';
 
 interface Props {
   t: TFunction;
-  kind: 'thanks' | 'storage-error';
+  /** 'storage-held': storage refused the response, it is kept in memory for staff to save (issue 9). */
+  kind: 'thanks' | 'storage-error' | 'storage-held';
   /** The screen returns to the welcome screen by itself after this long. */
   returnAfterMs: number;
   onDone: () => void;
@@ -15,8 +17,12 @@ export function Notice({ t, kind, returnAfterMs, onDone }: Props) {
   const [secondsLeft, setSecondsLeft] = useState(Math.ceil(returnAfterMs / 1000));
   const doneRef = useRef(onDone);
   doneRef.current = onDone;
+  // Opens at its top before its first paint (the review before it may have been scrolled).
+  useLayoutEffect(() => {
+    window.scrollTo(0, 0);
+    heading.current?.focus({ preventScroll: true });
+  }, []);
   useEffect(() => {
-    heading.current?.focus();
     const startedAt = Date.now();
     const tick = setInterval(() => setSecondsLeft(Math.max(0, Math.ceil((returnAfterMs - (Date.now() - startedAt)) / 1000))), 500);
     const timer = setTimeout(() => doneRef.current(), returnAfterMs);
@@ -25,7 +31,7 @@ export function Notice({ t, kind, returnAfterMs, onDone }: Props) {
       clearTimeout(timer);
     };
   }, [returnAfterMs]);
-  const prefix = kind === 'thanks' ? 'thanks' : 'storageError';
+  const prefix = kind === 'thanks' ? 'thanks' : kind === 'storage-held' ? 'storageHeld' : 'storageError';
   return (
     <main class={`screen notice ${kind}`} aria-labelledby="notice-heading">
       <p class="notice-icon" aria-hidden="true">
@@ -36,9 +42,12 @@ export function Notice({ t, kind, returnAfterMs, onDone }: Props) {
       </h1>
       <p class="intro">{t(`${prefix}.body`)}</p>
       <p class="hint">{t('thanks.returning', { seconds: secondsLeft })}</p>
-      <button type="button" class="primary" onClick={onDone}>
-        {t('thanks.done')}
-      </button>
+      {/* In the bottom bar, so it is on screen at 175% on a small tablet too. */}
+      <ActionBar>
+        <button type="button" class="primary" onClick={onDone}>
+          {t('thanks.done')}
+        </button>
+      </ActionBar>
     </main>
   );
 }

@@ -1,8 +1,10 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { TFunction } from '../i18n';
 import type { Question, Section, SurveyDefinition, AnswerValue } from '../../shared/schemas';
-import { canLeaveQuestion, isAnswered } from '../../shared/survey';
+import { canLeaveQuestion, isAnswered, type PathProgress } from '../../shared/survey';
 import { localize } from '../../shared/l10n';
+import { ActionBar } from './ActionBar';
+import { ScaleFace, type ScaleCode } from './Face';
 
 /** Pause after a tap so the citizen sees the choice light up before the next question. */
 export const ADVANCE_DELAY_MS = 300;
@@ -19,9 +21,15 @@ interface Props {
   question: Question;
   value: AnswerValue | undefined;
   language: string;
-  position: number;
-  total: number;
+  /** Where this screen is in its part of the path: "Câu 5 / 20" in the core, extras counted apart. */
+  progress?: PathProgress;
+  /** @deprecated the core-only count from before parts; used only while a caller still passes it. */
+  position?: number;
+  /** @deprecated see `position`. */
+  total?: number;
   canGoBack: boolean;
+  /** Given on extra questions: sends the response now, without the remaining extras. */
+  onSendNow?: () => void;
   /** Records an answer; `advance` asks to move on once the choice has been shown. */
   onAnswer: (value: AnswerValue | undefined, advance: boolean) => void;
   onNext: () => void;
@@ -30,7 +38,8 @@ interface Props {
 
 /** One question per screen, with its component name, progress, large answers, back and next. */
 export function QuestionScreen(props: Props) {
-  const { t, definition, section, question, value, language, position, total, canGoBack } = props;
+  const { t, definition, section, question, value, language, canGoBack } = props;
+  const progress = props.progress ?? { part: 'core', index: props.position ?? 1, total: props.total ?? 1 };
   const heading = useRef<HTMLHeadingElement>(null);
   const shownAt = useRef(Date.now());
   const advancing = useRef(false);
@@ -38,8 +47,14 @@ export function QuestionScreen(props: Props) {
   // Exposed as data-accepting so styles (and browser tests) can tell when taps start to count.
   const [accepting, setAccepting] = useState(false);
 
+  // Before the first paint, so the citizen never sees the previous screen's scroll position; the
+  // focus must not scroll either (a long question would otherwise open scrolled to its heading's end).
+  useLayoutEffect(() => {
+    window.scrollTo(0, 0);
+    heading.current?.focus({ preventScroll: true });
+  }, []);
+
   useEffect(() => {
-    heading.current?.focus();
     const timer = setTimeout(() => setAccepting(true), INPUT_GUARD_MS);
     return () => clearTimeout(timer);
   }, []);
@@ -75,6 +90,10 @@ export function QuestionScreen(props: Props) {
   const headingId = `q-${question.id}`;
   const helpId = `q-${question.id}-help`;
   const answered = isAnswered(question, value);
+  const blocked = !answered && question.required;
+  const reasonId = `q-${question.id}-reason`;
+  const progressVars = { position: progress.index, total: progress.total };
+  const progressText = progress.part === 'extra' ? t('question.progressExtra', progressVars) : t('question.progress', progressVars);
   const partLabel = section.component ? `${t('question.part', { number: section.component })} · ` : '';
 
   return (
@@ -89,14 +108,14 @@ export function QuestionScreen(props: Props) {
           role="progressbar"
           aria-label={t('question.progressName')}
           aria-valuemin={1}
-          aria-valuemax={total}
-          aria-valuenow={position}
-          aria-valuetext={t('question.progress', { position, total })}
+          aria-valuemax={progress.total}
+          aria-valuenow={progress.index}
+          aria-valuetext={progressText}
         >
-          <div class="progress-fill" style={{ width: `${(100 * position) / total}%` }} />
+          <div class="progress-fill" style={{ width: `${(100 * progress.index) / progress.total}%` }} />
         </div>
         <p class="progress-text" aria-hidden="true">
-          {t('question.progress', { position, total })}
+          {progressText}
         </p>
       </header>
 
@@ -121,9 +140,11 @@ export function QuestionScreen(props: Props) {
               onClick={() => choose(option.code, true)}
               onContextMenu={(event) => event.preventDefault()}
             >
-              {/* The number is part of the name: it is read out with the label, as it is shown. */}
+              {/* The number is part of the name: it is read out with the label, as it is shown. The
+                  face and the colour band only repeat it for a citizen who reads poorly (WCAG 1.4.1). */}
               <span class="code">{option.code}</span>
-              <span class="label">{localize(option.label, language)}</span>
+              {option.code >= 1 && option.code <= 5 && <ScaleFace code={option.code as ScaleCode} />}
+              <ScaleLabel text={localize(option.label, language)} />
             </button>
           ))}
         </div>
@@ -203,22 +224,51 @@ export function QuestionScreen(props: Props) {
         </div>
       )}
 
-      {showRequired && !answered && (
-        <p class="required-message" role="alert">
-          {t('question.required')}
-        </p>
-      )}
-
-      <nav class="question-nav">
+      <ActionBar>
         <button type="button" class="secondary back" disabled={!canGoBack} onClick={() => !advancing.current && props.onBack()}>
           ← {t('question.back')}
         </button>
-        {/* Skipping is allowed but never the eye-catching choice: the big coloured button is for
-            moving on after answering, so nobody skips items by tapping the obvious button. */}
-        <button type="button" class={`${answered || question.required ? 'primary' : 'secondary'} next`} onClick={goNext}>
-          {answered || question.required ? t('question.next') : t('question.skip')} →
+        {props.onSendNow && (
+          <button type="button" class="secondary send-now" onClick={() => !advancing.current && props.onSendNow?.()}>
+            {t('question.sendNow')}
+          </button>
+        )}
+        {blocked && (
+          // Where the reason for the unavailable Next always is; after a tap on it, the full sentence
+          // takes its place as an alert, so a screen reader hears why nothing happened.
+          <p id={reasonId} class={showRequired ? 'forward-reason required-message' : 'forward-reason'} role={showRequired ? 'alert' : undefined}>
+            {showRequired ? t('question.required') : t('question.requiredReason')}
+          </p>
+        )}
+        {/* Three looks: primary once answered; a plain, clearly enabled "skip" on an optional item
+            (never the eye-catching choice, so nobody skips by tapping the obvious button); and on an
+            unanswered required item a visibly unavailable Next, still focusable so its reason is read. */}
+        <button
+          type="button"
+          class={answered ? 'primary next' : blocked ? 'secondary next unavailable' : 'secondary next skip'}
+          aria-disabled={blocked ? 'true' : undefined}
+          aria-describedby={blocked ? reasonId : undefined}
+          aria-label={answered || blocked ? undefined : t('question.skipName')}
+          onClick={goNext}
+        >
+          {answered || blocked ? t('question.next') : t('question.skip')} →
         </button>
-      </nav>
+      </ActionBar>
     </main>
+  );
+}
+
+/**
+ * A scale label whose last two words never part (Vietnamese "hài lòng" is one word of two syllables:
+ * "Rất không / hài lòng", never "Rất không hài / lòng"); two-word labels may still wrap, so a long
+ * English "Very dissatisfied" fits a narrow tile.
+ */
+function ScaleLabel({ text }: { text: string }) {
+  const words = text.split(' ');
+  if (words.length < 3) return <span class="label">{text}</span>;
+  return (
+    <span class="label">
+      {words.slice(0, -2).join(' ')} <span class="keep">{words.slice(-2).join(' ')}</span>
+    </span>
   );
 }

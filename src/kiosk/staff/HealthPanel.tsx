@@ -5,9 +5,13 @@ import {
   countByState,
   estimateStorage,
   listStaffAlerts,
+  loadSettings,
   oldestPending,
   readMeta,
+  retryHeldResponses,
+  storageWriteState,
   type PersistenceState,
+  type StorageWriteState,
   type TabletRecord,
   type DeliveryState,
 } from '../storage';
@@ -18,11 +22,14 @@ import { definitionKey } from '../../shared/ids';
 import { PanelHeading } from './common';
 import { durationInWords } from './format';
 import { syncProblem } from './sync-words';
+import { buildHeldResponsesFile, downloadFile } from './export-files';
 
 /** What the staff area needs of the sync engine. */
 export interface StaffSync {
   requestDrain(reason: 'staff'): Promise<void>;
   status(): DrainStatus;
+  /** Tries a refused token again, or checks the collector during a backoff wait (the engine's probeNow); optional for fakes that need neither. */
+  probeNow?(reason: 'staff'): Promise<void>;
 }
 
 export interface HealthPanelProps {
@@ -33,6 +40,8 @@ export interface HealthPanelProps {
   activeDefinition: SurveyDefinition;
   appVersion: string;
   now: () => Date;
+  /** Where the file of responses held in memory goes; a browser download by default. */
+  saveFile?: (file: { name: string; blob: Blob }) => void;
 }
 
 interface Health {
@@ -42,9 +51,13 @@ interface Health {
   persistence: PersistenceState | undefined;
   storage: { usageBytes: number | null; quotaBytes: number | null };
   alerts: Array<{ at: string; kind: string; messageKey: string; detail: string }>;
+  /** Response writes as the last one went, and the responses held in memory (storage full). */
+  writes: StorageWriteState;
 }
 
 async function readHealth(): Promise<Health> {
+  // Opening (or refreshing) Health is a moment to try the held responses again; never throws.
+  await retryHeldResponses().catch(() => undefined);
   const [counts, oldest, lastSync, persistence, storage, alerts] = await Promise.all([
     countByState(),
     oldestPending(),
@@ -53,15 +66,26 @@ async function readHealth(): Promise<Health> {
     estimateStorage(),
     listStaffAlerts(20),
   ]);
-  return { counts, oldest, lastSync: lastSyncOf(lastSync), persistence, storage, alerts };
+  return { counts, oldest, lastSync: lastSyncOf(lastSync), persistence, storage, alerts, writes: storageWriteState() };
 }
 
 /** The tablet's health in plain words, and "send now". */
-export function HealthPanel({ t, language, sync, updates, activeDefinition, appVersion, now }: HealthPanelProps) {
+export function HealthPanel({ t, language, sync, updates, activeDefinition, appVersion, now, saveFile = downloadFile }: HealthPanelProps) {
   const [health, setHealth] = useState<Health | null>(null);
   const [failed, setFailed] = useState(false);
   const [sending, setSending] = useState(false);
   const [sendResult, setSendResult] = useState<string | null>(null);
+  const [heldResult, setHeldResult] = useState<{ ok: boolean; text: string } | null>(null);
+
+  const downloadHeld = async () => {
+    try {
+      const file = await buildHeldResponsesFile(await loadSettings(), now());
+      saveFile(file);
+      setHeldResult({ ok: true, text: t('held.downloaded', { file: file.name, count: file.count }) });
+    } catch {
+      setHeldResult({ ok: false, text: t('held.downloadFailed') });
+    }
+  };
 
   const refresh = async (): Promise<Health | null> => {
     try {
@@ -78,6 +102,11 @@ export function HealthPanel({ t, language, sync, updates, activeDefinition, appV
   useEffect(() => {
     void refresh();
   }, []);
+
+  // Staff opening Health is a moment to try again: a transient 401 heals here without a reload.
+  useEffect(() => {
+    void sync.probeNow?.('staff').then(() => refresh());
+  }, [sync]);
 
   const sendNow = async () => {
     if (sending) return;
@@ -124,6 +153,34 @@ export function HealthPanel({ t, language, sync, updates, activeDefinition, appV
       <p class="staff-ok" role="status">
         {sendResult ?? ''}
       </p>
+      {health && (health.writes.heldResponses > 0 || health.writes.writeFailing) && (
+        <section class="staff-group staff-attention" aria-labelledby="staff-held-heading" data-testid="health-held">
+          <h2 id="staff-held-heading">{t('held.title')}</h2>
+          <p class="staff-error" role="alert">
+            {t('held.count', { count: health.writes.heldResponses })}
+          </p>
+          {health.writes.writeFailing && <p class="staff-hint">{t('held.writeFailing')}</p>}
+          {health.writes.lastWriteError && (
+            <details class="staff-technical">
+              <summary>{t('health.technical')}</summary>
+              <code>{health.writes.lastWriteError}</code>
+            </details>
+          )}
+          {health.writes.heldResponses > 0 && (
+            <>
+              <p class="staff-hint">{t('held.hint')}</p>
+              <button type="button" class="staff-button staff-primary" onClick={() => void downloadHeld()}>
+                {t('held.download')}
+              </button>
+            </>
+          )}
+          {heldResult && (
+            <p class={heldResult.ok ? 'staff-ok' : 'staff-error'} role={heldResult.ok ? 'status' : 'alert'}>
+              {heldResult.text}
+            </p>
+          )}
+        </section>
+      )}
       {health && (
         <dl class="staff-facts">
           <div class={health.counts.pending > 0 ? 'staff-fact staff-attention' : 'staff-fact'}>

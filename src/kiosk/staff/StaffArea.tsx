@@ -147,7 +147,16 @@ export function StaffArea(props: StaffAreaProps) {
         )}
         {view === 'enter-pin' && <PinEntry t={t} now={now} onUnlocked={() => void open('health')} />}
         {view === 'health' && (
-          <HealthPanel t={t} language={language} sync={props.sync} updates={props.updates} activeDefinition={props.activeDefinition} appVersion={appVersion} now={now} />
+          <HealthPanel
+            t={t}
+            language={language}
+            sync={props.sync}
+            updates={props.updates}
+            activeDefinition={props.activeDefinition}
+            appVersion={appVersion}
+            now={now}
+            saveFile={props.saveFile}
+          />
         )}
         {view === 'setup' && settings && (
           <SetupPanel

@@ -15,7 +15,7 @@ import {
 } from '../../shared/csv';
 import type { KioskSettings } from '../../shared/settings';
 import { definitionKey } from '../../shared/ids';
-import { readKioskId } from '../storage';
+import { heldResponsesForExport, readKioskId } from '../storage';
 import type { SurveyDefinition } from '../../shared/schemas';
 import { eachTabletRecord, eachUnsentResponse } from './staff-storage';
 import { fileSafe, fileStamp } from './format';
@@ -74,7 +74,10 @@ export async function buildResponsesCsv(
   return { name: `${exportBaseName(settings, options.at)}.csv`, blob: new Blob(parts, { type: 'text/csv;charset=utf-8' }), count };
 }
 
-/** The responses the collector has not accepted (pending, conflict, rejected) as an evacuation file. */
+/**
+ * The responses the collector has not accepted (pending, conflict, rejected) as an evacuation file,
+ * with those held in memory because storage refused them (issue 9) last, in the order they will take.
+ */
 export async function buildEvacuationFile(settings: KioskSettings, at: Date): Promise<ExportFile> {
   const parts: BlobPart[] = [evacuationOpening(await readKioskId(), at.toISOString())];
   let count = 0;
@@ -83,8 +86,20 @@ export async function buildEvacuationFile(settings: KioskSettings, at: Date): Pr
     for (const response of chunk) text += evacuationEntry(response, count++);
     parts.push(new Blob([text]));
   }
-  parts.push(EVACUATION_CLOSING);
+  let held = '';
+  for (const response of await heldResponsesForExport()) held += evacuationEntry(response, count++);
+  parts.push(held, EVACUATION_CLOSING);
   return { name: `${exportBaseName(settings, at)}-unsent.json`, blob: new Blob(parts, { type: 'application/json' }), count };
+}
+
+/**
+ * Only the responses held in memory (storage full), as an evacuation file: what staff must save before
+ * anything else, since a reload would lose them. Reads only, so it works on a full disk.
+ */
+export async function buildHeldResponsesFile(settings: KioskSettings, at: Date): Promise<ExportFile> {
+  const held = await heldResponsesForExport();
+  const text = evacuationOpening(await readKioskId(), at.toISOString()) + held.map((response, i) => evacuationEntry(response, i)).join('') + EVACUATION_CLOSING;
+  return { name: `${exportBaseName(settings, at)}-held.json`, blob: new Blob([text], { type: 'application/json' }), count: held.length };
 }
 
 /**

@@ -1,7 +1,9 @@
 /*
  * The staff PIN: kept only as a salted PBKDF2-SHA-256 hash (WebCrypto), compared in constant time,
- * with a growing lockout after wrong PINs that survives a reload because it lives in IndexedDB.
+ * with a growing lockout after wrong PINs that survives a reload because it lives in IndexedDB (and
+ * holds in page memory when IndexedDB cannot be written).
  */
+import { onKioskDbResetForTests } from '../storage';
 import { readStaffPin, writeStaffPin, type StoredPin } from './staff-storage';
 
 /** OWASP Password Storage Cheat Sheet (2023) minimum for PBKDF2-HMAC-SHA-256. */
@@ -55,10 +57,27 @@ export type PinCheck =
   | { kind: 'locked'; lockedUntil: Date }
   | { kind: 'no-pin' };
 
+/**
+ * Failures and lock as this page knows them, kept beside the stored ones: when storage cannot be
+ * written (full disk) the lock-out still holds for as long as the page lives, and a later write
+ * carries the count on.
+ */
+let memoryLock: { hashB64: string; failures: number; lockedUntil: string | null } | null = null;
+
+// A test's simulated reload forgets it, as a real reload does.
+onKioskDbResetForTests(() => (memoryLock = null));
+
+/** The stored record with what memory knows on top: the higher failure count and the later lock win. */
+function effectivePin(stored: StoredPin): StoredPin {
+  if (!memoryLock || memoryLock.hashB64 !== stored.hashB64) return stored;
+  const lockedUntil = [stored.lockedUntil, memoryLock.lockedUntil].filter((at): at is string => at !== null).sort().at(-1) ?? null;
+  return { ...stored, failures: Math.max(stored.failures, memoryLock.failures), lockedUntil };
+}
+
 /** The lock in force now, if any. */
 export async function currentLock(now: Date): Promise<Date | null> {
   const stored = await readStaffPin();
-  return lockOf(stored, now);
+  return lockOf(stored && effectivePin(stored), now);
 }
 
 function lockOf(stored: StoredPin | undefined, now: Date): Date | null {
@@ -68,25 +87,34 @@ function lockOf(stored: StoredPin | undefined, now: Date): Date | null {
 }
 
 /**
- * Checks a PIN. While locked nothing is checked. The attempt is counted as a failure (with its
- * lock) before the slow hash runs, so closing the page mid-check does not give a free attempt;
- * the right PIN then clears the count.
+ * Checks a PIN. While locked nothing is checked. The PIN is compared first and the outcome recorded
+ * after, best-effort: on a full disk the right PIN still opens the staff area (staff need Health,
+ * "Gửi ngay" and Export most then), and a wrong one is counted in memory, so the lock-out holds
+ * for the page's life even where it cannot be written. (Counting before comparing made a failing
+ * write refuse the right PIN.)
  */
 export async function verifyStaffPin(pin: string, now: Date): Promise<PinCheck> {
-  const stored = await readStaffPin();
-  if (!stored) return { kind: 'no-pin' };
+  const read = await readStaffPin();
+  if (!read) return { kind: 'no-pin' };
+  const stored = effectivePin(read);
   const lock = lockOf(stored, now);
   if (lock) return { kind: 'locked', lockedUntil: lock };
-  const failures = stored.failures + 1;
-  const delay = lockDelayMs(failures);
-  const lockedUntil = delay > 0 ? new Date(now.getTime() + delay) : null;
-  await writeStaffPin({ ...stored, failures, lockedUntil: lockedUntil?.toISOString() ?? null });
   const expected = fromBase64(stored.hashB64);
   const actual = PIN_PATTERN.test(pin) ? await derive(pin, fromBase64(stored.saltB64), stored.iterations) : new Uint8Array(expected.length);
   if (PIN_PATTERN.test(pin) && constantTimeEqual(actual, expected)) {
-    await writeStaffPin({ ...stored, failures: 0, lockedUntil: null });
+    memoryLock = null;
+    if (stored.failures > 0 || stored.lockedUntil !== null) {
+      // Best-effort: a count left standing only shortens the next wrong streak's free attempts.
+      await writeStaffPin({ ...stored, failures: 0, lockedUntil: null }).catch(() => undefined);
+    }
     return { kind: 'ok' };
   }
+  const failures = stored.failures + 1;
+  const delay = lockDelayMs(failures);
+  const lockedUntil = delay > 0 ? new Date(now.getTime() + delay) : null;
+  memoryLock = { hashB64: stored.hashB64, failures, lockedUntil: lockedUntil?.toISOString() ?? null };
+  // Best-effort: memory already holds the count and the lock for this page.
+  await writeStaffPin({ ...stored, failures, lockedUntil: memoryLock.lockedUntil }).catch(() => undefined);
   return { kind: 'wrong', failures, lockedUntil };
 }
 

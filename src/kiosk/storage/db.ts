@@ -1,7 +1,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { SurveyResponse } from '../../shared/schemas';
+import type { FunnelDay, SurveyResponse } from '../../shared/schemas';
 import type { KioskSettings } from '../../shared/settings';
-import type { LastSync } from '../outbox';
+import type { LastSync, RefusedToken } from '../outbox';
 
 export const DB_NAME = 'sipas-kiosk';
 /** Raise on every schema change and add an `if (oldVersion < N)` step below. */
@@ -58,6 +58,12 @@ export interface MetaValues {
   /** Older app versions stored `message: string` instead of `error`: read it through the outbox's lastSyncOf. */
   lastSync: LastSync;
   staffPin: StaffPinRecord;
+  /** The device token the collector refused (401), by fingerprint, so a reload still knows; null once cleared (the outbox). */
+  refusedToken: RefusedToken | null;
+  /** The batch size the outbox last learnt fits the link, so a reload does not start from the ceiling again. */
+  outboxBatchSize: number;
+  /** Drop-off counts per Vietnam day and definition version (funnel.ts), the last FUNNEL_KEEP_DAYS days. */
+  funnel: FunnelDay[];
 }
 export type MetaKey = keyof MetaValues;
 
@@ -126,7 +132,16 @@ export function openKioskDb(): Promise<KioskDatabase> {
   return opening;
 }
 
-/** Forgets the cached connection; tests call this after swapping in a fresh IndexedDB. */
+/** What the storage modules keep in page memory (held responses, alerts): forgotten with the connection in tests. */
+const memoryResetHooks: Array<() => void> = [];
+
+/** Registers a reset of some page-memory state, run by resetKioskDbForTests (each test starts as a fresh page). */
+export function onKioskDbResetForTests(hook: () => void): void {
+  memoryResetHooks.push(hook);
+}
+
+/** Forgets the cached connection and what storage held in memory; tests call this after swapping in a fresh IndexedDB. */
 export function resetKioskDbForTests(): void {
   opening = null;
+  for (const hook of memoryResetHooks) hook();
 }

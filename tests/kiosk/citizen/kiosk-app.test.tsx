@@ -72,7 +72,7 @@ afterEach(() => {
 });
 
 describe('the citizen flow', () => {
-  it('goes from welcome through every visible question to review, stores one response, thanks, and returns', async () => {
+  it('goes from welcome through the core, the checkpoint and every extra to the review, stores one response, thanks, and returns', async () => {
     const harness = await renderKiosk();
     expect(heading().textContent).toBe('Đánh giá sự hài lòng');
     fireEvent.click(screen.getByRole('button', { name: 'Bắt đầu đánh giá' }));
@@ -93,7 +93,11 @@ describe('the citizen flow', () => {
     tap(/Rất không hài lòng/); // KQ1 = 1
     tap('Có'); // PA0 = yes → component 5 is asked
     expect(heading().textContent).toBe('Dễ phản ánh');
-    tap(/Rất hài lòng/); // PA1 = 5
+    tap(/Rất hài lòng/); // PA1 = 5: the last core question
+
+    expect(heading().textContent).toBe('Cảm ơn Ông/Bà đã trả lời phần đánh giá chính!');
+    pass(INPUT_GUARD_MS);
+    fireEvent.click(screen.getByRole('button', { name: /^Trả lời thêm 2 câu/ }));
 
     // Multiple choice: toggles, then Next.
     pass(INPUT_GUARD_MS);
@@ -108,6 +112,7 @@ describe('the citizen flow', () => {
     fireEvent.click(screen.getByRole('button', { name: /Tiếp theo/ }));
 
     expect(heading().textContent).toBe('Xem lại câu trả lời');
+    pass(INPUT_GUARD_MS);
     vi.setSystemTime(new Date(START.getTime() + 95_000));
     fireEvent.click(screen.getByRole('button', { name: 'Gửi đánh giá' }));
     await act(async () => {
@@ -121,6 +126,7 @@ describe('the citizen flow', () => {
       definitionVersion: 3,
       locale: 'vi',
       status: 'complete',
+      endedBy: 'citizen',
       agencyCode: 'SNV',
       counterCode: 'Q1',
       appVersion: '0.1.0-test',
@@ -146,9 +152,13 @@ describe('the citizen flow', () => {
     tap(/Hài lòng$/);
     tap(/Hài lòng$/);
     tap('Không');
+    pass(INPUT_GUARD_MS);
+    fireEvent.click(screen.getByRole('button', { name: /^Trả lời thêm/ }));
     expect(heading().textContent).toBe('Kênh ưa thích');
     fireEvent.click(screen.getByRole('button', { name: /Bỏ qua câu này/ }));
     fireEvent.click(screen.getByRole('button', { name: /Bỏ qua câu này/ }));
+    expect(heading().textContent).toBe('Xem lại câu trả lời');
+    pass(INPUT_GUARD_MS);
     fireEvent.click(screen.getByRole('button', { name: 'Gửi đánh giá' }));
     await act(async () => {
       await Promise.resolve();
@@ -172,13 +182,14 @@ describe('the citizen flow', () => {
     for (let i = 0; i < 5; i++) tap(/Bình thường/);
     tap('Có');
     tap(/Hài lòng$/); // PA1
+    // From the checkpoint back to PA1, then back to the filter question.
+    pass(INPUT_GUARD_MS);
     fireEvent.click(screen.getByRole('button', { name: /Quay lại/ }));
     fireEvent.click(screen.getByRole('button', { name: /Quay lại/ }));
     expect(heading().textContent).toBe('Ông/Bà có phản ánh, kiến nghị không?');
     tap('Không');
-    expect(heading().textContent).toBe('Kênh ưa thích');
-    fireEvent.click(screen.getByRole('button', { name: /Bỏ qua câu này/ }));
-    fireEvent.click(screen.getByRole('button', { name: /Bỏ qua câu này/ }));
+    expect(heading().textContent).toBe('Cảm ơn Ông/Bà đã trả lời phần đánh giá chính!');
+    pass(INPUT_GUARD_MS);
     fireEvent.click(screen.getByRole('button', { name: 'Gửi đánh giá' }));
     await act(async () => {
       await Promise.resolve();
@@ -242,9 +253,8 @@ describe('double taps', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Bắt đầu đánh giá' }));
     for (let i = 0; i < 5; i++) tap(/Bình thường/);
     tap('Không');
-    fireEvent.click(screen.getByRole('button', { name: /Bỏ qua câu này/ }));
-    fireEvent.click(screen.getByRole('button', { name: /Bỏ qua câu này/ }));
-    const send = screen.getByRole('button', { name: 'Gửi đánh giá' });
+    pass(INPUT_GUARD_MS);
+    const send = screen.getByRole('button', { name: 'Gửi đánh giá' }); // the checkpoint's
     fireEvent.click(send);
     fireEvent.click(send);
     await act(async () => {
@@ -355,8 +365,7 @@ describe('storage failure', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Bắt đầu đánh giá' }));
     for (let i = 0; i < 5; i++) tap(/Bình thường/);
     tap('Không');
-    fireEvent.click(screen.getByRole('button', { name: /Bỏ qua câu này/ }));
-    fireEvent.click(screen.getByRole('button', { name: /Bỏ qua câu này/ }));
+    pass(INPUT_GUARD_MS);
     fireEvent.click(screen.getByRole('button', { name: 'Gửi đánh giá' }));
     await act(async () => {
       await Promise.resolve();

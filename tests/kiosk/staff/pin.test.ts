@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { IDBObjectStore } from 'fake-indexeddb';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { STAFF_PIN_KEY, readStaffPin, PBKDF2_ITERATIONS, constantTimeEqual, currentLock, lockDelayMs, setStaffPin, verifyStaffPin } from '../../../src/kiosk/staff';
 import { openKioskDb } from '../../../src/kiosk/storage';
 import { freshDatabase, simulateReload } from './helpers';
@@ -103,5 +104,39 @@ describe('constantTimeEqual', () => {
     expect(constantTimeEqual(new Uint8Array([1, 2, 3]), new Uint8Array([1, 2, 4]))).toBe(false);
     expect(constantTimeEqual(new Uint8Array([1, 2, 3]), new Uint8Array([1, 2]))).toBe(false);
     expect(constantTimeEqual(new Uint8Array([]), new Uint8Array([0]))).toBe(false);
+  });
+});
+
+describe('PIN checking while storage cannot be written (issue 9: storage full)', () => {
+  const failWrites = () =>
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    });
+
+  afterEach(() => vi.restoreAllMocks());
+
+  it('lets the right PIN in though the failure counter cannot be written', async () => {
+    await setStaffPin('482916', FAST);
+    failWrites();
+    expect(await verifyStaffPin('111111', T0)).toMatchObject({ kind: 'wrong', failures: 1 });
+    expect(await verifyStaffPin('482916', after(1_000))).toEqual({ kind: 'ok' });
+  });
+
+  it('holds the lock-out in memory when it cannot be stored', async () => {
+    await setStaffPin('482916', FAST);
+    failWrites();
+    for (let i = 0; i < 3; i++) await verifyStaffPin('000000', after(i));
+    expect((await readStaffPin())?.failures).toBe(0); // nothing could be written…
+    const lock = await currentLock(after(10));
+    expect(lock?.toISOString()).toBe(after(2 + 30_000).toISOString()); // …yet the lock holds
+    expect(await verifyStaffPin('482916', after(20))).toMatchObject({ kind: 'locked' });
+    expect(await verifyStaffPin('482916', after(40_000))).toEqual({ kind: 'ok' });
+  });
+
+  it('still counts the failure in storage when it can be written, so a reload keeps the lock', async () => {
+    await setStaffPin('482916', FAST);
+    for (let i = 0; i < 3; i++) await verifyStaffPin('000000', after(i));
+    simulateReload();
+    expect(await verifyStaffPin('482916', after(1_000))).toMatchObject({ kind: 'locked' });
   });
 });

@@ -4,6 +4,7 @@ import { CLOCK_SKEW_NOTICE_MS, type FleetEntry, type FleetProblem } from '../fle
 import { formatAgoText, formatSpan, type Lang, type StaffT } from '../i18n';
 import type { PageContext } from './context';
 import { Page } from './Layout';
+import { FleetFunnelCell } from './FunnelSection';
 
 /** The missing sequence numbers as ranges, per kiosk installation when there are several: "3–4, 7 …". */
 function gapRanges(entry: FleetEntry, limit = 6): string {
@@ -54,6 +55,8 @@ export function problemText(lang: Lang, t: StaffT, problem: FleetProblem, entry:
       return t('fleet.problems.rejected', { n: count(problem.count) });
     case 'storageNotPersisted':
       return t('fleet.problems.storageNotPersisted');
+    case 'storageFull':
+      return t('storageFull.problem', { n: count(problem.heldInMemory) });
     case 'clockSkew':
       return t('fleet.problems.clockSkew', clockWords(t, problem.skewMs));
     case 'sharedKioskId':
@@ -176,6 +179,7 @@ function FleetRow({ ctx, entry, now }: { ctx: PageContext; entry: FleetEntry; no
           '—'
         )}
       </td>
+      <FleetFunnelCell ctx={ctx} funnel={entry.funnel} lost={report?.funnelLost} />
     </tr>
   );
 }
@@ -203,6 +207,7 @@ export function FleetPage({ ctx, entries, now }: { ctx: PageContext; entries: re
               <th class="num">{t('fleet.received')}</th>
               <th>{t('fleet.gaps')}</th>
               <th>{t('fleet.versions')}</th>
+              <th>{t('funnel.fleetHeading')}</th>
             </tr>
           </thead>
           <tbody>

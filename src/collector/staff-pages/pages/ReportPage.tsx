@@ -13,6 +13,8 @@ import { BarChart, TrendChart } from './Charts';
 import type { PageContext } from './context';
 import { FilterFields, ProblemsBox, type FilterFormOptions } from './FilterFields';
 import { Page } from './Layout';
+import { FunnelSection } from './FunnelSection';
+import type { ReportFunnel } from '../funnel';
 
 /** Path of the report's JSON twin. */
 export const REPORT_API_PATH = '/api/v1/admin/report';
@@ -24,6 +26,8 @@ export function ReportPage(props: {
   report: SipasReport | null;
   problems: readonly string[];
   definition: SurveyDefinition | undefined;
+  /** The drop-off funnel for the same filters (issue 8); absent when there is no report. */
+  funnel?: ReportFunnel | null;
 }) {
   const { ctx, options, report } = props;
   const { t } = ctx;
@@ -48,6 +52,7 @@ export function ReportPage(props: {
         </div>
       </form>
       {report ? <ReportBody ctx={ctx} report={report} definition={props.definition} /> : null}
+      {report && props.funnel ? <FunnelSection ctx={ctx} funnel={props.funnel} /> : null}
     </Page>
   );
 }

@@ -20,3 +20,4 @@ export { ImportPage, IMPORT_PATH, IMPORT_WORD_KEYS } from './ImportPage';
 export { ReportPage, REPORT_API_PATH } from './ReportPage';
 export { BarChart, TrendChart, type Bar, type TrendMark } from './Charts';
 export { jsonForScript, JsonScript, TrustedSvg } from './trusted';
+export { FleetFunnelCell, FunnelSection } from './FunnelSection';

@@ -4,12 +4,23 @@ import type { FastifyPluginAsync } from 'fastify';
 import { sendError } from '../../errors';
 import type { FilterQuery } from '../filters';
 import { ReportPage } from '../pages';
-import { reportDefinitions } from '../report';
+import { reportDefinitions, type SipasReport } from '../report';
+import { loadReportFunnel, type ReportFunnel } from '../funnel';
+import type { SurveyDefinition } from '../../../shared/survey';
 import { DEFAULT_REPORT_DEFINITION, type StaffPluginOptions, type StaffSide } from './staff-context';
 
 /** The questionnaire a report is about: the one named, else the default one (or the first known). */
 function reportId(side: StaffSide, query: FilterQuery): string {
   return query.definition ?? side.reportDefinition({})?.id ?? DEFAULT_REPORT_DEFINITION;
+}
+
+/**
+ * The drop-off funnel for the report's filters (issue 8): the version the report covers (every one
+ * with version=all), in the order and words of the version it shows. Read here, not in the read
+ * worker: it is a few summed rows per day, not a scan of responses.
+ */
+function reportFunnel(side: StaffSide, report: SipasReport, shown: SurveyDefinition, query: FilterQuery): Promise<ReportFunnel> {
+  return loadReportFunnel(side.store, shown, report.versions.scope === 'all' ? 'all' : report.definition.version, query);
 }
 
 /** The report page, registered under /admin. */
@@ -31,8 +42,9 @@ export const reportPages: FastifyPluginAsync<StaffPluginOptions> = async (pages,
     }
     const report = await side.reader.report(known, { query: { ...parsed.query, definition: id }, values: parsed.values, generatedAt: side.now().toISOString() });
     const shown = known.find((d) => d.version === report.definition.version);
+    const funnel = await reportFunnel(side, report, shown ?? known[0], parsed.query);
     await side.audit(request, 'report', 'success', { via: 'page', filters: parsed.values });
-    return side.sendPage(reply, <ReportPage ctx={ctx} options={form} report={report} problems={[]} definition={shown} />);
+    return side.sendPage(reply, <ReportPage ctx={ctx} options={form} report={report} problems={[]} definition={shown} funnel={funnel} />);
   });
 };
 
@@ -51,6 +63,8 @@ export const reportApi: FastifyPluginAsync<StaffPluginOptions> = async (api, { s
       });
     }
     await side.audit(request, 'report', 'success', { via: 'json', filters: parsed.values });
-    return side.reader.report(known, { query: { ...parsed.query, definition: id }, values: parsed.values, generatedAt: side.now().toISOString() });
+    const report = await side.reader.report(known, { query: { ...parsed.query, definition: id }, values: parsed.values, generatedAt: side.now().toISOString() });
+    const shown = known.find((d) => d.version === report.definition.version) ?? known[0];
+    return { ...report, funnel: await reportFunnel(side, report, shown, parsed.query) };
   });
 };

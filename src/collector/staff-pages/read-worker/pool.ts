@@ -9,7 +9,7 @@
 import { Readable } from 'node:stream';
 import { Worker, MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { ResponseStore } from '../../stores';
-import { sqliteFileOf } from '../../stores';
+import { isPostgresUrl, sqliteFileOf } from '../../stores';
 import {
   runStreamJob,
   runValueJob,
@@ -145,9 +145,7 @@ export class ReadPool {
   constructor(private readonly options: ReadPoolOptions) {
     this.maxWorkers = Math.max(0, Math.floor(options.workers ?? DEFAULT_READ_WORKERS));
     this.jobsPerWorker = Math.max(1, Math.floor(options.jobsPerWorker ?? DEFAULT_JOBS_PER_WORKER));
-    const file = options.storeUrl === undefined ? undefined : safeFileOf(options.storeUrl);
-    // An in-memory database is private to its connection: a worker would read another, empty one.
-    const shareable = file !== undefined && file !== ':memory:' && !file.startsWith('file::memory:');
+    const shareable = options.storeUrl !== undefined && workersCanOpen(options.storeUrl);
     this.config = shareable ? { entry: (options.workerEntry ?? WORKER_URL).href, storeUrl: options.storeUrl as string, data: options.workerData } : undefined;
     this.inProcess = this.maxWorkers === 0 || this.config === undefined;
   }
@@ -346,6 +344,17 @@ async function closeSlot(slot: Slot): Promise<void> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Whether a worker thread opening `url` itself reaches the same data: a PostgreSQL database always
+ * does (each worker has its own pool on it); a SQLite file does, an in-memory SQLite database does not
+ * (it is private to its connection: a worker would read another, empty one).
+ */
+function workersCanOpen(url: string): boolean {
+  if (isPostgresUrl(url)) return true;
+  const file = safeFileOf(url);
+  return file !== undefined && file !== ':memory:' && !file.startsWith('file::memory:');
 }
 
 function safeFileOf(url: string): string | undefined {

@@ -27,6 +27,12 @@ function gated<T>(rows: () => AsyncIterableIterator<T>, gate: Int32Array): () =>
 
 const scripted: CollectorStore = {
   ...store,
+  // The report reads tallies, not a snapshot (issue 12): its failures are scripted here too.
+  async readTallies(query) {
+    if (script.mode === 'fail') throw new Error('scripted read failure');
+    if (script.mode === 'crash') process.exit(3);
+    return store.readTallies(query);
+  },
   async openResponseSnapshot(filter, options) {
     if (script.mode === 'fail') throw new Error('scripted read failure');
     if (script.mode === 'crash') process.exit(3);

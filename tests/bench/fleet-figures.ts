@@ -1,0 +1,96 @@
+/**
+ * The fleet page over many devices (issue 12, part 4), for `npm run bench`: `devices` kiosks registered,
+ * n responses stored through them (every 50th sequence number never sent, so each kiosk has gaps to
+ * show), then the staff fleet page (GET /admin/fleet, HTML) timed in-process, as staff open it.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { createCollector, openStore, registerDevice, setAdminPassword } from '../../src/collector';
+import { DEFINITIONS_DIR, loadDefinitionsFromDir } from '../../src/build/definitions';
+import type { IngestItem } from '../../src/collector/stores';
+import { makeResponse, signIn, tempDatabase, validItem } from '../collector/helpers';
+
+/** Figures of one size. */
+export interface FleetBenchResult {
+  devices: number;
+  responses: number;
+  seedSeconds: number;
+  /** Median of 5 page loads after one warm-up, in ms. */
+  pageMs: number;
+  /** Missing numbers the page showed, summed over devices (a check that it read the gaps). */
+  missingShown: number;
+}
+
+/** Every this many sequence numbers, one is never sent. */
+const GAP_EVERY = 50;
+/** Responses stored per ingest call while seeding. */
+const SEED_BATCH = 5_000;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Seeds `devices` devices with n responses between them, then times the fleet page. */
+export async function benchFleet(devices: number, n: number): Promise<FleetBenchResult> {
+  const { definitions } = loadDefinitionsFromDir(DEFINITIONS_DIR);
+  const db = tempDatabase();
+  const store = await openStore(db.file);
+  try {
+    const ids: string[] = [];
+    for (let d = 0; d < devices; d++) {
+      ids.push((await registerDevice(store, { label: `Quầy ${d + 1}`, agencyCode: `CQ${d % 50}`, counterCode: `Q${d}` })).deviceId);
+    }
+    const began = performance.now();
+    const perDevice = Math.ceil(n / devices);
+    let stored = 0;
+    for (let d = 0; d < devices && stored < n; d++) {
+      const kioskId = randomUUID();
+      // Responses of the definition the bench store does not have: only their counts are tallied, so
+      // the seeding costs what the fleet page reads (sequence numbers), not the scoring.
+      let seq = 0;
+      for (let start = 0; start < perDevice && stored < n; start += SEED_BATCH) {
+        const items: IngestItem[] = [];
+        for (let i = start; i < Math.min(perDevice, start + SEED_BATCH) && stored < n; i++) {
+          seq++;
+          if (seq % GAP_EVERY === 0) seq++;
+          items.push(validItem(makeResponse({ kioskId, seq })));
+          stored++;
+        }
+        await store.ingest({ deviceId: ids[d], receivedAt: new Date().toISOString(), report: null, source: 'sync', items });
+      }
+    }
+    const seedSeconds = Math.round((performance.now() - began) / 100) / 10;
+    await setAdminPassword(store, 'bench-password-fleet');
+    const app = await createCollector({ store, definitions });
+    try {
+      const cookie = await signIn(app, 'bench-password-fleet');
+      const load = async () => {
+        const answer = await app.inject({ method: 'GET', url: '/admin/fleet', headers: { cookie } });
+        if (answer.statusCode !== 200) throw new Error(`fleet page answered ${answer.statusCode}: ${answer.body.slice(0, 200)}`);
+        return answer.body;
+      };
+      await load();
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const start = performance.now();
+        await load();
+        times.push(performance.now() - start);
+      }
+      const api = await app.inject({ method: 'GET', url: '/api/v1/admin/fleet', headers: { cookie } });
+      const missingShown = (JSON.parse(api.body) as { devices: Array<{ missing: number }> }).devices.reduce((sum, d) => sum + d.missing, 0);
+      return { devices, responses: stored, seedSeconds, pageMs: Math.round(median(times) * 10) / 10, missingShown };
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await store.close();
+    db.cleanup();
+  }
+}
+
+// Run alone: `npx tsx tests/bench/fleet-figures.ts [devices] [n …]`.
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
+  const [devices = 1_000, ...sizes] = process.argv.slice(2).map(Number).filter((v) => v > 0);
+  for (const n of sizes.length > 0 ? sizes : [100_000]) console.log(JSON.stringify(await benchFleet(devices, n)));
+}
