@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { StaffCorner, loadStaffArea } from './staff-corner/index';
 import type { ProvisioningNoticeProps, StaffAreaProps } from './staff';
 import { i18nReady } from './i18n';
-import { KioskApp, loadBundledDefinitions, pickDefinition } from './citizen';
+import { KioskApp, loadBundledDefinitions, loadEveryLanguage, pickDefinition } from './citizen';
 import { registerServiceWorker, type AppUpdates } from './pwa';
 import { hasProvisioningFragment, type ProvisioningProblem } from '../shared/wire';
 import type { KioskSettings } from '../shared/settings';
@@ -104,7 +104,10 @@ function Root({ definitions, initialSettings, sync, updates, refusedLink: refuse
             // Staff at work count as busy: no update reloads the page under them.
             atWelcome.current = false;
             updates.busy();
-            void loadStaffArea().then((module) => setStaff(() => module.StaffArea));
+            // Staff read and export in either language: every language's texts come with the staff screens.
+            // A failed text load must not lock staff out; their screens then fall back to Vietnamese.
+            const everyLanguage = loadEveryLanguage(definitions).catch((error: unknown) => raiseStaffAlert('app', 'languageLoad.failed', String(error)));
+            void Promise.all([loadStaffArea(), everyLanguage]).then(([module]) => setStaff(() => module.StaffArea));
           }}
         />
       )}

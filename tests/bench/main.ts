@@ -12,6 +12,9 @@ import { benchExportCsv, benchReport } from './collector-admin';
 import { benchReadLoad } from './collector-read-load';
 import { measureRecovery } from './recovery';
 import { citizenPathFigures, citizenPathKey } from './citizen-path';
+import { benchTallies } from './tallies';
+import { benchFleet } from './fleet-figures';
+import { loadavg } from 'node:os';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const figures: Record<string, number | string | boolean> = {};
@@ -81,13 +84,50 @@ async function main() {
   figures.collector_loop_delay_during_reads_p99_ms = load.loopDelayMs.duringReadsP99;
   figures.collector_loop_delay_during_reads_in_process_p99_ms = load.loopDelayMs.duringReadsInProcessP99;
 
+  // Reports from tallies and the fleet from kept figures (issue 12): what a figure costs must not grow
+  // with the responses. `--scale 10m` also seeds 10,000,000 (long: tens of minutes on a small machine).
+  // The load average is printed beside them: on a shared machine it explains more than the code does.
+  const tallySizes = [100_000, 1_000_000, ...(benchScale() === '10m' ? [10_000_000] : [])];
+  const tallyReportMs = new Map<number, number>();
+  for (const n of tallySizes) {
+    const key = sizeKey(n);
+    const tallies = await benchTallies(n);
+    tallyReportMs.set(n, tallies.reportMs);
+    report(`collector_report_tallies_${key}_ms`, tallies.reportMs, 'ms', '≤ 200', tallies.reportMs <= 200);
+    if (n === 1_000_000) report(`collector_report_tallies_filtered_${key}_ms`, tallies.filteredReportMs, 'ms', '≤ 100', tallies.filteredReportMs <= 100);
+    else figures[`collector_report_tallies_filtered_${key}_ms`] = tallies.filteredReportMs;
+    figures[`collector_report_tallies_seed_${key}_per_second`] = tallies.seedPerSecond;
+    figures[`collector_report_tallies_${key}_load_average`] = round(loadavg()[0]);
+  }
+  const tallyRatio = round(tallyReportMs.get(1_000_000)! / Math.max(tallyReportMs.get(100_000)!, 0.1));
+  report('collector_report_tallies_1m_over_100k', tallyRatio, '×', '≤ 2', tallyRatio <= 2);
+  const fleet = await benchFleet(1_000, 1_000_000);
+  report('collector_fleet_1000_devices_1m_ms', fleet.pageMs, 'ms', '≤ 200', fleet.pageMs <= 200 && fleet.missingShown > 0);
+  figures.collector_fleet_1000_devices_1m_figures_ms = fleet.figuresMs;
+  figures.collector_fleet_seed_seconds = fleet.seedSeconds;
+  figures.collector_fleet_load_average = round(loadavg()[0]);
+
   // Queue empty after an outage ends (virtual clock): the health check during backoff, not the 15-min cap.
   for (const minutes of [1, 12, 20]) {
     const recovery = await measureRecovery(minutes);
     report(`recovery_after_${minutes}min_outage_s`, recovery.seconds, 's', '≤ 60', recovery.seconds <= 60 && recovery.delivered === 30);
   }
 
+  figures.load_average_at_end = round(loadavg()[0]);
   console.log(JSON.stringify({ bench: 'sipas-kiosk', ...figures }));
+}
+
+/** The `--scale` asked for (`--scale 10m` or `--scale=10m`), if any. */
+function benchScale(): string | undefined {
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--scale');
+  if (at >= 0) return args[at + 1];
+  return args.find((arg) => arg.startsWith('--scale='))?.slice('--scale='.length);
+}
+
+/** 100000 → "100k", 1000000 → "1m". */
+function sizeKey(n: number): string {
+  return n >= 1_000_000 ? `${n / 1_000_000}m` : `${n / 1_000}k`;
 }
 
 function round(n: number): number {

@@ -1,25 +1,58 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Plugin } from 'vite';
 import { DEFINITIONS_DIR, formatProblem, loadDefinitionsFromDir } from './check-definitions';
+import { splitDefinitionTexts } from './split-texts';
 
 const PLUGIN_NAME = 'sipas-kiosk:definitions';
+
+/**
+ * The import query that asks for a definition's texts in its other languages (see split-texts.ts):
+ * `import('…/sipas-2023.json?other-languages')`. kiosk/citizen/definitions.ts spells it out, since
+ * import.meta.glob takes only literals; tests/build/definition-texts.test.ts checks the two agree.
+ */
+export const OTHER_LANGUAGES_QUERY = 'other-languages';
+/** Editors on Windows may save a byte-order mark; it is not part of the JSON. */
+const parseDefinition = (text: string) => JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as { languages: string[] };
 
 /**
  * Checks every definition file: `vite build` fails with all problems listed, so a broken definition
  * never reaches a tablet; `vite` (dev) reports them in the terminal and the error overlay, and checks
  * again whenever a file in `dir` changes, without stopping the server.
+ *
+ * It also splits each definition's chunk by language (split-texts.ts): in a build, a definition file
+ * imported as is carries only its boot languages, and `?other-languages` gives the rest. Dev and
+ * tests get whole files (tests read the English texts directly); the merge on the tablet is the same.
  */
 export function definitionsPlugin(dir: string = DEFINITIONS_DIR): Plugin {
   const root = resolve(dir);
   let command: 'build' | 'serve' = 'serve';
   const problems = () => loadDefinitionsFromDir(root).problems.map(formatProblem);
   const summary = (lines: string[]) => `${lines.length} problem(s) in survey definitions:\n${lines.join('\n')}`;
+  const definitionFile = (id: string) => {
+    const [file, query = ''] = id.split('?', 2);
+    return file.endsWith('.json') && dirname(resolve(file)) === root ? { file, query } : null;
+  };
 
   return {
     name: PLUGIN_NAME,
+    // Before vite's JSON plugin, which turns the (cut) JSON this returns into a module.
+    enforce: 'pre',
     configResolved(config) {
       command = config.command;
+    },
+    load(id) {
+      const found = definitionFile(id);
+      if (!found || found.query !== OTHER_LANGUAGES_QUERY) return null;
+      this.addWatchFile(found.file);
+      // A module, not JSON: vite treats a `.json` id with a query as script (moduleType says so in builds).
+      return { code: `export default ${JSON.stringify(splitDefinitionTexts(parseDefinition(readFileSync(found.file, 'utf8'))).other)};`, moduleType: 'js' };
+    },
+    transform(code, id) {
+      const found = definitionFile(id);
+      if (command !== 'build' || !found || found.query !== '') return null;
+      // buildStart has checked every file, so this parses a valid definition.
+      return { code: JSON.stringify(splitDefinitionTexts(parseDefinition(code)).boot), map: null };
     },
     buildStart() {
       // In dev the server must start even with a broken file; configureServer reports it instead.

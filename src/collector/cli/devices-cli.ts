@@ -12,6 +12,15 @@ import { DEVICE_LABEL_DESCRIPTION, PLACE_CODE_DESCRIPTION, PLACE_NAME_DESCRIPTIO
 import { registerDevice, revokeDevice, rotateDeviceToken, type DeviceStore, type IssuedToken } from '../index';
 import { checkDevicePlace, moveDevice, provisioningFor, type DeviceDetails, type DevicePlaceCheck, type DevicePlaceField } from '../devices';
 import { defineCli, existingStoreOf, fail, parseCommandLine, withStore } from './cli-helpers';
+import { placeOutsideTree, unitTree } from '../staff-pages';
+import type { UnitStore } from '../stores';
+
+/** Says on stderr when a place is outside a non-empty unit tree: accepted (a tree may still be growing), but named. */
+async function warnOutsideTree(store: Pick<UnitStore, 'listUnitTree'>, details: DeviceDetails): Promise<void> {
+  const outside = placeOutsideTree(await unitTree(store), details.agencyCode, details.counterCode);
+  if (outside === 'unknownUnit') console.error(`warning: unit ${JSON.stringify(details.agencyCode)} is not in the unit tree; the device is saved, add the unit on /admin/units`);
+  if (outside === 'unknownCounter') console.error(`warning: counter ${JSON.stringify(details.counterCode)} is not in unit ${JSON.stringify(details.agencyCode)} of the unit tree; the device is saved, add the counter on /admin/units`);
+}
 
 const USAGE = `usage:
   tsx src/collector/cli/devices-cli.ts register --agency-name <name> --counter-name <name> [--agency <code>] [--counter <code>] [--label <text>] [--url <collector URL>] [--data <dir> | --database <URL>]
@@ -43,7 +52,7 @@ async function main(args?: string[]): Promise<void> {
 
 /** One command against the devices; it needs no more of the store than the device queries. */
 async function runCommand(
-  store: DeviceStore,
+  store: DeviceStore & Pick<UnitStore, 'listUnitTree'>,
   command: string,
   deviceId: string | undefined,
   values: PlaceOptions & { url?: string },
@@ -52,6 +61,7 @@ async function runCommand(
     case 'register': {
       const details = placeFrom(values, 'register');
       printToken(await registerDevice(store, details), details, values.url);
+      await warnOutsideTree(store, details);
       break;
     }
     case 'move': {
@@ -59,6 +69,7 @@ async function runCommand(
       const details = placeFrom(values, 'move');
       await moveDevice(store, deviceId, details);
       console.log(`Moved ${deviceId} to ${describePlace(details)}; the tablet takes it at its next sync.`);
+      await warnOutsideTree(store, details);
       break;
     }
     case 'rotate':

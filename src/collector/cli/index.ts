@@ -9,3 +9,4 @@ export { collectorCli } from './main';
 export { adminCli } from './admin-cli';
 export { devicesCli } from './devices-cli';
 export { talliesCli } from './tallies-cli';
+export { formatCopyTable, migrateToPostgresCli } from './migrate-to-postgres';

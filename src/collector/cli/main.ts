@@ -20,11 +20,22 @@ import { createCollector, ensureAdminPassword, issueDemoDeviceToken, openStore, 
 import { describeStoreUrl } from '../stores';
 import { provisioningFor } from '../devices';
 import { databaseUrlOf, dataDirOf, defineCli, fail, parseCommandLine, storeUrlIn } from './cli-helpers';
+import { migrateToPostgresCli } from './migrate-to-postgres';
+
+/** The subcommand that copies a SQLite collector into PostgreSQL (migrate-to-postgres.ts). */
+const MIGRATE_TO_POSTGRES = 'migrate-to-postgres';
 
 const USAGE =
   'usage: tsx src/collector/cli/main.ts [--port 8080] [--host 127.0.0.1] [--data ./data] [--database postgres://user:password@host:5432/db] [--static dist] [--demo] [--definitions survey-definitions] [--public-url <URL>] [--trust-proxy <IP or CIDR>,…] [--read-workers 1]';
 
 async function main(words?: string[]): Promise<void> {
+  // `npm run collector -- migrate-to-postgres …` moves a site up instead of serving.
+  const given = words ?? process.argv.slice(2);
+  if (given[0] === MIGRATE_TO_POSTGRES) {
+    const code = await migrateToPostgresCli(given.slice(1));
+    if (code !== 0) process.exitCode = code;
+    return;
+  }
   const commandLine = parseCommandLine({
     usage: USAGE,
     args: words,

@@ -38,6 +38,8 @@ export interface ErrorDetails {
   /** A request fastify itself refused (status 4xx kept), or any other plain bad request. */
   badRequest: { reason: string; status?: number };
   invalidFilter: { problems: readonly string[] };
+  /** A unit tree write refused (issue 11): every problem by row and column, nothing written. */
+  invalidUnits: { problems: ReadonlyArray<{ row: number | null; column: string; problem: string; value: string }> };
   unknownDefinition: { definition: string; version: number | undefined; known: readonly string[] };
   unknownDevice: { path: string; found: string };
   invalidEvacuationFile: { problems: readonly string[] };
@@ -126,6 +128,12 @@ export const HTTP_ERRORS: { readonly [K in ErrorName]: ErrorEntry<K> } = {
   notFound: { code: 'not_found', status: 404, message: (d) => `no ${d.method} ${d.path} here`, pageText: 'errors.notFound' },
   badRequest: { code: 'bad_request', status: 400, statusOf: (d) => d.status, message: (d) => d.reason, pageText: 'errors.generic' },
   invalidFilter: { code: 'bad_request', status: 400, message: (d) => d.problems.join('; '), pageText: 'errors.generic' },
+  invalidUnits: {
+    code: 'bad_request',
+    status: 400,
+    message: (d) => d.problems.slice(0, 20).map((p) => `${p.row === null ? '' : `row ${p.row} `}${p.column}: ${p.problem}${p.value ? ` (${p.value})` : ''}`).join('; '),
+    pageText: 'errors.generic',
+  },
   unknownDefinition: {
     code: 'bad_request',
     status: 400,

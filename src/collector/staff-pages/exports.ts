@@ -9,11 +9,12 @@
 import { once } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { CSV_BOM, csvLine, METADATA_COLUMNS, responseColumns, type CellValue, type Column } from '../../shared/csv';
+import { CSV_BOM, csvLine, HEADER_MAX_CHARS, METADATA_COLUMNS, responseColumns, type CellValue, type Column, type CsvSeparator } from '../../shared/csv';
 import { definitionKey } from '../../shared/ids';
-import { localize } from '../../shared/l10n';
+import { localize, VIETNAM_OFFSET_MS } from '../../shared/l10n';
 import type { SurveyDefinition } from '../../shared/survey';
 import type { DefinitionCount, ResponseSnapshot, StoredRow } from '../stores';
+import { LANGS, staffT, type Lang } from './i18n';
 
 export const EXPORT_FORMATS = ['csv', 'xlsx', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -62,6 +63,10 @@ export interface ExportColumn {
   code: string;
   header: string;
   cell(row: StoredRow): CellValue;
+  /** The column's name in words (Vietnamese, or English with lang=en), for the names header row. */
+  name?: string;
+  /** The cell is a UTC instant shown as Vietnam time: `YYYY-MM-DD HH:mm` in CSV, a date cell in XLSX. */
+  vietnamTime?: true;
 }
 
 /**
@@ -76,16 +81,124 @@ export const COLLECTOR_COLUMNS: readonly ExportColumn[] = [
   { code: 'flag_placeMismatch', header: 'flag_placeMismatch', cell: (row) => (row.collectorFlags.placeMismatch ? 1 : 0) },
 ];
 
+/** The column saying how a response ended, after the response's own metadata. */
+export const ENDED_BY_COLUMN = 'endedBy';
+
+/**
+ * How the response ended: the code as the kiosk sent it (empty for a kiosk older than the field), or
+ * with labels "người dân" / "hết thời gian chờ", an older kiosk's response read as the citizen's.
+ */
+function endedByColumn(labels: boolean, locale: string): ExportColumn {
+  if (!labels) return { code: ENDED_BY_COLUMN, header: ENDED_BY_COLUMN, cell: ({ response }) => response.endedBy ?? null };
+  const t = staffT((LANGS as readonly string[]).includes(locale) ? (locale as Lang) : 'vi');
+  const citizen = t('endedBy.citizen');
+  const timeout = t('endedBy.timeout');
+  return { code: ENDED_BY_COLUMN, header: ENDED_BY_COLUMN, cell: ({ response }) => (response.endedBy === 'timeout' ? timeout : citizen) };
+}
+
 const ofResponse = (column: Column): ExportColumn => ({ code: column.code, header: column.header, cell: (row) => column.cell(row.response) });
+
+/** The instant columns that get a Vietnam-time twin right after them (the UTC one stays, for software). */
+const VIETNAM_TIME_TWINS: Record<string, (row: StoredRow) => CellValue> = {
+  startedAt: (row) => row.response.startedAt,
+  completedAt: (row) => row.response.completedAt,
+  placedAt: (row) => row.placedAt,
+};
+
+/** "2026-03-31 08:30": a UTC instant as Vietnam wall-clock time, the form Excel reads as a date in any regional setting. */
+export function vietnamDateTimeText(instant: string): string {
+  const ms = Date.parse(instant);
+  return Number.isNaN(ms) ? instant : new Date(ms + VIETNAM_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/**
+ * A UTC instant as an XLSX date cell showing Vietnam wall-clock time: spreadsheets have no time
+ * zones, so the cell holds the Vietnam date and time (exceljs writes a Date by its UTC fields).
+ */
+export function vietnamDateCell(instant: string): Date | null {
+  const ms = Date.parse(instant);
+  return Number.isNaN(ms) ? null : new Date(ms + VIETNAM_OFFSET_MS);
+}
+
+/** The Excel number format of the Vietnam-time date cells. */
+export const XLSX_DATE_TIME_FORMAT = 'dd/mm/yyyy hh:mm';
+
+/** Options of the spreadsheet-friendly exports (issue 11). */
+export interface ExcelOptions {
+  /** Non-scale answers as words; scale answers stay numbers. */
+  labels: boolean;
+  /** Language of labels and column names ('vi' unless 'en'). */
+  locale: string;
+}
+
+/**
+ * The export's columns for people and software alike: exportColumns' columns with a Vietnam-time
+ * twin after each instant column, and each column's name in words (the question's short label, else
+ * its text cut to HEADER_MAX_CHARS; the metadata's from the staff texts).
+ */
+export function excelColumns(definitions: readonly SurveyDefinition[], unknown: readonly DefinitionCount[], options: ExcelOptions): ExportColumn[] {
+  const lang: Lang = options.locale === 'en' ? 'en' : 'vi';
+  const t = staffT(lang);
+  const questions = new Map<string, { text: string; short: string | undefined }>();
+  for (const definition of definitions) {
+    for (const section of definition.sections) {
+      for (const question of section.questions) {
+        if (questions.has(question.id)) continue;
+        const short = question.kind === 'satisfaction' && question.shortLabel ? localize(question.shortLabel, lang) : undefined;
+        questions.set(question.id, { text: localize(question.text, lang), short });
+      }
+    }
+  }
+  const metadataName = (code: string): string | undefined => {
+    const key = `exportsExcel.columns.${code}`;
+    const name = t(key as 'exportsExcel.columns.id');
+    return name === key ? undefined : name;
+  };
+  const nameOf = (code: string): string => {
+    const question = questions.get(code);
+    if (question) return question.short ?? cut(question.text, HEADER_MAX_CHARS);
+    return metadataName(code) ?? code;
+  };
+  const columns: ExportColumn[] = [];
+  for (const column of exportColumns(definitions, unknown, options.labels, lang)) {
+    columns.push({ ...column, name: nameOf(column.code) });
+    const twin = VIETNAM_TIME_TWINS[column.code];
+    if (twin) {
+      const code = `${column.code}VN`;
+      columns.push({ code, header: code, name: nameOf(code), cell: twin, vietnamTime: true });
+    }
+  }
+  return columns;
+}
+
+/** One line of text, cut to `max` characters with an ellipsis. */
+function cut(text: string, max: number): string {
+  const chars = Array.from(text.replace(/\s+/g, ' ').trim());
+  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** The header rows for a choice of `headers` (default codes, as scripts and older links expect). */
+export function headerRows(columns: readonly ExportColumn[], headers: 'names' | 'codes' | 'both' = 'codes'): string[][] {
+  const names = columns.map((c) => c.name ?? c.header);
+  const codes = columns.map((c) => c.header);
+  return headers === 'names' ? [names] : headers === 'both' ? [names, codes] : [codes];
+}
+
+/** How the CSV is written: header rows and separator. */
+export interface CsvOptions {
+  headers?: 'names' | 'codes' | 'both';
+  separator?: CsvSeparator;
+}
 
 /**
  * The export's columns: the response's metadata, the collector's columns, then the questions; a
  * raw-answers column is added when some definition is unknown, so no answer is lost.
  */
 export function exportColumns(definitions: readonly SurveyDefinition[], unknown: readonly DefinitionCount[], labels: boolean, locale: string): ExportColumn[] {
-  const response = responseColumns(definitions, { labels, locale });
+  // Scale answers stay numbers even as words: a spreadsheet must still be able to average them.
+  const response = responseColumns(definitions, { labels, locale, scaleAnswers: 'numbers' });
   const metadata = METADATA_COLUMNS.length;
-  const columns = [...response.slice(0, metadata).map(ofResponse), ...COLLECTOR_COLUMNS, ...response.slice(metadata).map(ofResponse)];
+  const columns = [...response.slice(0, metadata).map(ofResponse), endedByColumn(labels, locale), ...COLLECTOR_COLUMNS, ...response.slice(metadata).map(ofResponse)];
   if (unknown.length > 0) {
     const unknownKeys = new Set(unknown.map((u) => definitionKey(u.id, u.version)));
     columns.push({
@@ -98,11 +211,16 @@ export function exportColumns(definitions: readonly SurveyDefinition[], unknown:
 }
 
 /** The CSV as a byte stream. */
-export function csvStream(columns: readonly ExportColumn[], batches: AsyncIterable<readonly StoredRow[]>): Readable {
+export function csvStream(columns: readonly ExportColumn[], batches: AsyncIterable<readonly StoredRow[]>, options: CsvOptions = {}): Readable {
+  const separator = options.separator ?? ',';
+  const cellOf = (column: ExportColumn, row: StoredRow): CellValue => {
+    const value = column.cell(row);
+    return column.vietnamTime && typeof value === 'string' ? vietnamDateTimeText(value) : value;
+  };
   async function* chunks(): AsyncGenerator<string> {
-    let chunk = CSV_BOM + csvLine(columns.map((c) => c.header));
+    let chunk = CSV_BOM + headerRows(columns, options.headers).map((row) => csvLine(row, separator)).join('');
     for await (const batch of batches) {
-      for (const row of batch) chunk += csvLine(columns.map((c) => c.cell(row)));
+      for (const row of batch) chunk += csvLine(columns.map((c) => cellOf(c, row)), separator);
       if (chunk.length >= CHUNK_CHARS) {
         yield chunk;
         chunk = '';
@@ -165,6 +283,9 @@ const METADATA_MEANINGS: Record<string, [string, string]> = {
   durationMs: ['Thời gian trả lời (mili giây)', 'Time taken (milliseconds)'],
   flag_tooFast: ['1 = trả lời nhanh bất thường', '1 = implausibly fast'],
   flag_belowMinInterval: ['1 = bắt đầu quá sát phiếu trước', '1 = started too soon after the previous one'],
+  startedAtVN: ['Bắt đầu, giờ Việt Nam (UTC+7); trong XLSX là ô ngày giờ', 'Started, Vietnam time (UTC+7); a date cell in XLSX'],
+  completedAtVN: ['Hoàn thành, giờ Việt Nam (UTC+7); trong XLSX là ô ngày giờ', 'Completed, Vietnam time (UTC+7); a date cell in XLSX'],
+  placedAtVN: ['Thời điểm được tính, giờ Việt Nam (UTC+7); trong XLSX là ô ngày giờ', 'Placed at, Vietnam time (UTC+7); a date cell in XLSX'],
   placedAt: ['Thời điểm được tính (giờ UTC): giờ hoàn thành, đã chỉnh theo độ lệch đồng hồ của máy khi bị gắn cờ', 'Placed at (UTC): completedAt, corrected by the kiosk clock skew when flagged'],
   clockSkewMs: ['Đồng hồ máy trừ đồng hồ máy chủ khi nhận (mili giây)', "Kiosk clock minus the collector's at receipt (milliseconds)"],
   flag_clockSkew: ['1 = đồng hồ máy lệch, thời điểm đã được chỉnh', '1 = kiosk clock off, time placed corrected'],
@@ -176,6 +297,12 @@ const METADATA_MEANINGS: Record<string, [string, string]> = {
 export function legendRows(columns: readonly Pick<Column, 'code'>[], definitions: readonly SurveyDefinition[]): Array<Array<string | number | null>> {
   const rows: Array<Array<string | number | null>> = [LEGEND_HEAD];
   for (const column of columns) {
+    if (column.code === ENDED_BY_COLUMN) {
+      const [vi, en] = [staffT('vi'), staffT('en')];
+      rows.push([column.code, '', `${vi('endedBy.column')}: ${vi('endedBy.meaning')}`, `${en('endedBy.column')}: ${en('endedBy.meaning')}`, null, null, null]);
+      for (const code of ['citizen', 'timeout'] as const) rows.push([column.code, '', '', '', code, vi(`endedBy.${code}`), en(`endedBy.${code}`)]);
+      continue;
+    }
     const meaning = METADATA_MEANINGS[column.code];
     if (meaning) {
       rows.push([column.code, '', meaning[0], meaning[1], null, null, null]);
@@ -210,13 +337,21 @@ export async function writeXlsx(
   columns: readonly ExportColumn[],
   definitions: readonly SurveyDefinition[],
   batches: AsyncIterable<readonly StoredRow[]>,
+  headers: 'names' | 'codes' | 'both' = 'codes',
 ): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
+  // Styles are on for the date cells' number format (without it Excel shows a bare serial number).
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
   workbook.creator = 'SIPAS kiosk collector';
-  const sheet = workbook.addWorksheet(XLSX_DATA_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.addRow(columns.map((c) => c.header)).commit();
+  const heads = headerRows(columns, headers);
+  const sheet = workbook.addWorksheet(XLSX_DATA_SHEET, { views: [{ state: 'frozen', ySplit: heads.length }] });
+  sheet.columns = columns.map((c) => ({ key: c.code, width: c.vietnamTime ? 17 : Math.min(40, Math.max(10, (c.name ?? c.header).length * 0.9)), ...(c.vietnamTime ? { style: { numFmt: XLSX_DATE_TIME_FORMAT } } : {}) }));
+  for (const head of heads) sheet.addRow(head).commit();
+  const cellOf = (column: ExportColumn, row: StoredRow): string | number | Date | null => {
+    const value = column.cell(row);
+    return column.vietnamTime && typeof value === 'string' ? vietnamDateCell(value) : xlsxCell(value);
+  };
   for await (const batch of batches) {
-    for (const row of batch) sheet.addRow(columns.map((c) => xlsxCell(c.cell(row)))).commit();
+    for (const row of batch) sheet.addRow(columns.map((c) => cellOf(c, row))).commit();
     await keepUp(out, sheet);
     if (out.destroyed) throw new Error('the client went away');
   }
@@ -261,9 +396,9 @@ async function keepUp(out: PassThrough, sheet: ExcelJS.Worksheet): Promise<void>
 }
 
 /** Starts an XLSX export: the stream to send at once, filled as rows are read. */
-export function xlsxStream(columns: readonly ExportColumn[], definitions: readonly SurveyDefinition[], snapshot: ResponseSnapshot): PassThrough {
+export function xlsxStream(columns: readonly ExportColumn[], definitions: readonly SurveyDefinition[], snapshot: ResponseSnapshot, headers: 'names' | 'codes' | 'both' = 'codes'): PassThrough {
   const out = new PassThrough();
-  writeXlsx(out, columns, definitions, snapshot.responses()).catch((error: unknown) => {
+  writeXlsx(out, columns, definitions, snapshot.responses(), headers).catch((error: unknown) => {
     void snapshot.close();
     // Cutting the stream with an error makes the server abort the response: the browser shows a failed
     // download instead of saving a workbook that silently lacks rows.
@@ -279,4 +414,43 @@ export function exportFileName(parts: Array<string | undefined>, format: ExportF
     .map((p) => p.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').replace(/[^A-Za-z0-9._-]+/g, '-'))
     .filter((p) => p !== '' && p !== '-');
   return `${['sipas-responses', ...safe].join('_')}.${format}`;
+}
+
+/** What a download's name is made of: the filters, and the day it was made (Vietnam) for an open end. */
+export interface ExportNameParts {
+  agency?: string;
+  counter?: string;
+  from?: string;
+  to?: string;
+  definition?: string;
+  version?: number;
+  field?: string;
+  /** 'unflagged' or 'without-tooFast-…', when flagged responses were left out. */
+  exclusion?: string;
+  /** YYYY-MM-DD in Vietnam: the end of a period left open. */
+  today: string;
+}
+
+/**
+ * `sipas-<unit or all>-<from>_<to>[-<questionnaire>][-v<version>][-<field>][-<exclusion>].<format>`:
+ * the scope first (agency, then counter), then the period ("start" when open at the beginning, the
+ * day of the export when open at the end), then what else narrowed it. ASCII only (diacritics and
+ * đ folded, anything else a dash), so it survives every browser and file system.
+ */
+export function excelFileName(parts: ExportNameParts, format: ExportFormat): string {
+  const safe = (p: string) =>
+    p.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
+  const unit = [parts.agency, parts.counter].filter((p): p is string => p !== undefined && p !== '').map(safe).filter((p) => p !== '').join('-') || 'all';
+  const period = `${safe(parts.from ?? 'start')}_${safe(parts.to ?? parts.today)}`;
+  const extras = [parts.definition, parts.version === undefined ? undefined : `v${parts.version}`, parts.field, parts.exclusion]
+    .filter((p): p is string => p !== undefined && p !== '')
+    .map(safe)
+    .filter((p) => p !== '');
+  return `${['sipas', unit, period, ...extras].join('-')}.${format}`;
+}
+
+/** Content-Disposition for a download: the plain name, and RFC 5987's filename* for clients that prefer it. */
+export function attachmentDisposition(fileName: string): string {
+  const plain = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${plain}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }

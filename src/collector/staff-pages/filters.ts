@@ -24,16 +24,51 @@ export const isoDate = z
 const code = z.string().trim().min(1).max(STORED_PLACE_CODE_MAX_LENGTH);
 
 /**
- * The flags a report discloses and staff may leave out: the kiosk's (tooFast, belowMinInterval), the
- * collector's (placeMismatch, clockSkew), and endedByTimeout, which no kiosk sends yet (counted when
- * present, never stored as a column, so excluding it leaves out nothing today).
+ * The flags a report discloses and staff may leave out: every stored flag, the kiosk's (tooFast,
+ * belowMinInterval), the collector's (placeMismatch, clockSkew) and how the response ended
+ * (endedByTimeout: complete, and scored, but sent by the idle timeout rather than the citizen).
  */
-export const REPORT_FLAGS = [...STORED_FLAGS, 'endedByTimeout'] as const;
-export type ReportFlag = (typeof REPORT_FLAGS)[number];
+export const REPORT_FLAGS = STORED_FLAGS;
+export type ReportFlag = StoredFlag;
 /** `exclude=all`: every flag. */
 export const EXCLUDE_ALL = 'all';
 /** `version=all`: every version of the questionnaire, matched by question id. */
 export const ALL_VERSIONS = 'all';
+
+/** Granularities of the report's periods and trend. */
+export const PERIOD_GRANULARITIES = ['month', 'quarter', 'year'] as const;
+export type PeriodGranularity = (typeof PERIOD_GRANULARITIES)[number];
+/** A month `2026-03`, a quarter `2026-Q1` or a year `2026`, in Vietnam's calendar. */
+export const PERIOD_PATTERN = /^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4]))?$/;
+
+/** The granularity of a period key (PERIOD_PATTERN), or undefined when it is none. */
+export function periodGranularity(period: string): PeriodGranularity | undefined {
+  const match = PERIOD_PATTERN.exec(period);
+  if (!match) return undefined;
+  return match[2] !== undefined ? 'month' : match[3] !== undefined ? 'quarter' : 'year';
+}
+
+/** The first and last Vietnam days (YYYY-MM-DD, inclusive) of a period key; throws on anything else. */
+export function periodDays(period: string): { from: string; to: string } {
+  const match = PERIOD_PATTERN.exec(period);
+  if (!match) throw new Error(`not a period: ${period}`);
+  const year = Number(match[1]);
+  const [firstMonth, lastMonth] = match[2] !== undefined ? [Number(match[2]), Number(match[2])] : match[3] !== undefined ? [Number(match[3]) * 3 - 2, Number(match[3]) * 3] : [1, 12];
+  // Day 0 of the next month is the last day of this one.
+  const lastDay = new Date(Date.UTC(year, lastMonth, 0)).getUTCDate();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return { from: `${year}-${pad(firstMonth)}-01`, to: `${year}-${pad(lastMonth)}-${pad(lastDay)}` };
+}
+
+/** The default and the bounds of `minValid`, the answers a figure needs not to be marked "ít phiếu". */
+export const MIN_VALID_DEFAULT = 30;
+export const MIN_VALID_MAX = 10_000;
+/** Export header rows: Vietnamese names, codes, or names above codes. */
+export const EXPORT_HEADERS = ['names', 'codes', 'both'] as const;
+export type ExportHeaders = (typeof EXPORT_HEADERS)[number];
+/** CSV separators by name (a bare ";" in a query string is easy to lose). */
+export const CSV_SEPARATORS = { comma: ',', semicolon: ';' } as const;
+export type CsvSeparatorName = keyof typeof CSV_SEPARATORS;
 
 const reportFlag = z.enum(REPORT_FLAGS);
 /** `exclude=tooFast,clockSkew` or `exclude=all`, as a list of flags in REPORT_FLAGS order. */
@@ -56,9 +91,25 @@ export const filterQuerySchema = z
     to: isoDate.optional(),
     labels: z.enum(['0', '1']).optional(),
     exclude: excludeList.optional(),
+    /** A month, quarter or year (PERIOD_PATTERN); the period filter becomes its first and last day. */
+    period: z.string().regex(PERIOD_PATTERN, 'a month 2026-03, a quarter 2026-Q1 or a year 2026').optional(),
+    /** The trend's granularity (default month). */
+    trend: z.enum(PERIOD_GRANULARITIES).optional(),
+    /** Valid answers a figure needs not to be marked "ít phiếu" (default MIN_VALID_DEFAULT). */
+    minValid: z.coerce.number().int().min(1).max(MIN_VALID_MAX).optional(),
+    /** Export header rows (default codes, as scripts expect; the export page sends both). */
+    headers: z.enum(EXPORT_HEADERS).optional(),
+    /** CSV separator (default comma). */
+    sep: z.enum(Object.keys(CSV_SEPARATORS) as [CsvSeparatorName, ...CsvSeparatorName[]]).optional(),
   })
   .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'the start date on or before the end date', path: ['to'] })
-  .refine((q) => typeof q.version !== 'number' || q.definition !== undefined, { message: 'a questionnaire when a version is given', path: ['version'] });
+  .refine((q) => typeof q.version !== 'number' || q.definition !== undefined, { message: 'a questionnaire when a version is given', path: ['version'] })
+  .refine((q) => q.period === undefined || (q.from === undefined && q.to === undefined), {
+    message: 'either a month, quarter or year, or a range of days, not both',
+    path: ['period'],
+  })
+  // A chosen period is a range of whole days: everything downstream (store filters, tallies) reads from/to.
+  .transform((q) => (q.period === undefined ? q : { ...q, ...periodDays(q.period) }));
 
 export type FilterQuery = z.infer<typeof filterQuerySchema>;
 
@@ -84,14 +135,8 @@ export function toResponseFilter(query: FilterQuery): ResponseFilter {
   if (query.from !== undefined) filter.completedFrom = startOfVietnamDay(query.from);
   if (query.to !== undefined) filter.completedBefore = endOfVietnamDay(query.to);
   if (query.field !== undefined) filter.answer = { questionId: SERVICE_FIELD_QUESTION, code: query.field };
-  const stored = storedFlags(query.exclude ?? []);
-  if (stored.length > 0) filter.excludeFlags = stored;
+  if (query.exclude !== undefined && query.exclude.length > 0) filter.excludeFlags = query.exclude;
   return filter;
-}
-
-/** The flags among `flags` that the store keeps as columns (endedByTimeout is none of them). */
-export function storedFlags(flags: readonly ReportFlag[]): StoredFlag[] {
-  return flags.filter((flag): flag is StoredFlag => (STORED_FLAGS as readonly string[]).includes(flag));
 }
 
 /** A query string for links that keep the current filters (empty values left out). */

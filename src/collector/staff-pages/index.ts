@@ -24,9 +24,12 @@ export {
   type ThrottleOptions,
 } from './auth';
 export { ROW_COUNT_HEADER, XLSX_DATA_SHEET, XLSX_LEGEND_SHEET } from './exports';
+export { attachmentDisposition, excelFileName, vietnamDateTimeText, XLSX_DATE_TIME_FORMAT, type ExportNameParts } from './exports';
+export { MIN_VALID_DEFAULT, periodDays, periodGranularity, PERIOD_GRANULARITIES, type PeriodGranularity } from './filters';
 export {
   assessDevice,
   CLOCK_SKEW_NOTICE_MS,
+  loadFleet,
   queueOldestOnCollectorClock,
   sortFleet,
   STALE_AFTER_MS,
@@ -38,6 +41,25 @@ export { conflictDifferences, SET_ASIDE_CSV_COLUMNS, type DifferenceLine } from 
 export { LANG_COOKIE, LANGS, pickLang, staffT, STAFF_NS, type Lang, type StaffT } from './i18n';
 export { jsonForScript, renderDocument, STAFF_SCRIPTS, TrustedSvg, type PageContext } from './pages';
 export { buildReport, scoringView, type SipasReport } from './report';
+export { MAX_TREND_POINTS, nextPeriod, periodOfMonth, type ReportFigures, type TrendPoint } from './report';
+export { offeredPeriods } from './pages';
+export {
+  componentFigure,
+  loadTargets,
+  parseTargetPercent,
+  placeOutsideTree,
+  readUnitCsv,
+  reportYear,
+  targetGap,
+  Targets,
+  unitTree,
+  UnitTree,
+  unitTreeCsv,
+  type AppliedTargets,
+  type TargetGap,
+  type TargetValue,
+  type UnitNode,
+} from './units';
 export { buildReportFunnel, FLEET_FUNNEL_DAYS, loadReportFunnel, summarizeFunnel, type FleetFunnel, type FunnelSummary, type ReportFunnel, type ReportFunnelStep } from './funnel';
 export { DEFAULT_READ_WORKERS, ReadPool, serveReads, type ReadPoolOptions, type ReadPoolStats, type WorkerConfig } from './read-worker';
 export { DEFAULT_REPORT_DEFINITION, MAX_IMPORT_BYTES, staffSide, type AdminOptions } from './plugins';

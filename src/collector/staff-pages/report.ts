@@ -6,7 +6,10 @@
  */
 import {
   createScoreAccumulator,
+  isLowN,
   mergeChoices,
+  shareNotApplicableOf,
+  wilsonInterval,
   mergeScores,
   type Condition,
   type Question,
@@ -18,7 +21,17 @@ import {
   type SurveyDefinition,
 } from '../../shared/survey';
 import { STORED_FLAGS, TALLY_FLAG_BITS, type ResponseStore } from '../stores';
-import { ALL_VERSIONS, REPORT_FLAGS, storedFlags, toResponseFilter, type FilterQuery, type ReportFlag } from './filters';
+import { vietnamDay } from '../../shared/l10n';
+import {
+  ALL_VERSIONS,
+  MIN_VALID_DEFAULT,
+  periodDays,
+  REPORT_FLAGS,
+  toResponseFilter,
+  type FilterQuery,
+  type PeriodGranularity,
+  type ReportFlag,
+} from './filters';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -27,14 +40,46 @@ export const REPORT_CHOICE_SECTIONS = ['integrity', 'priorities'] as const;
 /** Latest free-text comments kept for the report. */
 export const REPORT_COMMENT_LIMIT = 20;
 
+/** A percentage's 95% interval, in percent 0–100. */
+export interface PercentInterval {
+  low: number;
+  high: number;
+}
+
 export interface ReportItem extends ItemScore {
   text: LocalizedText;
   shortLabel: LocalizedText | null;
+  /** The 95% Wilson score interval of `percent` (satisfied of valid); null when nobody answered. */
+  interval: PercentInterval | null;
+  /** The percent rests on fewer than `figures.minValid` valid answers: "ít phiếu", printed without decimals. */
+  lowN: boolean;
 }
 
 export interface ReportComponent extends Omit<ComponentScore, 'items'> {
   title: LocalizedText;
   items: ReportItem[];
+  /** The component's n: responses with at least one valid answer in it (= respondents). */
+  n: number;
+  /** Share (0–1) of the component's item questions that did not apply to the responses scored. */
+  shareNotApplicable: number | null;
+  /** The percent rests on fewer than `figures.minValid` respondents. */
+  lowN: boolean;
+}
+
+/** How honest the headline figures are, and the rules the page and the method box state. */
+export interface ReportFigures {
+  /** Figures resting on fewer answers than this are marked "ít phiếu" and printed without decimals. */
+  minValid: number;
+  /** The intervals: Wilson score, two-sided, at this confidence with this z. */
+  interval: 'wilson';
+  confidence: 0.95;
+  z: number;
+  /** The overall index's n: complete responses scored. */
+  n: number;
+  /** Share (0–1) of every item question that did not apply to the responses scored. */
+  shareNotApplicable: number | null;
+  /** The overall index rests on fewer than minValid responses. */
+  lowN: boolean;
 }
 
 export interface ReportChoice extends Omit<ChoiceSummary, 'options'> {
@@ -43,12 +88,25 @@ export interface ReportChoice extends Omit<ChoiceSummary, 'options'> {
   options: Array<ChoiceSummary['options'][number] & { label: LocalizedText }>;
 }
 
-/** The overall index of one calendar month (Vietnam time); months without responses are listed with 0. */
+/**
+ * The overall index of one month, quarter or year (Vietnam time): `period` is `2026-03`, `2026-Q1` or
+ * `2026`; periods without responses are listed with 0 responses and no percent.
+ */
 export interface TrendPoint {
-  month: string;
+  period: string;
+  /** First and last day of the period, YYYY-MM-DD. */
+  from: string;
+  to: string;
   responses: number;
   percent: number | null;
+  /** The percent rests on fewer than `figures.minValid` responses. */
+  lowN: boolean;
 }
+
+/** Longest trend: a range of more periods than this starts at the first period with responses. */
+export const MAX_TREND_POINTS = 240;
+/** z of the report's 95% intervals. */
+export const REPORT_Z = 1.96;
 
 export interface ReportComment {
   completedAt: string;
@@ -99,7 +157,7 @@ export interface ReportFlagCount {
 
 /** The flags of the responses in scope, what was left out, and what leaving them out would change. */
 export interface ReportFlags {
-  /** Complete responses of the covered versions carrying each flag (before any exclusion); endedByTimeout only when some carry it. */
+  /** Complete responses of the covered versions carrying each flag (before any exclusion), ended by the idle timeout among them. */
   counts: ReportFlagCount[];
   /** Complete responses carrying at least one flag. */
   flaggedResponses: number;
@@ -141,6 +199,10 @@ export interface SipasReport {
   percent: number | null;
   componentsDefined: number;
   components: ReportComponent[];
+  /** n, share not applicable and the "ít phiếu" rule of the overall index (issue 11, honest figures). */
+  figures: ReportFigures;
+  /** The trend's granularity (`trend=`, default month). */
+  trendGranularity: PeriodGranularity;
   trend: TrendPoint[];
   choices: ReportChoice[];
   comments: ReportComment[];
@@ -173,7 +235,8 @@ interface VersionTally {
   definition: SurveyDefinition;
   trendDefinition: SurveyDefinition;
   chosen: ScoreAccumulator;
-  byMonth: Map<string, ScoreAccumulator>;
+  /** By trend period (month, quarter or year key). */
+  byPeriod: Map<string, ScoreAccumulator>;
   /** null: the same as `chosen` (nothing excluded). */
   withFlagged: ScoreAccumulator | null;
   /** null: the same as `chosen` (every flag excluded). */
@@ -197,8 +260,9 @@ export async function buildReport(store: ResponseStore, definitions: readonly Su
   const excluded = query.exclude ?? [];
   const excludesNothing = excluded.length === 0;
   const excludesAll = excluded.length === REPORT_FLAGS.length;
-  // endedByTimeout is no stored flag (no kiosk sends it yet): excluding it leaves out nothing.
-  const excludedBits = storedFlags(excluded).reduce((bits, flag) => bits | TALLY_FLAG_BITS[flag], 0);
+  const excludedBits = excluded.reduce((bits, flag) => bits | TALLY_FLAG_BITS[flag], 0);
+  const granularity = query.trend ?? 'month';
+  const minValid = query.minValid ?? MIN_VALID_DEFAULT;
 
   // Every version and flag combination in one read: the counts of every version and flag and the
   // index with and without flagged responses come from the same rows.
@@ -230,7 +294,7 @@ export async function buildReport(store: ResponseStore, definitions: readonly Su
       definition,
       trendDefinition,
       chosen: createScoreAccumulator(definition),
-      byMonth: new Map(),
+      byPeriod: new Map(),
       withFlagged: excludesNothing ? null : createScoreAccumulator(trendDefinition),
       withoutFlagged: excludesAll ? null : createScoreAccumulator(trendDefinition),
     });
@@ -253,9 +317,10 @@ export async function buildReport(store: ResponseStore, definitions: readonly Su
       continue;
     }
     tally.chosen.absorb(row.tally);
-    let monthly = tally.byMonth.get(row.month);
-    if (!monthly) tally.byMonth.set(row.month, (monthly = createScoreAccumulator(tally.trendDefinition)));
-    monthly.absorb(row.tally);
+    const period = periodOfMonth(row.month, granularity);
+    let periodic = tally.byPeriod.get(period);
+    if (!periodic) tally.byPeriod.set(period, (periodic = createScoreAccumulator(tally.trendDefinition)));
+    periodic.absorb(row.tally);
   }
 
   // The comments: the latest free texts of the covered versions, from the rows.
@@ -295,12 +360,18 @@ export async function buildReport(store: ResponseStore, definitions: readonly Su
     title: sections.get(component.sectionId)?.title ?? { en: component.sectionId },
     items: component.items.map((item): ReportItem => {
       const question = questions.get(item.questionId)?.question;
+      const interval = wilsonInterval(item.satisfied, item.valid, REPORT_Z);
       return {
         ...item,
         text: question?.text ?? { en: item.questionId },
         shortLabel: question?.kind === 'satisfaction' ? (question.shortLabel ?? null) : null,
+        interval: interval && { low: 100 * interval.low, high: 100 * interval.high },
+        lowN: isLowN(item.percent, item.valid, minValid),
       };
     }),
+    n: component.respondents,
+    shareNotApplicable: shareNotApplicableOf(component.items, score.responses),
+    lowN: isLowN(component.percent, component.respondents, minValid),
   }));
 
   const choices = mergeChoices(versionTallies.map((t) => t.chosen.choices())).map((choice): ReportChoice => {
@@ -335,11 +406,26 @@ export async function buildReport(store: ResponseStore, definitions: readonly Su
     percent: score.percent,
     componentsDefined: score.componentsDefined,
     components,
-    trend: trendOf(versionTallies.map((t) => t.byMonth)),
+    figures: {
+      minValid,
+      interval: 'wilson',
+      confidence: 0.95,
+      z: REPORT_Z,
+      n: score.responses,
+      shareNotApplicable: shareNotApplicableOf(score.components.flatMap((c) => c.items), score.responses),
+      lowN: isLowN(score.percent, score.responses, minValid),
+    },
+    trendGranularity: granularity,
+    trend: trendOf(
+      versionTallies.map((t) => t.byPeriod),
+      granularity,
+      { from: query.from, to: query.to, today: vietnamDay(request.generatedAt) },
+      minValid,
+    ),
     choices,
     comments: comments.sort(latestFirst).slice(0, REPORT_COMMENT_LIMIT),
     flags: {
-      counts: REPORT_FLAGS.filter((flag) => flag !== 'endedByTimeout' || flagCounts.get(flag)! > 0).map((flag) => ({ flag, responses: flagCounts.get(flag)! })),
+      counts: REPORT_FLAGS.map((flag) => ({ flag, responses: flagCounts.get(flag)! })),
       flaggedResponses,
       excluded: [...excluded],
       excludedResponses,
@@ -417,27 +503,57 @@ export function scoringView(definition: SurveyDefinition): SurveyDefinition {
   return { ...definition, sections: definition.sections.filter((s) => keep.has(s.id)) };
 }
 
-/** Every month from the first to the last with responses, in order; empty months included; versions merged by item id. */
-function trendOf(versionsByMonth: ReadonlyArray<Map<string, ScoreAccumulator>>): TrendPoint[] {
-  const months = [...new Set(versionsByMonth.flatMap((byMonth) => [...byMonth.keys()]))].sort();
-  if (months.length === 0) return [];
-  const points: TrendPoint[] = [];
-  let [year, month] = months[0].split('-').map(Number);
-  const last = months[months.length - 1];
-  for (;;) {
-    const key = `${year}-${String(month).padStart(2, '0')}`;
-    const scores = versionsByMonth.flatMap((byMonth) => {
-      const accumulator = byMonth.get(key);
+/** The month, quarter or year key (`2026-03`, `2026-Q1`, `2026`) that a month (YYYY-MM) falls in. */
+export function periodOfMonth(month: string, granularity: PeriodGranularity): string {
+  const year = month.slice(0, 4);
+  if (granularity === 'month') return month.slice(0, 7);
+  if (granularity === 'year') return year;
+  return `${year}-Q${Math.ceil(Number(month.slice(5, 7)) / 3)}`;
+}
+
+/** The period after `period`, of the same granularity. */
+export function nextPeriod(period: string, granularity: PeriodGranularity): string {
+  const year = Number(period.slice(0, 4));
+  if (granularity === 'year') return String(year + 1);
+  if (granularity === 'quarter') {
+    const quarter = Number(period.slice(6));
+    return quarter === 4 ? `${year + 1}-Q1` : `${year}-Q${quarter + 1}`;
+  }
+  const month = Number(period.slice(5, 7));
+  return month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, '0')}`;
+}
+
+/**
+ * The trend: every period of the range, in order, empty ones with 0 responses. The range is the
+ * filter's (from/to, or a chosen period), open ends taken from the first and last period with
+ * responses; it never runs past today (periods to come are not "empty"), and a range longer than
+ * MAX_TREND_POINTS starts at the first period with responses. Versions merge by item id.
+ */
+function trendOf(
+  versionsByPeriod: ReadonlyArray<Map<string, ScoreAccumulator>>,
+  granularity: PeriodGranularity,
+  range: { from: string | undefined; to: string | undefined; today: string },
+  minValid: number,
+): TrendPoint[] {
+  const withData = [...new Set(versionsByPeriod.flatMap((byPeriod) => [...byPeriod.keys()]))].sort();
+  if (withData.length === 0 && range.from === undefined) return [];
+  const of = (day: string) => periodOfMonth(day.slice(0, 7), granularity);
+  let first = range.from !== undefined ? of(range.from) : withData[0];
+  let last = range.to !== undefined ? of(range.to < range.today ? range.to : range.today) : (withData[withData.length - 1] ?? first);
+  // Responses placed after "today" (a kiosk clock ahead) are still shown, never cut.
+  if (withData.length > 0 && withData[withData.length - 1] > last) last = withData[withData.length - 1];
+  if (withData.length > 0 && withData[0] < first) first = withData[0];
+  const periods: string[] = [];
+  for (let key = first; key <= last; key = nextPeriod(key, granularity)) periods.push(key);
+  const kept = periods.length > MAX_TREND_POINTS && withData.length > 0 ? periods.filter((p) => p >= withData[0]).slice(-MAX_TREND_POINTS) : periods.slice(-MAX_TREND_POINTS);
+  return kept.map((period): TrendPoint => {
+    const scores = versionsByPeriod.flatMap((byPeriod) => {
+      const accumulator = byPeriod.get(period);
       return accumulator ? [accumulator.result()] : [];
     });
     const result = scores.length > 0 ? mergeScores(scores) : undefined;
-    points.push({ month: key, responses: result?.responses ?? 0, percent: result?.percent ?? null });
-    if (key >= last) break;
-    month++;
-    if (month > 12) {
-      month = 1;
-      year++;
-    }
-  }
-  return points;
+    const percent = result?.percent ?? null;
+    const responses = result?.responses ?? 0;
+    return { period, ...periodDays(period), responses, percent, lowN: isLowN(percent, responses, minValid) };
+  });
 }

@@ -253,13 +253,13 @@ async function ingestWith(client: PoolClient, batch: IngestBatch, tallies: Retur
     for (const row of inserted.rows) created.add(row.id);
   }
   // Scoring tallies of the responses stored here, in this transaction (never duplicates or conflicts).
-  const stored: PgTallySource[] = [];
+  const tallySources: PgTallySource[] = [];
   for (const [id, index] of firstAt) {
     if (!created.has(id)) continue;
     const item = batch.items[index] as Extract<IngestBatch['items'][number], { kind: 'valid' }>;
     const r = item.response;
     const flags = item.collectorFlags ?? NO_COLLECTOR_FLAGS;
-    stored.push({
+    tallySources.push({
       definitionId: r.definitionId,
       definitionVersion: r.definitionVersion,
       status: r.status,
@@ -274,7 +274,6 @@ async function ingestWith(client: PoolClient, batch: IngestBatch, tallies: Retur
       placedAt: placedAtOf.get(id) as string,
     });
   }
-  await tallies.addBatch(client, stored);
 
   // Every valid item not created here: one read of what is stored under those ids (this transaction's
   // own rows included, and rows another process committed while the INSERT waited for it).
@@ -335,11 +334,21 @@ async function ingestWith(client: PoolClient, batch: IngestBatch, tallies: Retur
     for (const item of batch.items) if (item.kind === 'valid') seen.add(item.response.kioskId);
     await noteKiosksSeen(client, batch.deviceId, [...seen].sort(), batch.receivedAt);
   }
+  // Last before COMMIT: the tally rows every batch adds to (the roll-ups over all places) stay locked
+  // from this upsert to the commit, so nothing else of the batch runs while they are held.
+  await tallies.addBatch(client, tallySources);
   return settled;
 }
 
-/** The response queries over a pool; each snapshot reads through a client of its own. */
-export function pgResponseStore(pool: Pool): ResponseStore {
+/** The close functions of the snapshots still holding a client of the pool. */
+export type OpenSnapshots = Set<() => Promise<void>>;
+
+/**
+ * The response queries over a pool; each snapshot reads through a client of its own and is noted in
+ * `openSnapshots` until it closes, so the store's close can end the ones a caller left open (the
+ * pool's end waits for every client to come back, and would otherwise wait forever).
+ */
+export function pgResponseStore(pool: Pool, openSnapshots: OpenSnapshots = new Set()): ResponseStore {
   // One ordered pass per kiosk with LAG over the (kiosk_id, seq) index, as on SQLite.
   const gaps = async (deviceId: string): Promise<SequenceGap[]> => {
     const result = await pool.query<{ kioskId: string; from: number; to: number }>(
@@ -378,7 +387,7 @@ export function pgResponseStore(pool: Pool): ResponseStore {
       return gaps(deviceId);
     },
     async openResponseSnapshot(filter, options) {
-      return openSnapshot(pool, filter, options);
+      return openSnapshot(pool, openSnapshots, filter, options);
     },
     async listPlaces() {
       // Names from the devices registered with the codes now (the newest registration's), as on SQLite.
@@ -427,7 +436,7 @@ export function pgResponseStore(pool: Pool): ResponseStore {
  * so an export of millions holds one chunk in memory. The client goes back to the pool when the read
  * ends, however it ends, or at close().
  */
-async function openSnapshot(pool: Pool, filter: ResponseFilter, options: SnapshotOptions = {}): Promise<ResponseSnapshot> {
+async function openSnapshot(pool: Pool, openSnapshots: OpenSnapshots, filter: ResponseFilter, options: SnapshotOptions = {}): Promise<ResponseSnapshot> {
   const { where, params } = pgWhereClause(filter);
   const chunkRows = Math.max(1, Math.floor(options.batchRows ?? SNAPSHOT_BATCH_ROWS));
   const client = await pool.connect();
@@ -445,8 +454,10 @@ async function openSnapshot(pool: Pool, filter: ResponseFilter, options: Snapsho
       } finally {
         cursor = null;
         client.release(broken);
+        openSnapshots.delete(close);
       }
     })());
+  openSnapshots.add(close);
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const summary = options.summary ?? true;

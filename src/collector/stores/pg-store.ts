@@ -1,8 +1,9 @@
 import { pgDeviceStore } from './pg-devices';
 import { migratePostgres, POSTGRES_MIGRATIONS_DIR, readPostgresMigrations } from './pg-migrations';
 import { connectError, openPostgresPool, parsePostgresUrl, type PostgresPoolOptions } from './pg-pool';
-import { pgResponseStore } from './pg-responses';
+import { pgResponseStore, type OpenSnapshots } from './pg-responses';
 import { pgStaffAuthStore } from './pg-staff-auth';
+import { pgUnitStore } from './pg-units';
 import { checkSchemaVersion } from './migration-files';
 import { StoreOpenError } from './store-error';
 import type { CollectorStore } from './store';
@@ -32,13 +33,16 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     throw error instanceof StoreOpenError ? error : migrationError(error, target.display);
   }
   let closed: Promise<void> | undefined;
+  const openSnapshots: OpenSnapshots = new Set();
   return {
     ...pgDeviceStore(pool),
-    ...pgResponseStore(pool),
+    ...pgResponseStore(pool, openSnapshots),
     ...pgStaffAuthStore(pool),
+    ...pgUnitStore(pool),
     close() {
-      // Safe to call twice: pool.end() refuses a second call.
-      closed ??= pool.end();
+      // Safe to call twice: pool.end() refuses a second call. Snapshots a caller left open are ended
+      // first: the pool's end waits for every client to come back, so one of them would hold it forever.
+      closed ??= Promise.all([...openSnapshots].map((closeSnapshot) => closeSnapshot())).then(() => pool.end());
       return closed;
     },
   };

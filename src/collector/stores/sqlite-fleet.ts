@@ -40,11 +40,15 @@ export function sqliteFleetFigures(db: Database.Database) {
     ),
     // The whole fleet in six reads, none of them over the responses but for index probes.
     fleetReceived: db.prepare<[], { deviceId: string; n: number }>('SELECT device_id AS deviceId, sum(stored) AS n FROM device_kiosk_stored GROUP BY device_id'),
-    fleetGaps: db.prepare<[], { deviceId: string } & SequenceGap>(
-      `SELECT k.device_id AS deviceId, g.kiosk_id AS kioskId, g.from_seq AS "from", g.to_seq AS "to"
-       FROM device_kiosk_stored AS k JOIN sequence_gaps AS g ON g.kiosk_id = k.kiosk_id
-       ORDER BY k.device_id, g.kiosk_id, g.from_seq`,
-    ),
+    // As arrays (raw mode), ordered as both primary keys walk (no sort): a fleet may have tens of
+    // thousands of ranges, and an object per row costs more than the read.
+    fleetGaps: db
+      .prepare<[], [deviceId: string, kioskId: string, from: number, to: number]>(
+        `SELECT k.device_id, k.kiosk_id, g.from_seq, g.to_seq
+         FROM device_kiosk_stored AS k JOIN sequence_gaps AS g ON g.kiosk_id = k.kiosk_id
+         ORDER BY k.device_id, k.kiosk_id, g.from_seq`,
+      )
+      .raw(true),
     fleetHighest: db.prepare<[], { deviceId: string; kioskId: string; top: number }>(
       `WITH ${FLEET_KIOSKS}
        SELECT p.device_id AS deviceId, p.kiosk_id AS kioskId, s.highest_seq AS top
@@ -123,7 +127,7 @@ export function sqliteFleetFigures(db: Database.Database) {
       return db.transaction(() =>
         fleetFiguresFromRows({
           received: statements.fleetReceived.all(),
-          gaps: statements.fleetGaps.all(),
+          gaps: statements.fleetGaps.all().map(([deviceId, kioskId, from, to]) => ({ deviceId, kioskId, from, to })),
           highest: statements.fleetHighest.all(),
           setAside: statements.fleetSetAside.all({ max: SEQUENCE_ACCOUNT_MAX }),
           conflicts: statements.fleetConflicts.all(),
@@ -140,3 +144,21 @@ const FLEET_KIOSKS = `pairs(device_id, kiosk_id) AS (
     UNION SELECT device_id, kiosk_id FROM rejections WHERE device_id IS NOT NULL AND kiosk_id IS NOT NULL
     UNION SELECT device_id, json_extract(body_json, '$.kioskId') FROM conflicts WHERE device_id IS NOT NULL
   )`;
+
+/**
+ * Recomputes every fleet figure from the stored rows (the backfill of migration 0010, run again): for
+ * a database whose rows were written around ingest, as a bulk load does. Inside one transaction.
+ */
+export function rebuildFleetFigures(db: Database.Database): void {
+  db.transaction(() => {
+    db.exec(`DELETE FROM kiosk_sequences; DELETE FROM device_kiosk_stored; DELETE FROM sequence_gaps;
+      INSERT INTO kiosk_sequences (kiosk_id, highest_seq, stored)
+        SELECT kiosk_id, max(seq), count(*) FROM responses GROUP BY kiosk_id;
+      INSERT INTO device_kiosk_stored (device_id, kiosk_id, stored)
+        SELECT device_id, kiosk_id, count(*) FROM responses WHERE device_id IS NOT NULL GROUP BY device_id, kiosk_id;
+      INSERT INTO sequence_gaps (kiosk_id, from_seq, to_seq)
+        SELECT kiosk_id, previous + 1, seq - 1
+        FROM (SELECT kiosk_id, seq, LAG(seq, 1, 0) OVER (PARTITION BY kiosk_id ORDER BY seq) AS previous FROM responses)
+        WHERE seq > previous + 1;`);
+  })();
+}

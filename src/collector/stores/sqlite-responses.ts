@@ -38,8 +38,8 @@ export function sqliteResponseStore(db: Database.Database): ResponseStore {
          id, device_id, kiosk_id, seq, definition_id, definition_version, status, agency_code, counter_code,
          locale, started_at, completed_at, duration_ms, flag_too_fast, flag_below_min_interval, device_label,
          app_version, answers_json, content_hash, received_at, source,
-         clock_skew_ms, flag_clock_skew, placed_at, flag_place_mismatch)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         clock_skew_ms, flag_clock_skew, placed_at, flag_place_mismatch, ended_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO NOTHING`,
     ),
     storedHash: db.prepare<[string], { content_hash: string; received_at: string }>(
@@ -90,6 +90,7 @@ export function sqliteResponseStore(db: Database.Database): ResponseStore {
         r.counterCode, r.locale, utc(r.startedAt), completedAt, r.durationMs, r.flags.tooFast ? 1 : 0,
         r.flags.belowMinInterval ? 1 : 0, r.deviceLabel, r.appVersion, canonicalJson(r.answers), item.contentHash,
         batch.receivedAt, batch.source, flags.clockSkewMs, flags.clockSkew ? 1 : 0, placedAt, flags.placeMismatch ? 1 : 0,
+        r.endedBy ?? null,
       );
       if (inserted.changes === 1) {
         tallyBatch.add({
@@ -103,7 +104,8 @@ export function sqliteResponseStore(db: Database.Database): ResponseStore {
             (r.flags.tooFast ? TALLY_FLAG_BITS.tooFast : 0) |
             (r.flags.belowMinInterval ? TALLY_FLAG_BITS.belowMinInterval : 0) |
             (flags.placeMismatch ? TALLY_FLAG_BITS.placeMismatch : 0) |
-            (flags.clockSkew ? TALLY_FLAG_BITS.clockSkew : 0),
+            (flags.clockSkew ? TALLY_FLAG_BITS.clockSkew : 0) |
+            (r.endedBy === 'timeout' ? TALLY_FLAG_BITS.endedByTimeout : 0),
           placedAt,
         });
         figureBatch.add(r.kioskId, r.seq);
@@ -310,7 +312,7 @@ const RESPONSE_COLUMNS = [
   'id', 'kiosk_id', 'seq', 'definition_id', 'definition_version', 'locale', 'status', 'started_at', 'completed_at',
   'duration_ms', 'agency_code', 'counter_code', 'device_label', 'app_version', 'answers_json', 'flag_too_fast',
   'flag_below_min_interval', 'device_id', 'received_at', 'source', 'clock_skew_ms', 'flag_clock_skew', 'placed_at',
-  'flag_place_mismatch',
+  'flag_place_mismatch', 'ended_by',
 ] as const;
 
 /** A row back into the response it was stored from (keys in the schema's order); instants come back in UTC. */
@@ -323,6 +325,8 @@ function toStoredRow(row: unknown[]): StoredRow {
     definitionVersion: row[4] as number,
     locale: row[5] as string,
     status: row[6] as SurveyResponse['status'],
+    // Absent, not null, for a kiosk that never sent it: the response reads back exactly as it came.
+    ...(row[24] === null ? {} : { endedBy: row[24] as NonNullable<SurveyResponse['endedBy']> }),
     startedAt: row[7] as string,
     completedAt: row[8] as string,
     durationMs: row[9] as number,
@@ -346,7 +350,7 @@ function toStoredRow(row: unknown[]): StoredRow {
 /** The columns scoring reads, in the order toScorableRow reads them. */
 const SCORABLE_COLUMNS = [
   'definition_id', 'status', 'answers_json', 'completed_at', 'agency_code', 'counter_code', 'definition_version',
-  'flag_too_fast', 'flag_below_min_interval', 'clock_skew_ms', 'flag_clock_skew', 'placed_at', 'flag_place_mismatch',
+  'flag_too_fast', 'flag_below_min_interval', 'clock_skew_ms', 'flag_clock_skew', 'placed_at', 'flag_place_mismatch', 'ended_by',
 ] as const;
 
 function toScorableRow(row: unknown[]): ScorableRow {
@@ -361,16 +365,19 @@ function toScorableRow(row: unknown[]): ScorableRow {
     flags: { tooFast: row[7] === 1, belowMinInterval: row[8] === 1 },
     collectorFlags: { clockSkewMs: row[9] as number | null, clockSkew: row[10] === 1, placeMismatch: row[12] === 1 },
     placedAt: row[11] as string,
+    ...(row[13] === null ? {} : { endedBy: row[13] as NonNullable<SurveyResponse['endedBy']> }),
   };
 }
 
 
-/** The column of each stored flag (1 = flagged). */
-const FLAG_COLUMNS: Readonly<Record<StoredFlag, string>> = {
-  tooFast: 'flag_too_fast',
-  belowMinInterval: 'flag_below_min_interval',
-  placeMismatch: 'flag_place_mismatch',
-  clockSkew: 'flag_clock_skew',
+/** The condition a response not carrying each stored flag meets (fixed SQL, never text from a filter). */
+const UNFLAGGED: Readonly<Record<StoredFlag, string>> = {
+  tooFast: 'flag_too_fast = 0',
+  belowMinInterval: 'flag_below_min_interval = 0',
+  placeMismatch: 'flag_place_mismatch = 0',
+  clockSkew: 'flag_clock_skew = 0',
+  // NULL (a kiosk older than the field) is ended by the citizen.
+  endedByTimeout: "ended_by IS NOT 'timeout'",
 };
 const hasOwnFlag = Object.prototype.hasOwnProperty;
 
@@ -412,8 +419,8 @@ function whereClause(filter: ResponseFilter): { where: string; params: Record<st
   }
   for (const flag of new Set(filter.excludeFlags ?? [])) {
     // A fixed column name per flag, never text from the filter.
-    if (!hasOwnFlag.call(FLAG_COLUMNS, flag)) throw new Error(`not a stored flag: ${JSON.stringify(flag)}`);
-    conditions.push(`${FLAG_COLUMNS[flag]} = 0`);
+    if (!hasOwnFlag.call(UNFLAGGED, flag)) throw new Error(`not a stored flag: ${JSON.stringify(flag)}`);
+    conditions.push(UNFLAGGED[flag]);
   }
   return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }

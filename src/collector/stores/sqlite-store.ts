@@ -3,6 +3,7 @@ import { sqliteDeviceStore } from './sqlite-devices';
 import { checkSchemaVersion, migrate, readSqliteMigrations, SQLITE_MIGRATIONS_DIR } from './sqlite-migrations';
 import { sqliteResponseStore } from './sqlite-responses';
 import { sqliteStaffAuthStore } from './sqlite-staff-auth';
+import { sqliteUnitStore } from './sqlite-units';
 import type { CollectorStore } from './store';
 
 /** File name of the database inside the collector's data folder. */
@@ -35,6 +36,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       ...sqliteDeviceStore(db),
       ...sqliteResponseStore(db),
       ...sqliteStaffAuthStore(db),
+      ...sqliteUnitStore(db),
       async close() {
         if (db.open) db.close();
       },

@@ -1,13 +1,28 @@
 /*
  * Scoring tallies on SQLite (migration 0009): kept at ingest in the batch's own transaction, read by
  * the report, recomputed from the rows for versions whose definition the store did not have, and
- * checked against the rows. The arithmetic is the shared survey module's (tallyResponse, addTally);
- * the SQL is a keyed read and an upsert of serialised tallies, which any dialect has.
+ * checked against the rows. The arithmetic is the shared survey module's (its accumulator, the flat
+ * tally layout); the SQL is a keyed read and an upsert of plain numbers and one blob, which any
+ * dialect has. Ingest adds each response straight into an accumulator of its group, and each tally
+ * row of the batch is read and written once, as numbers: no tally object per response and no JSON
+ * parse or serialise per row.
  */
 import type Database from 'better-sqlite3';
 import { definitionKey } from '../../shared/ids';
 import { vietnamDay } from '../../shared/l10n';
-import { addTally, emptyTally, parseTally, serialiseTally, tallyResponse, type ScoreTally, type SurveyDefinition, type SurveyResponse } from '../../shared/survey';
+import {
+  addTallyToFlat,
+  giveBackAccumulator,
+  serialiseTally,
+  takeAccumulator,
+  tallyFromFlat,
+  tallyLayout,
+  TALLY_LAYOUT_VERSION,
+  type ScoreAccumulator,
+  type SurveyDefinition,
+  type SurveyResponse,
+  type TallyLayout,
+} from '../../shared/survey';
 import { TALLY_FLAG_BITS, TALLY_SERVICE_FIELD_QUESTION, type TallyDifference, type TallyQuery, type TallyRow } from './store';
 
 /** The roll-up bits: which of a group's place and field are summed over. */
@@ -15,6 +30,9 @@ const ROLLUP_AGENCY = 1;
 const ROLLUP_COUNTER = 2;
 const ROLLUP_FIELD = 4;
 const ROLLUPS = [0, 1, 2, 3, 4, 5, 6, 7] as const;
+const NO_ANSWERS = new Uint32Array(0);
+/** Largest count a stored answers slot holds (uint32): far above any one tally row's responses. */
+const MAX_SLOT_COUNT = 0xffff_ffff;
 
 /** What a tally is kept for: the response's part that decides its groups, and its answers. */
 export interface TallySource {
@@ -32,12 +50,38 @@ export interface TallySource {
 /** The key columns of one tally row, in primary-key order. */
 type TallyKey = [definitionId: string, rollup: number, agency: string, counter: string, field: string, period: string, version: number, flags: number];
 
+/** One tally row's numbers: the response counts and the answers vector (empty: counts only). */
+interface FlatTally {
+  responses: number;
+  partial: number;
+  otherDefinition: number;
+  answers: Uint32Array;
+  /** The slots of `answers` that are not 0, when known: a group of a few responses adds only those to its 16 rows. */
+  nonZero?: Int32Array;
+}
+
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /** The service field answer a response is grouped by ('' when it has none). */
 function serviceFieldOf(answers: SurveyResponse['answers']): string {
   const value = hasOwn.call(answers, TALLY_SERVICE_FIELD_QUESTION) ? answers[TALLY_SERVICE_FIELD_QUESTION] : undefined;
   return typeof value === 'string' ? value : '';
+}
+
+/** Responses of one definition version, place, field, flags and day: the finest group. */
+interface BaseGroup {
+  definitionId: string;
+  definitionVersion: number;
+  agencyCode: string;
+  counterCode: string;
+  field: string;
+  day: string;
+  flags: number;
+  /** The definition the answers are tallied with; null: counts only. */
+  definition: SurveyDefinition | null;
+  /** Counts the group's responses (null: counts only, in `counts`). */
+  accumulator: ScoreAccumulator | null;
+  counts: { responses: number; partial: number };
 }
 
 /** The 16 rows a group of responses counts in: each roll-up, by day and by month. */
@@ -52,60 +96,113 @@ function keysOf(base: BaseGroup): TallyKey[] {
   return keys;
 }
 
-/** Responses of one definition version, place, field, flags and day: the finest group. */
-interface BaseGroup {
-  definitionId: string;
-  definitionVersion: number;
-  agencyCode: string;
-  counterCode: string;
-  field: string;
-  day: string;
-  flags: number;
-  tally: ScoreTally;
-}
-
-/** A response's tally when its definition is unknown: its count only. */
-function countOnly(source: TallySource): ScoreTally {
-  const tally = emptyTally();
-  if (source.status === 'complete') tally.responses = 1;
-  else tally.partial = 1;
-  return tally;
+/** The flat form of a group's counts: the accumulator's tally placed in the definition's layout, once per group. */
+function flatOfGroup(base: BaseGroup): FlatTally {
+  if (!base.accumulator || !base.definition) return { responses: base.counts.responses, partial: base.counts.partial, otherDefinition: 0, answers: NO_ANSWERS };
+  const tally = base.accumulator.tally();
+  const layout = tallyLayout(base.definition);
+  const sums = new Float64Array(layout.size);
+  addTallyToFlat(layout, tally, sums);
+  const answers = new Uint32Array(layout.size);
+  const nonZero: number[] = [];
+  for (let i = 0; i < sums.length; i++) {
+    if (sums[i] === 0) continue;
+    answers[i] = sums[i];
+    nonZero.push(i);
+  }
+  return { responses: tally.responses, partial: tally.partial, otherDefinition: tally.otherDefinition, answers, nonZero: Int32Array.from(nonZero) };
 }
 
 /**
- * Tallies summed by row key, as a batch or a recomputation gathers them before writing: each response
- * is added once, to its finest group; the roll-ups are summed from the groups when written.
+ * `from` added into `into`. Answers of one layout add number by number; counts only (an empty vector)
+ * on either side leaves the answers incomplete, which the caller marks stale (see `complete`).
+ */
+function addFlat(into: FlatTally, from: FlatTally): { into: FlatTally; complete: boolean } {
+  into.responses += from.responses;
+  into.partial += from.partial;
+  into.otherDefinition += from.otherDefinition;
+  if (from.answers.length === into.answers.length) {
+    const a = into.answers;
+    const b = from.answers;
+    const add = (i: number) => {
+      const sum = a[i] + b[i];
+      if (sum > MAX_SLOT_COUNT) throw new Error(`tally: a count of ${sum} does not fit a stored tally`);
+      a[i] = sum;
+    };
+    if (from.nonZero) for (const i of from.nonZero) add(i);
+    else for (let i = 0; i < b.length; i++) if (b[i] !== 0) add(i);
+    into.nonZero = undefined;
+    return { into, complete: true };
+  }
+  // One side kept counts only (or, never expected, another layout): keep counts only until recomputed.
+  into.answers = NO_ANSWERS;
+  return { into, complete: false };
+}
+
+/**
+ * The answers vector as stored: uint32, little-endian (what every platform Node runs on uses
+ * natively; half the bytes of float64, and every byte of a row is rewritten at each batch).
+ */
+function answersBlob(answers: Uint32Array): Buffer {
+  return Buffer.from(answers.buffer, answers.byteOffset, answers.byteLength);
+}
+
+/** A stored answers blob as a vector (copied: a Buffer from the driver need not be 4-byte aligned). */
+function answersOf(blob: Buffer): Uint32Array {
+  if (blob.byteLength % 4 !== 0) throw new Error(`tally: an answers blob of ${blob.byteLength} bytes is no uint32 vector`);
+  const counts = new Uint32Array(blob.byteLength / 4);
+  new Uint8Array(counts.buffer).set(blob);
+  return counts;
+}
+
+/**
+ * Responses gathered by group, as a batch or a recomputation gathers them before writing: each
+ * response is added once, to an accumulator of its finest group; the roll-ups are summed from the
+ * groups' flat forms when written.
  */
 class TallyGroups {
   private readonly base = new Map<string, BaseGroup>();
-  add(source: TallySource, delta: ScoreTally): void {
+  add(source: TallySource, definition: SurveyDefinition | undefined): void {
     const day = vietnamDay(source.placedAt);
     const field = serviceFieldOf(source.answers);
     const id = `${source.definitionId}\u0000${source.definitionVersion}\u0000${source.agencyCode}\u0000${source.counterCode}\u0000${field}\u0000${day}\u0000${source.flags}`;
-    const group = this.base.get(id);
-    if (group) addTally(group.tally, delta);
-    else {
-      const tally = emptyTally();
-      addTally(tally, delta);
+    let group = this.base.get(id);
+    if (!group) {
       const { definitionId, definitionVersion, agencyCode, counterCode, flags } = source;
-      this.base.set(id, { definitionId, definitionVersion, agencyCode, counterCode, field, day, flags, tally });
+      group = {
+        definitionId,
+        definitionVersion,
+        agencyCode,
+        counterCode,
+        field,
+        day,
+        flags,
+        definition: definition ?? null,
+        accumulator: definition ? takeAccumulator(definition) : null,
+        counts: { responses: 0, partial: 0 },
+      };
+      this.base.set(id, group);
     }
+    if (group.accumulator) group.accumulator.add(source);
+    else if (source.status === 'complete') group.counts.responses++;
+    else group.counts.partial++;
   }
-  /** Every row key with its summed tally. */
-  get groups(): Map<string, { key: TallyKey; tally: ScoreTally }> {
-    const rows = new Map<string, { key: TallyKey; tally: ScoreTally }>();
+  /** Every row key with its summed flat tally and whether its answers are complete; gives the accumulators back. */
+  rows(): Map<string, { key: TallyKey; flat: FlatTally; complete: boolean }> {
+    const rows = new Map<string, { key: TallyKey; flat: FlatTally; complete: boolean }>();
     for (const base of this.base.values()) {
+      const flat = flatOfGroup(base);
+      if (base.accumulator && base.definition) giveBackAccumulator(base.definition, base.accumulator);
+      base.accumulator = null;
       for (const key of keysOf(base)) {
-        const id = JSON.stringify(key);
+        const id = key.join('\u0000');
         const row = rows.get(id);
-        if (row) addTally(row.tally, base.tally);
-        else {
-          const tally = emptyTally();
-          addTally(tally, base.tally);
-          rows.set(id, { key, tally });
-        }
+        if (row) row.complete = addFlat(row.flat, flat).complete && row.complete;
+        else rows.set(id, { key, flat: { ...flat, answers: flat.answers.slice() }, complete: true });
+        // (The copy keeps the group's nonZero: adding more groups to it then clears it.)
       }
     }
+    this.base.clear();
     return rows;
   }
 }
@@ -113,15 +210,18 @@ class TallyGroups {
 /** The tally queries over one SQLite connection. */
 export function sqliteTallies(db: Database.Database) {
   const statements = {
-    read: db.prepare<TallyKey, { tally_json: string }>(
-      `SELECT tally_json FROM tallies WHERE definition_id = ? AND rollup = ? AND agency_code = ? AND counter_code = ?
+    read: db.prepare<TallyKey, { responses: number; partial: number; otherDefinition: number; layout: number; answers: Buffer }>(
+      `SELECT responses, partial, other_definition AS otherDefinition, layout, answers FROM tallies
+       WHERE definition_id = ? AND rollup = ? AND agency_code = ? AND counter_code = ?
          AND service_field = ? AND period = ? AND definition_version = ? AND flags = ?`,
     ),
-    write: db.prepare<[...TallyKey, string]>(
-      `INSERT INTO tallies (definition_id, rollup, agency_code, counter_code, service_field, period, definition_version, flags, tally_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    write: db.prepare<[...TallyKey, number, number, number, number, Buffer]>(
+      `INSERT INTO tallies (definition_id, rollup, agency_code, counter_code, service_field, period, definition_version, flags,
+         responses, partial, other_definition, layout, answers)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (definition_id, rollup, agency_code, counter_code, service_field, period, definition_version, flags)
-       DO UPDATE SET tally_json = excluded.tally_json`,
+       DO UPDATE SET responses = excluded.responses, partial = excluded.partial, other_definition = excluded.other_definition,
+         layout = excluded.layout, answers = excluded.answers`,
     ),
     markStale: db.prepare<[string, number]>(
       `INSERT INTO tally_stale_versions (definition_id, definition_version, counts_kept) VALUES (?, ?, 1)
@@ -136,26 +236,35 @@ export function sqliteTallies(db: Database.Database) {
     clearStale: db.prepare<[string, number]>('DELETE FROM tally_stale_versions WHERE definition_id = ? AND definition_version = ?'),
     setCountsKept: db.prepare<[string, number]>('UPDATE tally_stale_versions SET counts_kept = 1 WHERE definition_id = ? AND definition_version = ?'),
     deleteVersion: db.prepare<[string, number]>('DELETE FROM tallies WHERE definition_id = ? AND definition_version = ?'),
+    otherLayouts: db.prepare<[number]>(
+      `INSERT INTO tally_stale_versions (definition_id, definition_version, counts_kept)
+         SELECT DISTINCT definition_id, definition_version, 0 FROM tallies WHERE layout <> ?
+       ON CONFLICT (definition_id, definition_version) DO UPDATE SET counts_kept = 0`,
+    ),
     versionRows: db
       .prepare<[string, number]>(
         `SELECT definition_id, definition_version, status, agency_code, counter_code, answers_json,
-           flag_too_fast, flag_below_min_interval, flag_place_mismatch, flag_clock_skew, placed_at
+           flag_too_fast, flag_below_min_interval, flag_place_mismatch, flag_clock_skew, placed_at, ended_by
          FROM responses WHERE definition_id = ? AND definition_version = ?`,
       )
       .raw(true),
     allRows: db
       .prepare<[]>(
         `SELECT definition_id, definition_version, status, agency_code, counter_code, answers_json,
-           flag_too_fast, flag_below_min_interval, flag_place_mismatch, flag_clock_skew, placed_at
+           flag_too_fast, flag_below_min_interval, flag_place_mismatch, flag_clock_skew, placed_at, ended_by
          FROM responses`,
       )
       .raw(true),
-    allTallies: db.prepare<[], { key: string; tally_json: string }>(
-      `SELECT json_array(definition_id, rollup, agency_code, counter_code, service_field, period, definition_version, flags) AS key, tally_json FROM tallies`,
+    allTallies: db.prepare<[], { definitionId: string; rollup: number; agency: string; counter: string; field: string; period: string; version: number; flags: number; responses: number; partial: number; otherDefinition: number; layout: number; answers: Buffer }>(
+      `SELECT definition_id AS definitionId, rollup, agency_code AS agency, counter_code AS counter, service_field AS field, period,
+         definition_version AS version, flags, responses, partial, other_definition AS otherDefinition, layout, answers FROM tallies`,
     ),
   };
   /** The definitions the store tallies answers with, by id@version. */
   const known = new Map<string, SurveyDefinition>();
+
+  // Tallies kept by a collector with another flat layout are recomputed from the rows, never misread.
+  db.transaction(() => statements.otherLayouts.run(TALLY_LAYOUT_VERSION)).immediate();
 
   function sourceOfRow(row: unknown[]): TallySource {
     return {
@@ -169,38 +278,37 @@ export function sqliteTallies(db: Database.Database) {
         (row[6] === 1 ? TALLY_FLAG_BITS.tooFast : 0) |
         (row[7] === 1 ? TALLY_FLAG_BITS.belowMinInterval : 0) |
         (row[8] === 1 ? TALLY_FLAG_BITS.placeMismatch : 0) |
-        (row[9] === 1 ? TALLY_FLAG_BITS.clockSkew : 0),
+        (row[9] === 1 ? TALLY_FLAG_BITS.clockSkew : 0) |
+        (row[11] === 'timeout' ? TALLY_FLAG_BITS.endedByTimeout : 0),
       placedAt: row[10] as string,
     };
   }
 
-  function deltaOf(source: TallySource, definition: SurveyDefinition | undefined): ScoreTally {
-    return definition ? tallyResponse(definition, source) : countOnly(source);
-  }
-
-  function writeGroups(groups: TallyGroups, merge: boolean): void {
-    for (const { key, tally } of groups.groups.values()) {
-      let total = tally;
+  function writeRows(groups: TallyGroups, merge: boolean): void {
+    for (const { key, flat, complete } of groups.rows().values()) {
+      let total = flat;
+      let answersComplete = complete;
       if (merge) {
         const stored = statements.read.get(...key);
         if (stored) {
-          total = parseTally(stored.tally_json);
-          addTally(total, tally);
+          const sum = addFlat({ responses: stored.responses, partial: stored.partial, otherDefinition: stored.otherDefinition, answers: answersOf(stored.answers) }, flat);
+          total = sum.into;
+          // Counts only on either side (a batch the store had no definition for, which marked the
+          // version stale itself, or an older stale row): recomputed from the rows when the definition comes.
+          answersComplete = answersComplete && (sum.complete || (flat.answers.length === 0 && stored.answers.byteLength === 0));
         }
       }
-      statements.write.run(...key, serialiseTally(total));
+      if (!answersComplete) statements.markStale.run(key[0], key[6]);
+      statements.write.run(...key, total.responses, total.partial, total.otherDefinition, TALLY_LAYOUT_VERSION, answersBlob(total.answers));
     }
   }
 
   /** Recomputes one version's tallies from its rows (answers too when `definition` is given). Inside a write transaction. */
   function recompute(definitionId: string, version: number, definition: SurveyDefinition | undefined): void {
     const groups = new TallyGroups();
-    for (const row of statements.versionRows.iterate(definitionId, version) as IterableIterator<unknown[]>) {
-      const source = sourceOfRow(row);
-      groups.add(source, deltaOf(source, definition));
-    }
+    for (const row of statements.versionRows.iterate(definitionId, version) as IterableIterator<unknown[]>) groups.add(sourceOfRow(row), definition);
     statements.deleteVersion.run(definitionId, version);
-    writeGroups(groups, false);
+    writeRows(groups, false);
     if (definition) statements.clearStale.run(definitionId, version);
     else statements.setCountsKept.run(definitionId, version);
   }
@@ -216,6 +324,12 @@ export function sqliteTallies(db: Database.Database) {
     }
   });
 
+  /** The definition a stored tally's answers are read with: the query's, else the store's. */
+  function layoutFor(definitionId: string, version: number, given: readonly SurveyDefinition[]): TallyLayout | null {
+    const definition = given.find((d) => d.id === definitionId && d.version === version) ?? known.get(definitionKey(definitionId, version));
+    return definition ? tallyLayout(definition) : null;
+  }
+
   return {
     /** A batch's tally writer: `add` each stored response, then `flush` once, inside the ingest transaction. */
     batch() {
@@ -224,10 +338,10 @@ export function sqliteTallies(db: Database.Database) {
         add(source: TallySource): void {
           const definition = known.get(definitionKey(source.definitionId, source.definitionVersion));
           if (!definition) statements.markStale.run(source.definitionId, source.definitionVersion);
-          groups.add(source, deltaOf(source, definition));
+          groups.add(source, definition);
         },
         flush(): void {
-          writeGroups(groups, true);
+          writeRows(groups, true);
         },
       };
     },
@@ -241,7 +355,7 @@ export function sqliteTallies(db: Database.Database) {
     readTallies(query: TallyQuery): TallyRow[] {
       // Only a version that is stale pays a write transaction; otherwise this is one read.
       if (statements.stale.all(query.definitionId).length > 0) refresh.immediate(query.definitionId, query.definitions);
-      return readTallyRows(db, query);
+      return readTallyRows(db, query, (version) => layoutFor(query.definitionId, version, query.definitions));
     },
 
     /** Recomputes every tally from the rows, in memory, and lists where the stored ones differ. */
@@ -254,44 +368,38 @@ export function sqliteTallies(db: Database.Database) {
           const source = sourceOfRow(row);
           const key = definitionKey(source.definitionId, source.definitionVersion);
           // A stale version's tallies hold only counts until its definition is given: expect exactly that.
-          groups.add(source, deltaOf(source, stale.has(key) ? undefined : byKey.get(key)));
+          groups.add(source, stale.has(key) ? undefined : byKey.get(key));
         }
-        const stored = new Map(statements.allTallies.all().map((row) => [row.key, row.tally_json]));
-        return { groups, stored };
+        return { expected: groups.rows(), stored: statements.allTallies.all() };
       });
-      const { groups, stored } = read();
+      const { expected, stored } = read();
+      const describe = (key: TallyKey, flat: FlatTally): string => {
+        try {
+          return serialiseTally(tallyFromFlat(layoutFor(key[0], key[6], definitions), flat, flat.answers));
+        } catch (error) {
+          return `(unreadable: ${(error as Error).message})`;
+        }
+      };
       const differences: TallyDifference[] = [];
-      for (const [id, { key, tally }] of groups.groups) {
-        const expected = serialiseTally(tally);
-        const found = stored.get(JSON.stringify(key));
-        stored.delete(JSON.stringify(key));
-        if (found === undefined || !sameTally(found, tally)) differences.push({ key: keyObject(key), stored: found ?? null, expected });
-        void id;
+      for (const row of stored) {
+        const key: TallyKey = [row.definitionId, row.rollup, row.agency, row.counter, row.field, row.period, row.version, row.flags];
+        const id = key.join('\u0000');
+        const found: FlatTally = { responses: row.responses, partial: row.partial, otherDefinition: row.otherDefinition, answers: row.answers.byteLength % 4 === 0 ? answersOf(row.answers) : NO_ANSWERS };
+        const wanted = expected.get(id);
+        expected.delete(id);
+        if (wanted && row.layout === TALLY_LAYOUT_VERSION && row.answers.byteLength % 4 === 0 && sameFlat(found, wanted.flat)) continue;
+        differences.push({ key: keyObject(key), stored: describe(key, found), expected: wanted ? describe(key, wanted.flat) : null });
       }
-      for (const [keyText, found] of stored) differences.push({ key: keyObject(JSON.parse(keyText) as TallyKey), stored: found, expected: null });
+      for (const { key, flat } of expected.values()) differences.push({ key: keyObject(key), stored: null, expected: describe(key, flat) });
       return differences;
     },
   };
 }
 
-function sameTally(storedJson: string, expected: ScoreTally): boolean {
-  try {
-    const stored = parseTally(storedJson);
-    const both = emptyTally();
-    addTally(both, expected);
-    // Equal when each is the other's sum with nothing: compare the serialised forms of canonical copies.
-    return serialiseTally(sorted(stored)) === serialiseTally(sorted(both));
-  } catch {
-    return false; // an unreadable row is a difference, reported as such
-  }
-}
-
-/** A copy with every key sorted, so two equal tallies serialise alike. */
-function sorted(tally: ScoreTally): ScoreTally {
-  const sortKeys = <T>(record: Record<string, T>): Record<string, T> => Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const choices: ScoreTally['choices'] = {};
-  for (const [id, c] of Object.entries(sortKeys(tally.choices))) choices[id] = { ...c, counts: sortKeys(c.counts) };
-  return { ...tally, items: sortKeys(tally.items), respondents: sortKeys(tally.respondents), choices };
+function sameFlat(a: FlatTally, b: FlatTally): boolean {
+  if (a.responses !== b.responses || a.partial !== b.partial || a.otherDefinition !== b.otherDefinition || a.answers.length !== b.answers.length) return false;
+  for (let i = 0; i < a.answers.length; i++) if (a.answers[i] !== b.answers[i]) return false;
+  return true;
 }
 
 function keyObject(key: TallyKey): TallyDifference['key'] {
@@ -310,7 +418,7 @@ function lastDayOf(month: string): string {
  * the days of a month the period cuts from the day rows, both of the roll-up that matches the place
  * and field filters.
  */
-function readTallyRows(db: Database.Database, query: TallyQuery): TallyRow[] {
+function readTallyRows(db: Database.Database, query: TallyQuery, layoutOf: (version: number) => TallyLayout | null): TallyRow[] {
   const rollup = (query.agencyCode === undefined ? ROLLUP_AGENCY : 0) | (query.counterCode === undefined ? ROLLUP_COUNTER : 0) | (query.serviceField === undefined ? ROLLUP_FIELD : 0);
   const params: Record<string, unknown> = {
     definitionId: query.definitionId,
@@ -348,20 +456,27 @@ function readTallyRows(db: Database.Database, query: TallyQuery): TallyRow[] {
   }
   conditions.push(`(${ranges.join(' OR ')})`);
   const rows = db
-    .prepare<Record<string, unknown>, { version: number; flags: number; period: string; tally_json: string }>(
-      `SELECT definition_version AS version, flags, period, tally_json FROM tallies WHERE ${conditions.join(' AND ')}`,
+    .prepare<Record<string, unknown>, { version: number; flags: number; period: string; responses: number; partial: number; otherDefinition: number; answers: Buffer }>(
+      `SELECT definition_version AS version, flags, period, responses, partial, other_definition AS otherDefinition, answers
+       FROM tallies WHERE ${conditions.join(' AND ')}`,
     )
     .all(params);
-  const summed = new Map<string, TallyRow>();
+  // Summed as numbers, made into tallies once per version, flags and month.
+  const summed = new Map<string, { version: number; flags: number; month: string; flat: FlatTally }>();
   for (const row of rows) {
     const month = row.period.slice(0, 7);
     const id = `${row.version}\u0000${row.flags}\u0000${month}`;
-    const tally = parseTally(row.tally_json);
+    const flat: FlatTally = { responses: row.responses, partial: row.partial, otherDefinition: row.otherDefinition, answers: answersOf(row.answers) };
     const found = summed.get(id);
-    if (found) addTally(found.tally, tally);
-    else summed.set(id, { definitionVersion: row.version, flags: row.flags, month, tally });
+    if (found) addFlat(found.flat, flat);
+    else summed.set(id, { version: row.version, flags: row.flags, month, flat });
   }
-  return [...summed.values()];
+  return [...summed.values()].map(({ version, flags, month, flat }): TallyRow => {
+    const layout = layoutOf(version);
+    // Answers of a layout other than the definition's would be misread: counts only, as for a version without its definition.
+    const answers = layout !== null && flat.answers.length === layout.size ? flat.answers : null;
+    return { definitionVersion: version, flags, month, tally: tallyFromFlat(layout, flat, answers) };
+  });
 }
 
 function nextMonth(month: string): string {

@@ -129,8 +129,12 @@ export interface ResponseFilter {
   excludeFlags?: readonly StoredFlag[];
 }
 
-/** The flags a stored response can carry, each a column of its own: the kiosk's two, the collector's two. */
-export const STORED_FLAGS = ['tooFast', 'belowMinInterval', 'placeMismatch', 'clockSkew'] as const;
+/**
+ * The flags a stored response can carry, each a column of its own: the kiosk's two, the collector's
+ * two, and endedByTimeout (ended_by = 'timeout': the idle timeout sent a response whose scored core
+ * was done; scored like any other, disclosed and excludable like a flag).
+ */
+export const STORED_FLAGS = ['tooFast', 'belowMinInterval', 'placeMismatch', 'clockSkew', 'endedByTimeout'] as const;
 export type StoredFlag = (typeof STORED_FLAGS)[number];
 
 /**
@@ -138,6 +142,7 @@ export type StoredFlag = (typeof STORED_FLAGS)[number];
  * (Not the tablet's record of a response, which lives in the kiosk's IndexedDB.)
  */
 export interface StoredRow {
+  /** As the kiosk sent it; `response.endedBy` is absent for kiosks older than that field (column ended_by NULL). */
   response: SurveyResponse;
   deviceId: string | null;
   receivedAt: string;
@@ -150,7 +155,7 @@ export interface StoredRow {
 /** The part of a stored response the report reads. */
 export type ScorableRow = Pick<
   SurveyResponse,
-  'definitionId' | 'definitionVersion' | 'status' | 'answers' | 'completedAt' | 'agencyCode' | 'counterCode' | 'flags'
+  'definitionId' | 'definitionVersion' | 'status' | 'answers' | 'completedAt' | 'agencyCode' | 'counterCode' | 'flags' | 'endedBy'
 > & { collectorFlags: CollectorFlags; placedAt: string };
 
 /** How many responses of one definition version a snapshot holds. */
@@ -435,7 +440,7 @@ export interface ResponseStore extends SetAsideStore {
 // ── Tallies: the SIPAS report from counts, not rows ──
 
 /** The bit each stored flag has in a tally row's `flags`. */
-export const TALLY_FLAG_BITS: Readonly<Record<StoredFlag, number>> = { tooFast: 1, belowMinInterval: 2, placeMismatch: 4, clockSkew: 8 };
+export const TALLY_FLAG_BITS: Readonly<Record<StoredFlag, number>> = { tooFast: 1, belowMinInterval: 2, placeMismatch: 4, clockSkew: 8, endedByTimeout: 16 };
 /** The question whose single-choice answer (the service field, lĩnh vực) tallies are grouped by; the report's `field` filter. */
 export const TALLY_SERVICE_FIELD_QUESTION = 'FIELD';
 
@@ -556,6 +561,11 @@ export const AUDIT_ACTIONS = [
   'report',
   'passwordChange',
   'signOutAll',
+  // Units and targets (issue 11).
+  'unitAdd',
+  'unitEdit',
+  'unitImport',
+  'targetSet',
 ] as const;
 /** One of AUDIT_ACTIONS. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -594,6 +604,109 @@ export interface AuditQuery {
   limit: number;
 }
 
+// ── Units and targets (issue 11): the tree a province reports by, and what it aims at ──
+
+/**
+ * The kinds a unit can be: a fixed list rather than free text, so every page and export can name a kind
+ * in Vietnamese and English and a typo ("trung tam" / "Trung tâm") cannot split one kind into two;
+ * 'other' covers what the list lacks. Counters are not a unit kind: they are the tree's leaves, kept apart.
+ */
+export const UNIT_KINDS = ['province', 'centre', 'branch', 'department', 'commune', 'other'] as const;
+/** One of UNIT_KINDS. */
+export type UnitKind = (typeof UNIT_KINDS)[number];
+/** The kind an import row or a form gives a counter (a leaf of the tree, not a unit). */
+export const COUNTER_KIND = 'counter';
+
+/** A unit of the tree: province, centre or branch, department, commune or ward. Its code is what devices and responses carry as agencyCode. */
+export interface UnitRecord {
+  code: string;
+  /** Vietnamese display name ("Trung tâm Phục vụ hành chính công tỉnh"). */
+  name: string;
+  /** null for a root (the province). */
+  parentCode: string | null;
+  kind: UnitKind;
+}
+
+/**
+ * A counter (quầy) of a unit: what devices and responses carry as counterCode, beside their unit's code
+ * as agencyCode. Its code is unique within its unit only (every unit may have a "Q1"), so a counter is
+ * named by both codes and cannot move to another unit: its responses name the unit they were given in.
+ */
+export interface CounterRecord {
+  unitCode: string;
+  code: string;
+  name: string;
+}
+
+/** The whole tree as stored: units by code, counters by unit then code. */
+export interface UnitTreeRecords {
+  units: UnitRecord[];
+  counters: CounterRecord[];
+}
+
+/**
+ * One unit or counter to write, from a form or a CSV row: `kind` is a UnitKind, COUNTER_KIND, or '' (a
+ * unit of kind 'other'); `parentCode` '' or null is a root. Text is checked and normalised by the store.
+ */
+export interface UnitInput {
+  code: string;
+  name: string;
+  parentCode: string | null;
+  kind: string;
+  /** The CSV row it came from (the header is row 1), for the problems. */
+  row?: number;
+}
+
+/** How a write of units treats codes already in the tree. */
+export type UnitWriteMode = 'add' | 'edit' | 'import';
+
+/** What can be wrong with a unit input. */
+export const UNIT_PROBLEMS = ['badCode', 'tooLong', 'emptyName', 'badKind', 'unknownParent', 'counterNeedsUnit', 'duplicateCode', 'exists', 'notFound', 'cycle', 'tooManyRows'] as const;
+/** One of UNIT_PROBLEMS. */
+export type UnitProblemCode = (typeof UNIT_PROBLEMS)[number];
+
+/** One problem of a unit write: where (row, column), what, and the value found. */
+export interface UnitProblem {
+  row: number | null;
+  column: 'code' | 'name' | 'parentCode' | 'kind';
+  problem: UnitProblemCode;
+  value: string;
+}
+
+/** What a unit write did: all of it, or nothing with every problem found. */
+export type UnitWriteResult = { ok: true; units: number; counters: number } | { ok: false; problems: UnitProblem[] };
+
+/** The figures a target sets: the overall index and the five components, in percent. */
+export const TARGET_FIGURES = ['overall', 'c1', 'c2', 'c3', 'c4', 'c5'] as const;
+/** One of TARGET_FIGURES. */
+export type TargetFigure = (typeof TARGET_FIGURES)[number];
+
+/** A year's target, province-wide (unitCode null) or of one unit; a figure left out is inherited. */
+export interface TargetRecord {
+  year: number;
+  unitCode: string | null;
+  figures: Partial<Record<TargetFigure, number>>;
+  /** When it was last set (UTC). */
+  updatedAt: string;
+}
+
+/** The unit tree and the targets set on it. Writes check the whole tree in their own transaction. */
+export interface UnitStore {
+  /** The tree: units ordered by code, counters by unit code then code. */
+  listUnitTree(): Promise<UnitTreeRecords>;
+  /**
+   * Writes units and counters all-or-nothing, checked against the tree as it stands inside the write's
+   * transaction (so two staff editing at once cannot make a cycle): 'add' refuses codes already there,
+   * 'edit' refuses codes not there, 'import' adds or replaces. Refused: bad or too long codes, empty or too
+   * long names, unknown kinds or parents, duplicates, and a unit moved under itself or its descendant.
+   */
+  writeUnits(inputs: readonly UnitInput[], mode: UnitWriteMode): Promise<UnitWriteResult>;
+  /** Every target, by year then unit (province-wide first). */
+  listTargets(): Promise<TargetRecord[]>;
+  /** Sets a year's target of a unit or the province; no figures removes it. False when the unit is not in the tree. */
+  setTarget(target: TargetRecord): Promise<boolean>;
+}
+
 // A TallyStore (running scoring tallies kept per definition and place, merged as rows arrive) joins
 // these domains later; CollectorStore will then include it.
 
@@ -602,7 +715,7 @@ export interface AuditQuery {
  * Kept asynchronous so that a PostgreSQL store can follow the SQLite one without touching the HTTP
  * layer. Code that needs one domain takes that interface, not this one.
  */
-export interface CollectorStore extends DeviceStore, ResponseStore, StaffAuthStore {
+export interface CollectorStore extends DeviceStore, ResponseStore, StaffAuthStore, UnitStore {
   /** Ends the connection; safe to call twice. */
   close(): Promise<void>;
 }

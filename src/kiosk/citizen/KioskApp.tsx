@@ -28,6 +28,7 @@ import { Welcome } from './Welcome';
 import { speak, stopSpeaking, useVoiceAvailable } from './speech';
 import { useIdleReset } from './use-idle-reset';
 import { useWakeLock } from './use-wake-lock';
+import { useLanguage } from './use-language';
 
 /** Where in the survey the citizen is: a question, the checkpoint after the core, or the review. */
 type Step = { kind: 'question'; questionId: string } | { kind: 'checkpoint' } | { kind: 'review' };
@@ -96,7 +97,7 @@ export function KioskApp(props: KioskAppProps) {
   const monotonicNow = props.monotonicNow ?? (() => performance.now());
   const defaultLanguage = settings.languages.find((l) => definition.languages.includes(l)) ?? definition.languages[0];
   const [screen, setScreen] = useState<Screen>({ kind: 'welcome' });
-  const [language, setLanguage] = useState(defaultLanguage);
+  const [language, setLanguage] = useLanguage(definition, defaultLanguage, (code, error) => props.onStaffAlert('app', 'languageLoad.failed', `${code}: ${String(error)}`));
   const [a11y, setA11y] = useState<A11yState>(DEFAULT_A11Y);
   const [submitting, setSubmitting] = useState(false);
   const submittingRef = useRef(false);

@@ -3,5 +3,8 @@
 import './kiosk.css';
 
 export { KioskApp, type KioskAppProps } from './KioskApp';
-export { loadBundledDefinitions, pickDefinition } from './definitions';
+export { languageLoaded, loadBundledDefinitions, loadEveryLanguage, loadLanguage, mergeDefinitionTexts, pickDefinition } from './definitions';
 export { ADVANCE_DELAY_MS, INPUT_GUARD_MS } from './QuestionScreen';
+// The screens themselves, for their component tests.
+export { QuestionScreen } from './QuestionScreen';
+export { Welcome, WELCOME_ATTRACT_MS } from './Welcome';

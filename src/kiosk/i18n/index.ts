@@ -1,11 +1,11 @@
 /**
  * The tablet's one i18n mechanism: i18next, with JSON resources per namespace and locale. The
- * citizen namespace is bundled here; the staff area adds its 'kiosk-staff' namespace when its lazy
- * chunk loads. Keys are typed from the Vietnamese resources (see i18next.d.ts).
+ * citizen namespace is bundled here in Vietnamese; its other languages are chunks of their own,
+ * loaded when a citizen picks one (`loadAppLanguage`); the staff area adds its 'kiosk-staff'
+ * namespace when its lazy chunk loads. Keys are typed from the Vietnamese resources (see i18next.d.ts).
  */
 import i18next, { type Namespace, type TFunction } from 'i18next';
 import vi from './locales/vi/citizen.json';
-import en from './locales/en/citizen.json';
 
 /** Languages the app chrome is translated into; Vietnamese first. */
 export const APP_LANGUAGES = ['vi', 'en'] as const;
@@ -26,7 +26,7 @@ const ready = i18next.init({
   supportedLngs: [...APP_LANGUAGES],
   ns: [CITIZEN_NS],
   defaultNS: CITIZEN_NS,
-  resources: { vi: { [CITIZEN_NS]: vi }, en: { [CITIZEN_NS]: en } },
+  resources: { vi: { [CITIZEN_NS]: vi } },
   interpolation: { escapeValue: false }, // Preact escapes text when rendering.
   initImmediate: false,
 } as Parameters<typeof i18next.init>[0]);
@@ -34,6 +34,34 @@ const ready = i18next.init({
 /** Resolves once the bundled resources are loaded (synchronous in practice). */
 export function i18nReady(): Promise<unknown> {
   return ready;
+}
+
+/**
+ * The citizen texts of the languages other than Vietnamese: each its own chunk, so a tablet whose
+ * citizens never leave Vietnamese does not parse them at boot (issue 8: the citizen bundle budget).
+ * The service worker precaches every built chunk, so a language loads offline too.
+ */
+const lazyCitizenTexts: Record<Exclude<AppLanguage, 'vi'>, () => Promise<{ default: object }>> = {
+  en: () => import('./locales/en/citizen.json'),
+};
+const loadingLanguages = new Map<string, Promise<void>>();
+
+/** Whether the citizen texts of `language` are in (Vietnamese always; a language the app lacks needs none). */
+export function appLanguageLoaded(language: string): boolean {
+  return !isAppLanguage(language) || language === 'vi' || i18next.hasResourceBundle(language, CITIZEN_NS);
+}
+
+/** Loads the citizen texts of `language` once; a failed load may be tried again. */
+export function loadAppLanguage(language: string): Promise<void> {
+  if (appLanguageLoaded(language)) return Promise.resolve();
+  const code = language as Exclude<AppLanguage, 'vi'>;
+  let loading = loadingLanguages.get(code);
+  if (!loading) {
+    loading = lazyCitizenTexts[code]().then((texts) => void i18next.addResourceBundle(code, CITIZEN_NS, texts.default, true, false));
+    loading.catch(() => loadingLanguages.delete(code));
+    loadingLanguages.set(code, loading);
+  }
+  return loading;
 }
 
 /** A translator fixed to one language and namespace, so each citizen's session carries its own. */

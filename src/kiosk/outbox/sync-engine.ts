@@ -20,7 +20,7 @@ import {
   type DeliveryOutcome,
   type TabletRecord,
 } from '../storage';
-import { toWireResponse } from '../../shared/csv';
+import { toWireResponse } from '../../shared/wire';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { BatchSizer } from './batch-size';
 import { collectorReachable, healthUrl, postBatch, submitUrl } from './transport';

@@ -5,6 +5,7 @@
  * imported twice, as a duplicate rather than a conflict.
  */
 import type { SurveyResponse } from '../schemas';
+import { toWireResponse } from '../wire';
 
 export const EVACUATION_FORMAT = 'sipas-kiosk-evacuation';
 export const EVACUATION_VERSION = 1;
@@ -16,16 +17,6 @@ export interface EvacuationFile {
   kioskId: string;
   exportedAt: string;
   responses: SurveyResponse[];
-}
-
-/** Fields a kiosk keeps next to a response for its own outbox; never part of the response. */
-const BOOKKEEPING = ['syncState', 'attempts', 'sentAt', 'syncReason'] as const;
-
-/** A stored response as the collector receives it. */
-export function toWireResponse(stored: SurveyResponse & Partial<Record<(typeof BOOKKEEPING)[number], unknown>>): SurveyResponse {
-  const copy: Record<string, unknown> = { ...stored };
-  for (const key of BOOKKEEPING) delete copy[key];
-  return copy as SurveyResponse;
 }
 
 /** The file's opening, up to the start of the responses array. */

@@ -3,7 +3,7 @@
  * kiosk's evacuation file of unsent responses. Pure: no DOM, no IndexedDB, no network; the kiosk
  * and the collector both use it.
  */
-export { CSV_BOM, CSV_EOL, csvCell, csvLine, type CellValue } from './csv';
+export { CSV_BOM, CSV_EOL, csvCell, csvLine, type CellValue, type CsvSeparator } from './csv';
 export {
   HEADER_MAX_CHARS,
   METADATA_COLUMNS,
@@ -23,6 +23,5 @@ export {
   evacuationEntry,
   evacuationJson,
   evacuationOpening,
-  toWireResponse,
   type EvacuationFile,
 } from './evacuation';

@@ -36,6 +36,12 @@ export interface ResponseCsvOptions {
    * HEADER_MAX_CHARS characters; metadata columns keep their codes.
    */
   headerStyle?: 'codes' | 'codes+labels';
+  /**
+   * With labels: 'labels' (default) writes satisfaction answers as "4 – Hài lòng"; 'numbers' keeps
+   * them as the numbers 1–5, so a spreadsheet can still average them while the other answers read
+   * as words (the collector's exports).
+   */
+  scaleAnswers?: 'labels' | 'numbers';
 }
 
 /** Longest labelled header cell, so a header row stays readable in a spreadsheet. */
@@ -111,6 +117,7 @@ export function questionColumn(
       if (!hasOwn.call(response.answers, questionId)) return null; // skipped or not asked: an empty cell
       const value = response.answers[questionId];
       if (!options.labels || !def) return codeCell(value);
+      if (options.scaleAnswers === 'numbers' && question?.kind === 'satisfaction' && typeof value === 'number') return value;
       const own = definitionsByKey.get(definitionKey(response.definitionId, response.definitionVersion));
       return answerLabel(own && hasQuestion(own, questionId) ? own : def, questionId, value, locale);
     },

@@ -22,5 +22,6 @@ export type {
 export * from './engine';
 export * from './scoring';
 export * from './tally';
+export * from './wilson';
 export * from './canonical-json';
 export * from './path';

@@ -162,3 +162,141 @@ function canonicalOrder(b: ScoreTally, a: ScoreTally): ScoreTally {
   }
   return { ...b, items: ordered(b.items, a.items), respondents: ordered(b.respondents, a.respondents), choices };
 }
+
+// ── The flat form: a tally as one vector of numbers, for storage and cheap addition ──
+
+/**
+ * The version of the flat layout below. A store keeps it beside each flat tally and recomputes the
+ * tallies of another layout from the rows, so changing what a tally counts never misreads old rows.
+ */
+export const TALLY_LAYOUT_VERSION = 1;
+
+/**
+ * Where each count of a definition's tally sits in a flat vector of its answers (the response counts
+ * are kept apart, as they are known even without the definition): per satisfaction item of a scored
+ * section 7 numbers (codes 1–5, not applicable, skipped), per scored section 1 (respondents), per
+ * single or multiple choice question 2 + one per option (asked, answered, then the options in the
+ * definition's order). A definition version never changes, so neither does its layout.
+ */
+export interface TallyLayout {
+  /** Numbers in the vector. */
+  readonly size: number;
+  readonly items: ReadonlyArray<{ readonly id: string; readonly at: number }>;
+  readonly respondents: ReadonlyArray<{ readonly id: string; readonly at: number }>;
+  readonly choices: ReadonlyArray<{ readonly id: string; readonly at: number; readonly codes: readonly string[]; readonly positionOf: ReadonlyMap<string, number> }>;
+}
+
+const layouts = new WeakMap<SurveyDefinition, TallyLayout>();
+
+/** The flat layout of a definition's tallies (made once per definition object). */
+export function tallyLayout(def: SurveyDefinition): TallyLayout {
+  const cached = layouts.get(def);
+  if (cached) return cached;
+  let at = 0;
+  const items: Array<{ id: string; at: number }> = [];
+  const respondents: Array<{ id: string; at: number }> = [];
+  const choices: Array<{ id: string; at: number; codes: string[]; positionOf: Map<string, number> }> = [];
+  for (const section of def.sections) {
+    if (section.component === undefined) continue;
+    for (const question of section.questions) {
+      if (question.kind !== 'satisfaction') continue;
+      items.push({ id: question.id, at });
+      at += 7;
+    }
+  }
+  for (const section of def.sections) {
+    if (section.component === undefined) continue;
+    respondents.push({ id: section.id, at });
+    at += 1;
+  }
+  for (const section of def.sections) {
+    for (const question of section.questions) {
+      if (question.kind !== 'single' && question.kind !== 'multiple') continue;
+      const codes = question.options.map((option) => option.code);
+      choices.push({ id: question.id, at, codes, positionOf: new Map(codes.map((code, i) => [code, i])) });
+      at += 2 + codes.length;
+    }
+  }
+  const layout: TallyLayout = { size: at, items, respondents, choices };
+  layouts.set(def, layout);
+  return layout;
+}
+
+/**
+ * Adds a tally's answer counts into `into` (a vector of `layout.size`), leaving the response counts to
+ * the caller. Throws on a count the layout has no place for: the tally was made on another definition.
+ */
+export function addTallyToFlat(layout: TallyLayout, tally: ScoreTally, into: Float64Array): void {
+  let placed = 0;
+  for (const { id, at } of layout.items) {
+    const counts = hasOwn.call(tally.items, id) ? tally.items[id] : undefined;
+    if (!counts) continue;
+    placed++;
+    for (let i = 0; i < 7; i++) into[at + i] += counts[i] ?? 0;
+  }
+  for (const { id, at } of layout.respondents) {
+    if (!hasOwn.call(tally.respondents, id)) continue;
+    placed++;
+    into[at] += tally.respondents[id];
+  }
+  for (const { id, at, positionOf } of layout.choices) {
+    const choice = hasOwn.call(tally.choices, id) ? tally.choices[id] : undefined;
+    if (!choice) continue;
+    placed++;
+    into[at] += choice.asked;
+    into[at + 1] += choice.answered;
+    for (const code of Object.keys(choice.counts)) {
+      const position = positionOf.get(code);
+      if (position === undefined) throw new Error(`tally: option ${JSON.stringify(code)} of ${id} is not in the definition`);
+      into[at + 2 + position] += choice.counts[code];
+    }
+  }
+  const given = Object.keys(tally.items).length + Object.keys(tally.respondents).length + Object.keys(tally.choices).length;
+  if (placed !== given) throw new Error('tally: counts for questions or sections the definition does not have');
+}
+
+/**
+ * The tally of the response counts and a flat answers vector (null or empty: the answers were not
+ * kept, only the counts). Items and respondents are listed as the accumulator's tally() lists them
+ * (every one, zeros too); choice options only where counted.
+ */
+export function tallyFromFlat(layout: TallyLayout | null, counts: { responses: number; partial: number; otherDefinition: number }, answers: ArrayLike<number> | null): ScoreTally {
+  const tally = emptyTally();
+  tally.responses = counts.responses;
+  tally.partial = counts.partial;
+  tally.otherDefinition = counts.otherDefinition;
+  if (answers === null || answers.length === 0) return tally;
+  if (layout === null || answers.length !== layout.size) throw new Error(`tally: ${answers.length} answer counts, the definition's layout has ${layout?.size ?? 'none'}`);
+  for (const { id, at } of layout.items) tally.items[id] = [answers[at], answers[at + 1], answers[at + 2], answers[at + 3], answers[at + 4], answers[at + 5], answers[at + 6]];
+  for (const { id, at } of layout.respondents) tally.respondents[id] = answers[at];
+  for (const { id, at, codes } of layout.choices) {
+    const choiceCounts: Record<string, number> = {};
+    codes.forEach((code, i) => {
+      if (answers[at + 2 + i] !== 0) choiceCounts[code] = answers[at + 2 + i];
+    });
+    tally.choices[id] = { asked: answers[at], answered: answers[at + 1], counts: choiceCounts };
+  }
+  return tally;
+}
+
+/** Idle accumulators kept per definition: enough for the groups of a large batch, not a recomputation's. */
+const POOLED_ACCUMULATORS_MAX = 512;
+const pools = new WeakMap<SurveyDefinition, ScoreAccumulator[]>();
+
+/**
+ * An accumulator of `def` with no counts, reused where one was given back: a batch keeps one per group
+ * of responses and adds each response straight into it (no tally object per response), and building
+ * an accumulator (its visibility plan) costs more than the few responses a group gets.
+ */
+export function takeAccumulator(def: SurveyDefinition): ScoreAccumulator {
+  return pools.get(def)?.pop() ?? createScoreAccumulator(def);
+}
+
+/** Gives back an accumulator of `def` taken with takeAccumulator; it is reset here. */
+export function giveBackAccumulator(def: SurveyDefinition, accumulator: ScoreAccumulator): void {
+  let pool = pools.get(def);
+  if (!pool) pools.set(def, (pool = []));
+  if (pool.length >= POOLED_ACCUMULATORS_MAX) return;
+  accumulator.reset();
+  pool.push(accumulator);
+}

@@ -5,5 +5,6 @@
  */
 export * from './constants';
 export * from './provisioning';
+export { toWireResponse } from './wire-response';
 export type { ImportSummary } from './import-summary';
 export type { DevicePlace, ErrorBody, FunnelDay, KioskReport, ResponseResult, SubmitBatch, SubmitResult } from '../schemas';

@@ -52,7 +52,7 @@ describe('tallies check (tsx src/collector/cli/tallies-cli.ts check)', () => {
   it('prints the differing row and exits 1 when a tally row was corrupted', async () => {
     const dir = await dataDirWithResponses(30);
     const raw = new Database(join(dir, 'collector.sqlite'));
-    raw.exec("UPDATE tallies SET tally_json = json_set(tally_json, '$[0]', 0) WHERE rollup = 0 AND service_field = 'tu-phap' AND length(period) = 10");
+    raw.exec("UPDATE tallies SET responses = 0 WHERE rollup = 0 AND service_field = 'tu-phap' AND length(period) = 10");
     raw.close();
     const { code, output } = await run(['check', '--data', dir]);
     expect(output).toMatch(/differs: sipas-2023@\d+ rollup=0 agency="UBND-Q1" counter="Q01" field="tu-phap" period=2026-03-02 flags=0/);

@@ -6,11 +6,15 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
 import { registerDevice, type DeviceStore } from '../../../src/collector';
 import { SUBMIT_PATH, type SubmitResult } from '../../../src/shared/wire';
 import { makeReport } from '../helpers';
 import { queryPostgres } from '../test-databases';
 import { sipasResponse } from '../../bench/collector-admin';
+
+/** How long a simulated kiosk pauses after a 503 busy before sending the batch again. */
+const BUSY_PAUSE_MS = 25;
 
 /** One simulated kiosk: its device's token and its installation id. */
 export interface SimulatedKiosk {
@@ -90,7 +94,9 @@ export async function runKioskLoad(baseUrl: string, kiosks: readonly SimulatedKi
       const began = performance.now();
       const answer = await post(agent, url, kiosk.token, body);
       if (answer.status === 503) {
+        // Told to come back: a kiosk waits Retry-After; the load waits a moment only (the point is the answers).
         busyRetries++;
+        await delay(BUSY_PAUSE_MS);
         continue;
       }
       batchMs.push(performance.now() - began);

@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEVICE_SELF_PATH } from '../../../src/collector';
 import { makeBatch, makeResponse, resultsOf, startTestCollector, type TestCollector } from '../helpers';
+import { queryTestDatabase } from '../test-databases';
 
 let c: TestCollector;
 beforeEach(async () => {
@@ -9,13 +9,9 @@ beforeEach(async () => {
 });
 afterEach(() => c.close());
 
-function stored(): Array<{ id: string; agency_code: string; counter_code: string; flag_place_mismatch: number }> {
-  const db = new Database(c.file, { readonly: true });
-  try {
-    return db.prepare('SELECT id, agency_code, counter_code, flag_place_mismatch FROM responses ORDER BY seq').all() as never;
-  } finally {
-    db.close();
-  }
+/** The stored rows' places, read from the database (SQLite or PostgreSQL) through its own connection. */
+function stored(): Promise<Array<{ id: string; agency_code: string; counter_code: string; flag_place_mismatch: number }>> {
+  return queryTestDatabase(c.file, 'SELECT id, agency_code, counter_code, flag_place_mismatch FROM responses ORDER BY seq');
 }
 
 describe('the device registration is the tablet\'s place', () => {
@@ -36,7 +32,7 @@ describe('the device registration is the tablet\'s place', () => {
   ])('stores a response claiming %s as sent, flagged when it is not the device\'s', async (_, agencyCode, counterCode, flagged) => {
     const response = makeResponse({ agencyCode, counterCode });
     expect(resultsOf(await c.submit(makeBatch([response]))).results).toEqual([{ id: response.id, index: 0, status: 'created' }]);
-    expect(stored()).toEqual([{ id: response.id, agency_code: agencyCode, counter_code: counterCode, flag_place_mismatch: flagged }]);
+    expect(await stored()).toEqual([{ id: response.id, agency_code: agencyCode, counter_code: counterCode, flag_place_mismatch: flagged }]);
   });
 
   it('keeps the place a response was completed in after the device moves, flagging the ones still queued under the old place', async () => {
@@ -46,7 +42,7 @@ describe('the device registration is the tablet\'s place', () => {
     const queued = makeResponse({ seq: 2 });
     const after = makeResponse({ seq: 3, counterCode: 'Q05' });
     resultsOf(await c.submit(makeBatch([queued, after])));
-    expect(stored().map((r) => [r.counter_code, r.flag_place_mismatch])).toEqual([
+    expect((await stored()).map((r) => [r.counter_code, r.flag_place_mismatch])).toEqual([
       ['Q01', 0],
       ['Q01', 1],
       ['Q05', 0],

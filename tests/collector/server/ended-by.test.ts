@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson, scoreResponses } from '../../../src/shared/survey';
 import type { ScorableRow } from '../../../src/collector/stores';
 import { DEFINITIONS, makeBatch, makeResponse, resultsOf, startTestCollector, type TestCollector } from '../helpers';
+import { queryTestDatabase } from '../test-databases';
 
 // A response the kiosk stored complete on idle timeout after the citizen passed the core
 // (issue 8, part 2) is an ordinary complete response that says how it ended.
@@ -16,13 +16,9 @@ afterEach(async () => {
   await c.close();
 });
 
-function rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[] {
-  const db = new Database(c.file, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
+/** Reads the database (SQLite or PostgreSQL) through its own connection. */
+function rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]> {
+  return queryTestDatabase<T>(c.file, sql, params);
 }
 
 async function scorableRows(): Promise<ScorableRow[]> {
@@ -38,7 +34,7 @@ describe('a response ended by timeout after the core', () => {
     const response = makeResponse({ endedBy: 'timeout' });
     expect(resultsOf(await c.submit(makeBatch([response]))).results).toEqual([{ id: response.id, index: 0, status: 'created' }]);
 
-    const [stored] = rows<{ status: string; content_hash: string }>('SELECT status, content_hash FROM responses WHERE id = ?', response.id);
+    const [stored] = await rows<{ status: string; content_hash: string }>('SELECT status, content_hash FROM responses WHERE id = ?', response.id);
     expect(stored?.status).toBe('complete');
     expect(stored?.content_hash).toBe(createHash('sha256').update(canonicalJson(response), 'utf8').digest('hex'));
     expect(canonicalJson(response)).toContain('"endedBy":"timeout"');
@@ -56,7 +52,7 @@ describe('a response ended by timeout after the core', () => {
     expect(resultsOf(await c.submit(makeBatch([response]))).results[0]?.status).toBe('duplicate');
     const { endedBy: _dropped, ...withoutEnding } = response;
     expect(resultsOf(await c.submit(makeBatch([withoutEnding]))).results[0]?.status).toBe('conflict');
-    expect(rows('SELECT id FROM responses')).toHaveLength(1);
+    expect(await rows('SELECT id FROM responses')).toHaveLength(1);
   });
 
   it.each([
@@ -76,6 +72,6 @@ describe('a response ended by timeout after the core', () => {
     const [result] = resultsOf(await c.submit(makeBatch([response]))).results;
     expect(result?.status).toBe('rejected');
     expect(result && 'reason' in result ? result.reason : '').toContain('$.responses[0].endedBy');
-    expect(rows('SELECT id FROM responses')).toHaveLength(0);
+    expect(await rows('SELECT id FROM responses')).toHaveLength(0);
   });
 });

@@ -4,29 +4,27 @@
  * case asserts the status, the exact reason and that the responses table is still empty.
  */
 import { gzipSync } from 'node:zlib';
-import Database from 'better-sqlite3';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVICE_SELF_PATH } from '../../../src/collector';
 import { HEALTH_PATH, MAX_BODY_BYTES, SUBMIT_PATH } from '../../../src/shared/wire';
 import { makeBatch, makeReport, makeResponse, startTestCollector, type TestCollector } from '../helpers';
+import { queryTestDatabase } from '../test-databases';
 
 const NOW = '2026-03-02T02:00:00.000Z';
 const R = '$.responses[0]';
 
 let c: TestCollector;
-let db: Database.Database;
 beforeAll(async () => {
   c = await startTestCollector({ now: () => new Date(NOW) });
-  db = new Database(c.file, { readonly: true });
 });
 afterAll(async () => {
-  db.close();
   await c.close();
 });
 
-function storedCount(): number {
-  return (db.prepare('SELECT count(*) AS n FROM responses').get() as { n: number }).n;
+/** Rows in the responses table, read (SQLite or PostgreSQL) through a connection of its own. */
+async function storedCount(): Promise<number> {
+  return (await queryTestDatabase<{ n: number }>(c.file, 'SELECT count(*) AS n FROM responses'))[0].n;
 }
 
 /** POSTs raw bytes or text with the device's token. */
@@ -41,7 +39,7 @@ async function expectRefused(answer: LightMyRequestResponse, status: number, err
   expect(body.error).toBe(error);
   if (typeof message === 'string') expect(body.message).toBe(message);
   else expect(body.message).toMatch(message);
-  expect(storedCount()).toBe(0);
+  expect(await storedCount()).toBe(0);
 }
 
 /** The one item rejected with exactly this reason, and nothing stored. */
@@ -51,7 +49,7 @@ async function expectRejected(answer: LightMyRequestResponse, reason: string): P
   expect(results).toHaveLength(1);
   expect(results[0].status).toBe('rejected');
   expect(results[0].reason).toBe(reason);
-  expect(storedCount()).toBe(0);
+  expect(await storedCount()).toBe(0);
 }
 
 const submitItem = (item: unknown, envelope: Record<string, unknown> = {}) => post(JSON.stringify({ ...makeBatch([item]), ...envelope }));

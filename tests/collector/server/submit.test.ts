@@ -1,10 +1,10 @@
 import { gzipSync } from 'node:zlib';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { errorBodySchema, submitResultSchema } from '../../../src/shared/schemas';
 import { MAX_BATCH_RESPONSES, MAX_BODY_BYTES } from '../../../src/shared/wire';
 import { canonicalJson } from '../../../src/shared/survey';
 import { makeBatch, makeReport, makeResponse, resultsOf, startTestCollector, type TestCollector } from '../helpers';
+import { queryTestDatabase } from '../test-databases';
 
 let c: TestCollector;
 beforeEach(async () => {
@@ -14,14 +14,9 @@ afterEach(async () => {
   await c.close();
 });
 
-/** Reads the database through its own connection, as an auditor would. */
-function rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[] {
-  const db = new Database(c.file, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
+/** Reads the database (SQLite or PostgreSQL) through its own connection, as an auditor would. */
+function rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]> {
+  return queryTestDatabase<T>(c.file, sql, params);
 }
 
 function errorOf(response: { body: string }) {
@@ -40,7 +35,7 @@ describe('POST /api/v1/responses: delivery contract', () => {
       // The device's registered place travels in every answer (the test device has codes only, no names).
       place: { agencyCode: 'UBND-Q1', agencyName: '', counterCode: 'Q01', counterName: '' },
     });
-    const stored = rows('SELECT * FROM responses');
+    const stored = await rows('SELECT * FROM responses');
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({
       id: response.id,
@@ -68,8 +63,8 @@ describe('POST /api/v1/responses: delivery contract', () => {
     const reordered = Object.fromEntries(Object.entries(response).reverse());
     const replay = resultsOf(await c.submit(makeBatch([reordered])));
     expect(replay.results).toEqual([{ id: response.id, index: 0, status: 'duplicate' }]);
-    expect(rows('SELECT id FROM responses')).toHaveLength(1);
-    expect(rows('SELECT * FROM conflicts')).toHaveLength(0);
+    expect(await rows('SELECT id FROM responses')).toHaveLength(1);
+    expect(await rows('SELECT * FROM conflicts')).toHaveLength(0);
   });
 
   it('answers the same id with other content with conflict, keeps the original and sets the new one aside', async () => {
@@ -81,10 +76,10 @@ describe('POST /api/v1/responses: delivery contract', () => {
     expect(answer.results[0]).toMatchObject({ id: original.id, index: 0, status: 'conflict' });
     expect(answer.results[0].reason).toMatch(/different content/);
 
-    const stored = rows<{ answers_json: string }>('SELECT answers_json FROM responses WHERE id = ?', original.id);
+    const stored = await rows<{ answers_json: string }>('SELECT answers_json FROM responses WHERE id = ?', original.id);
     expect(stored).toHaveLength(1);
     expect(JSON.parse(stored[0].answers_json)).toEqual(original.answers);
-    const conflicts = rows<{ response_id: string; device_id: string; body_json: string }>('SELECT * FROM conflicts');
+    const conflicts = await rows<{ response_id: string; device_id: string; body_json: string }>('SELECT * FROM conflicts');
     expect(conflicts).toHaveLength(1);
     expect(conflicts[0].response_id).toBe(original.id);
     expect(conflicts[0].device_id).toBe(c.deviceId);
@@ -92,7 +87,7 @@ describe('POST /api/v1/responses: delivery contract', () => {
 
     // Retrying the same conflicting version is still a conflict but does not pile up copies.
     expect(resultsOf(await c.submit(makeBatch([changed]))).results[0].status).toBe('conflict');
-    expect(rows('SELECT * FROM conflicts')).toHaveLength(1);
+    expect(await rows('SELECT * FROM conflicts')).toHaveLength(1);
   });
 
   it('gives every item of a mixed batch its own result, in order', async () => {
@@ -113,8 +108,8 @@ describe('POST /api/v1/responses: delivery contract', () => {
     ]);
     expect(answer.results[3].reason).toBe('$.responses[3].seq: expected a whole number ≥ 1, found "four"');
     expect(answer.results[4].reason).toBe('$.responses[4]: expected an object with id, kioskId, seq, definitionId, definitionVersion, locale, status, endedBy, startedAt, completedAt, durationMs, agencyCode, counterCode, deviceLabel, appVersion, answers, flags, found "not a response"');
-    expect(rows('SELECT id FROM responses')).toHaveLength(3);
-    const rejections = rows<{ response_id: string | null; reason: string }>('SELECT response_id, reason FROM rejections ORDER BY id');
+    expect(await rows('SELECT id FROM responses')).toHaveLength(3);
+    const rejections = await rows<{ response_id: string | null; reason: string }>('SELECT response_id, reason FROM rejections ORDER BY id');
     expect(rejections.map((r) => r.response_id)).toEqual([invalid.id, null]);
   });
 
@@ -122,7 +117,7 @@ describe('POST /api/v1/responses: delivery contract', () => {
     const response = makeResponse();
     const answer = resultsOf(await c.submit(makeBatch([response, response])));
     expect(answer.results.map((r) => r.status)).toEqual(['created', 'duplicate']);
-    expect(rows('SELECT id FROM responses')).toHaveLength(1);
+    expect(await rows('SELECT id FROM responses')).toHaveLength(1);
   });
 
   it('accepts a batch with no responses as a health report and keeps the report', async () => {
@@ -140,7 +135,7 @@ describe('POST /api/v1/responses: delivery contract', () => {
     const statuses = answers.map((a) => resultsOf(a).results.map((r) => r.status));
     expect(statuses.filter((s) => s.every((x) => x === 'created'))).toHaveLength(1);
     expect(statuses.filter((s) => s.every((x) => x === 'duplicate'))).toHaveLength(4);
-    expect(rows('SELECT id FROM responses')).toHaveLength(2);
+    expect(await rows('SELECT id FROM responses')).toHaveLength(2);
   });
 });
 
@@ -162,7 +157,7 @@ describe('POST /api/v1/responses: refused bodies keep the responses on the kiosk
     const body = errorOf(answer);
     expect(body.error).toBe('malformed_json');
     expect(body.message).toMatch(/^malformed JSON in a body of \d+ bytes: /);
-    expect(rows('SELECT id FROM responses')).toHaveLength(0);
+    expect(await rows('SELECT id FROM responses')).toHaveLength(0);
   });
 
   it('refuses a body that is not JSON with 415', async () => {
@@ -178,7 +173,7 @@ describe('POST /api/v1/responses: refused bodies keep the responses on the kiosk
     const body = errorOf(answer);
     expect(body.error).toBe('body_too_large');
     expect(body.message).toContain(String(MAX_BODY_BYTES));
-    expect(rows('SELECT id FROM responses')).toHaveLength(0);
+    expect(await rows('SELECT id FROM responses')).toHaveLength(0);
   });
 
   it('refuses more responses than a batch may hold with 413 naming the limit', async () => {
@@ -189,7 +184,7 @@ describe('POST /api/v1/responses: refused bodies keep the responses on the kiosk
       error: 'too_many_responses',
       message: `a batch holds at most ${MAX_BATCH_RESPONSES} responses, this one has ${MAX_BATCH_RESPONSES + 1}; split it into smaller batches`,
     });
-    expect(rows('SELECT id FROM responses')).toHaveLength(0);
+    expect(await rows('SELECT id FROM responses')).toHaveLength(0);
   });
 
   it.each([
@@ -274,7 +269,7 @@ describe('POST /api/v1/responses: rejected items', () => {
     const big = { ...makeResponse(), padding: 'x'.repeat(64 * 1024) };
     const reason = await rejectionOf(big);
     expect(reason).toMatch(/^\$\.responses\[0\]: expected a response of at most 65536 bytes as canonical JSON, found \d+ bytes$/);
-    expect(rows('SELECT response_id FROM rejections')).toEqual([{ response_id: big.id }]);
+    expect(await rows('SELECT response_id FROM rejections')).toEqual([{ response_id: big.id }]);
   });
 });
 
@@ -284,8 +279,8 @@ describe('POST /api/v1/responses: canonical identity and the kiosk clock', () =>
     resultsOf(await c.submit(makeBatch([response])));
     const upper = { ...response, id: response.id.toUpperCase(), kioskId: response.kioskId.toUpperCase() };
     expect(resultsOf(await c.submit(makeBatch([upper]))).results).toEqual([{ id: upper.id, index: 0, status: 'duplicate' }]);
-    expect(rows('SELECT id, kiosk_id FROM responses')).toEqual([{ id: response.id, kiosk_id: response.kioskId }]);
-    expect(rows('SELECT * FROM conflicts')).toHaveLength(0);
+    expect(await rows('SELECT id, kiosk_id FROM responses')).toEqual([{ id: response.id, kiosk_id: response.kioskId }]);
+    expect(await rows('SELECT * FROM conflicts')).toHaveLength(0);
   });
 
   it('stores one row, in lower case, when case variants of one id arrive in parallel', async () => {
@@ -295,7 +290,7 @@ describe('POST /api/v1/responses: canonical identity and the kiosk clock', () =>
     const answers = await Promise.all(variants.map((id) => c.submit(makeBatch([{ ...response, id }]))));
     const statuses = answers.map((a) => resultsOf(a).results[0].status).sort();
     expect(statuses).toEqual(['created', 'duplicate', 'duplicate', 'duplicate']);
-    expect(rows('SELECT id FROM responses')).toEqual([{ id: response.id }]);
+    expect(await rows('SELECT id FROM responses')).toEqual([{ id: response.id }]);
   });
 
   it('keeps text in NFC, so one agency typed in NFC and in NFD is one agency and a retry in NFD is a duplicate', async () => {
@@ -303,7 +298,7 @@ describe('POST /api/v1/responses: canonical identity and the kiosk clock', () =>
     const nfd = { ...nfc, agencyCode: nfc.agencyCode.normalize('NFD'), answers: { ...nfc.answers, COMMENT: 'Cán bộ nhiệt tình'.normalize('NFD') } };
     expect(resultsOf(await c.submit(makeBatch([nfd]))).results[0].status).toBe('created');
     expect(resultsOf(await c.submit(makeBatch([nfc]))).results[0].status).toBe('duplicate');
-    expect(rows('SELECT agency_code, answers_json FROM responses')).toEqual([{ agency_code: 'Sở Tư pháp', answers_json: canonicalJson(nfc.answers) }]);
+    expect(await rows('SELECT agency_code, answers_json FROM responses')).toEqual([{ agency_code: 'Sở Tư pháp', answers_json: canonicalJson(nfc.answers) }]);
     expect(await c.store.listPlaces()).toEqual([{ agencyCode: 'Sở Tư pháp', counterCode: 'Q01', count: 1 }]);
   });
 
@@ -317,7 +312,7 @@ describe('POST /api/v1/responses: canonical identity and the kiosk clock', () =>
       ['rejected', '$.responses[1].answers.COMMENT: expected well-formed Unicode text, found a lone surrogate U+D800 at character 2'],
       ['rejected', '$.responses[2].answers.__proto__: expected a key other than __proto__, constructor, prototype, found the key "__proto__"'],
     ]);
-    expect(rows('SELECT id FROM responses')).toEqual([{ id: good.id }]);
+    expect(await rows('SELECT id FROM responses')).toEqual([{ id: good.id }]);
   });
 
   it('accepts a gzip body and application/json with charset utf-8', async () => {
@@ -337,7 +332,7 @@ describe('POST /api/v1/responses: canonical identity and the kiosk clock', () =>
     const response = makeResponse({ startedAt: shifted('2026-03-02T01:00:00.000Z'), completedAt: shifted('2026-03-02T01:01:30.000Z'), durationMs: 90_000 });
     const answer = resultsOf(await c.submit({ ...makeBatch([response]), sentAt: shifted('2026-03-02T02:00:00.000Z') }));
     expect(answer.results[0].status).toBe('created');
-    expect(rows('SELECT completed_at, clock_skew_ms, flag_clock_skew, placed_at FROM responses')).toEqual([
+    expect(await rows('SELECT completed_at, clock_skew_ms, flag_clock_skew, placed_at FROM responses')).toEqual([
       { completed_at: response.completedAt, clock_skew_ms: yearMs, flag_clock_skew: 1, placed_at: '2026-03-02T01:01:30.000Z' },
     ]);
   });
@@ -345,7 +340,7 @@ describe('POST /api/v1/responses: canonical identity and the kiosk clock', () =>
   it('records a small skew without flagging it, and none without sentAt', async () => {
     resultsOf(await c.submit({ ...makeBatch([makeResponse({ seq: 1 })]), sentAt: '2026-03-02T02:01:00.000Z' }));
     resultsOf(await c.submit(makeBatch([makeResponse({ seq: 2 })])));
-    expect(rows('SELECT seq, clock_skew_ms, flag_clock_skew FROM responses ORDER BY seq')).toEqual([
+    expect(await rows('SELECT seq, clock_skew_ms, flag_clock_skew FROM responses ORDER BY seq')).toEqual([
       { seq: 1, clock_skew_ms: 60_000, flag_clock_skew: 0 },
       { seq: 2, clock_skew_ms: null, flag_clock_skew: 0 },
     ]);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -12,6 +12,7 @@ import {
 } from '../../../src/collector/staff-pages';
 import { createCollector, openStore, setAdminPassword, type CollectorStore, type ThrottleOptions } from '../../../src/collector';
 import { ADMIN_PASSWORD, DEFINITIONS, ORIGIN, signIn, startTestCollector, tempDatabase, type TestCollector, deferCleanups, adminCollectors } from '../helpers';
+import { storedBytes } from '../test-databases';
 import { openSqliteStore } from '../../../src/collector';
 
 const defer = deferCleanups();
@@ -230,7 +231,9 @@ describe('staff sign-in', () => {
     await setAdminPassword(c.store, ADMIN_PASSWORD);
     const cookie = await signIn(c.app);
     const sessionId = cookie.slice(`${SESSION_COOKIE}=`.length);
-    const files = [c.file, `${c.file}-wal`, db.file, `${db.file}-wal`].filter(existsSync).map((f) => readFileSync(f));
+    // Everything both databases hold: the files, or on PostgreSQL every row of the collector's schema.
+    const collectorBytes = await storedBytes(c.file);
+    const files = [...collectorBytes, ...(await storedBytes(db.file))];
     const needles = [
       Buffer.from(ADMIN_PASSWORD, 'utf8'),
       Buffer.from(ADMIN_PASSWORD.normalize('NFD'), 'utf8'),
@@ -241,6 +244,7 @@ describe('staff sign-in', () => {
     for (const bytes of files) for (const needle of needles) expect(bytes.includes(needle)).toBe(false);
     // The check can fail: the scrypt parameters (stored in clear with the hash) are found the same way.
     expect(files.some((bytes) => bytes.includes(Buffer.from('scrypt$32768$8$1$')))).toBe(true);
+    expect(collectorBytes.some((bytes) => bytes.includes(Buffer.from('scrypt$32768$8$1$')))).toBe(true);
     expect(await c.store.getAdminPasswordHash()).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
   });
 

@@ -7,6 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { type SurveyResponse } from '../../../src/shared/survey';
 import { surveyResponseSchema } from '../../../src/shared/schemas';
 import { makeBatch, makeResponse, resultsOf, seedResponses, deferCleanups, adminCollectors, validItem } from '../helpers';
+import { COLLECTOR_TESTS_ON_POSTGRES, queryTestDatabase } from '../test-databases';
 
 const defer = deferCleanups();
 
@@ -71,7 +72,8 @@ describe('CSV export', () => {
     const answer = await c.get('/api/v1/admin/responses.csv');
     expect(answer.statusCode).toBe(200);
     expect(answer.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(answer.headers['content-disposition']).toBe('attachment; filename="sipas-responses.csv"');
+    // Issue 11: the name carries the scope (all units) and the period (from the start to the day of the export).
+    expect(answer.headers['content-disposition']).toMatch(/^attachment; filename="sipas-all-start_\d{4}-\d{2}-\d{2}\.csv"; filename\*=UTF-8''sipas-all-start_\d{4}-\d{2}-\d{2}\.csv$/);
     expect(answer.headers['x-row-count']).toBe(String(comments.length));
     expect(answer.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     expect(answer.body.endsWith('\r\n')).toBe(true);
@@ -131,14 +133,17 @@ describe('CSV export', () => {
       expect(JSON.parse(answer.body), bad).toMatchObject({ error: 'bad_request' });
     }
     const named = await c.get('/api/v1/admin/responses.csv?definition=sipas-old&agency=UBND-Q1&from=2026-03-01&to=2026-03-31');
-    expect(named.headers['content-disposition']).toBe('attachment; filename="sipas-responses_sipas-old_UBND-Q1_2026-03-01_2026-03-31.csv"');
+    expect(named.headers['content-disposition']).toBe(
+      `attachment; filename="sipas-UBND-Q1-2026-03-01_2026-03-31-sipas-old.csv"; filename*=UTF-8''sipas-UBND-Q1-2026-03-01_2026-03-31-sipas-old.csv`,
+    );
   });
 
   it('writes answers as labels on request and gives an empty export its header', async () => {
     const c = await admin();
     resultsOf(await c.submit(makeBatch([makeResponse({ seq: 1 })])));
     const labelled = csvRecords((await c.get('/api/v1/admin/responses.csv?labels=1')).body);
-    expect(labelled[0]).toMatchObject({ TC1: '4 – Mức 4', PA0: 'Không' });
+    // Issue 11: scale answers stay numbers (they must still average); other answers become words.
+    expect(labelled[0]).toMatchObject({ TC1: '4', PA0: 'Không' });
     const empty = await c.get('/api/v1/admin/responses.csv?agency=NOBODY&definition=sipas-test');
     expect(empty.headers['x-row-count']).toBe('0');
     expect(empty.body).toMatch(/^\uFEFFid,kioskId,seq,.*,TC1,TC2,TT1,CC1,KQ1,PA0,PA1,COMMENT\r\n$/);
@@ -266,8 +271,20 @@ describe('streaming', () => {
     // The collector still answers and still writes …
     expect(resultsOf(await c.submit(makeBatch([makeResponse({ seq: 20_001 })]))).results[0].status).toBe('created');
     expect((await c.get('/api/v1/admin/responses.csv?from=2026-01-01&to=2026-01-01')).headers['x-row-count']).toBe('20000');
-    // … and no export still holds a read snapshot: the write-ahead log can be checkpointed to the end.
-    await vi.waitFor(() => {
+    // … and no export still holds a read snapshot.
+    await vi.waitFor(async () => {
+      if (COLLECTOR_TESTS_ON_POSTGRES) {
+        // A snapshot is a transaction holding a lock on the table it read until it ends: none may be
+        // left, idle in transaction, on this test's responses table.
+        const holders = await queryTestDatabase<{ pid: number; state: string }>(
+          c.file,
+          `SELECT a.pid, a.state FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+           WHERE l.relation = to_regclass('responses') AND l.pid <> pg_backend_pid()`,
+        );
+        expect(holders).toEqual([]);
+        return;
+      }
+      // The write-ahead log can be checkpointed to the end.
       const raw = new Database(c.file);
       try {
         expect(raw.pragma('wal_checkpoint(TRUNCATE)')).toEqual([{ busy: 0, log: 0, checkpointed: 0 }]);
@@ -391,9 +408,11 @@ describe('flagged responses in exports', () => {
     const { c, rows } = await flagged();
     const csv = await c.get('/api/v1/admin/responses.csv');
     const header = parseCsv(csv.body.slice(1))[0];
-    expect(header.slice(header.indexOf('flag_belowMinInterval'), header.indexOf('flag_belowMinInterval') + 6)).toEqual([
-      'flag_belowMinInterval',
+    // (The response's own metadata ends before placedAt; which of its columns come last is not this test's concern.)
+    expect(header.indexOf('flag_belowMinInterval')).toBeLessThan(header.indexOf('placedAt'));
+    expect(header.slice(header.indexOf('placedAt'), header.indexOf('placedAt') + 6)).toEqual([
       'placedAt',
+      'placedAtVN',
       'clockSkewMs',
       'flag_clockSkew',
       'flag_placeMismatch',
@@ -420,7 +439,44 @@ describe('flagged responses in exports', () => {
     expect(moved.getCell(head.indexOf('flag_placeMismatch') + 1).value).toBe(1);
     const legend = workbook.worksheets[1].getSheetValues().slice(1).map((row) => (row as unknown[]).slice(1));
     expect(legend.find((row) => row[0] === 'flag_placeMismatch')?.[3]).toBe("1 = agency or counter other than the device's registered place");
-    expect(xlsx.headers['content-disposition']).toBe('attachment; filename="sipas-responses_without-tooFast-belowMinInterval.xlsx"');
+    expect(xlsx.headers['content-disposition']).toMatch(/^attachment; filename="sipas-all-start_\d{4}-\d{2}-\d{2}-without-tooFast-belowMinInterval\.xlsx";/);
+  });
+
+  it('writes how each response ended (endedBy) after the response metadata: codes, labels on request, in CSV, XLSX and JSON', async () => {
+    const c = await admin();
+    const sent = {
+      timeout: makeResponse({ seq: 1, endedBy: 'timeout' }),
+      citizen: makeResponse({ seq: 2, endedBy: 'citizen' }),
+      older: makeResponse({ seq: 3 }),
+    };
+    const outcomes = await c.store.ingest({ deviceId: c.deviceId, receivedAt: '2026-04-01T00:00:00.000Z', report: null, source: 'sync', items: Object.values(sent).map((r) => validItem(r)) });
+    expect(outcomes.map((o) => o.status)).toEqual(['created', 'created', 'created']);
+    const endedBy = (body: string) => new Map(csvRecords(body).map((x) => [x.id, x.endedBy]));
+
+    const codes = await c.get('/api/v1/admin/responses.csv');
+    const header = parseCsv(codes.body.slice(1))[0];
+    expect(header.indexOf('endedBy')).toBe(header.indexOf('flag_belowMinInterval') + 1);
+    expect(endedBy(codes.body)).toEqual(new Map([[sent.timeout.id, 'timeout'], [sent.citizen.id, 'citizen'], [sent.older.id, '']]));
+    const labelled = await c.get('/api/v1/admin/responses.csv?labels=1');
+    expect(endedBy(labelled.body)).toEqual(new Map([[sent.timeout.id, 'hết thời gian chờ'], [sent.citizen.id, 'người dân'], [sent.older.id, 'người dân']]));
+
+    const json = JSON.parse((await c.get('/api/v1/admin/responses.json')).body) as SurveyResponse[];
+    expect(new Map(json.map((r) => [r.id, r.endedBy ?? null]))).toEqual(new Map([[sent.timeout.id, 'timeout'], [sent.citizen.id, 'citizen'], [sent.older.id, null]]));
+    expect(json.find((r) => r.id === sent.older.id)).not.toHaveProperty('endedBy');
+
+    const xlsx = await c.get('/api/v1/admin/responses.xlsx?labels=1');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0];
+    const head = (sheet.getRow(1).values as unknown[]).slice(1);
+    const cells = new Map([2, 3, 4].map((n) => [sheet.getRow(n).getCell(head.indexOf('id') + 1).value, sheet.getRow(n).getCell(head.indexOf('endedBy') + 1).value]));
+    expect(cells.get(sent.timeout.id)).toBe('hết thời gian chờ');
+    const legend = workbook.worksheets[1].getSheetValues().slice(1).map((row) => (row as unknown[]).slice(1));
+    expect(legend.filter((row) => row[0] === 'endedBy' && typeof row[4] === 'string').map((row) => row.slice(4, 7))).toEqual([
+      ['citizen', 'người dân', 'the citizen'],
+      ['timeout', 'hết thời gian chờ', 'the idle timeout'],
+    ]);
+    expect(legend.find((row) => row[0] === 'endedBy')?.[2]).toMatch(/^Kết thúc bởi: citizen = người dân gửi; timeout = hết thời gian chờ/);
   });
 
   it('refuses an unknown flag and offers the choice on the export page, counting with it', async () => {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { evacuationJson } from '../../../src/shared/csv';
 import type { SurveyResponse } from '../../../src/shared/survey';
 import { makeBatch, makeReport, makeResponse, resultsOf, deferCleanups, adminCollectors } from '../helpers';
+import { queryTestDatabase } from '../test-databases';
 
 const defer = deferCleanups();
 
@@ -25,13 +25,9 @@ function evacuationFile(responses: SurveyResponse[], exportedAt = '2026-03-05T08
   return [...evacuationJson(KIOSK, exportedAt, responses)].join('');
 }
 
-function rowsIn(file: string): number {
-  const db = new Database(file, { readonly: true });
-  try {
-    return (db.prepare('SELECT count(*) AS n FROM responses').get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
+/** Rows in the responses table of the store at `url` (SQLite or PostgreSQL), read through a connection of its own. */
+async function rowsIn(url: string): Promise<number> {
+  return (await queryTestDatabase<{ n: number }>(url, 'SELECT count(*) AS n FROM responses'))[0].n;
 }
 
 describe('evacuation import', () => {
@@ -63,7 +59,7 @@ describe('evacuation import', () => {
     const synced = resultsOf(await c.submit(makeBatch(wire, makeReport({ kioskId: KIOSK }))));
     expect(synced.results.map((r) => r.status)).toEqual(Array(6).fill('duplicate'));
 
-    expect(rowsIn(c.file)).toBe(6);
+    expect(await rowsIn(c.file)).toBe(6);
     const csv = await c.get('/api/v1/admin/responses.csv');
     expect(csv.headers['x-row-count']).toBe('6');
   });
@@ -77,7 +73,7 @@ describe('evacuation import', () => {
     const summary = JSON.parse((await c.post('/api/v1/admin/imports', evacuationFile([wire[0], changed, wire[2], wire[3]]))).body);
     expect(summary).toMatchObject({ total: 4, created: 2, duplicate: 1, conflict: 1, rejected: 0 });
     expect(summary.problems).toEqual([{ index: 1, id: wire[1].id, status: 'conflict', reason: expect.stringContaining('different content') }]);
-    expect(rowsIn(c.file)).toBe(4);
+    expect(await rowsIn(c.file)).toBe(4);
   });
 
   it('rejects bad responses one by one with reasons, exactly as sync does, and stores the good ones', async () => {
@@ -99,7 +95,7 @@ describe('evacuation import', () => {
       { index: 2, id: null, status: 'rejected', reason: expect.stringContaining('$.responses[2].id') },
       { index: 3, id: hiddenAnswer.id, status: 'rejected', reason: expect.stringContaining('$.responses[3].answers.PA1') },
     ]);
-    expect(rowsIn(c.file)).toBe(1);
+    expect(await rowsIn(c.file)).toBe(1);
   });
 
   it('refuses a file that is not an evacuation file, naming what is wrong', async () => {
@@ -122,7 +118,7 @@ describe('evacuation import', () => {
     expect(JSON.parse(truncated.body).error).toBe('malformed_json');
     const empty = await c.post('/api/v1/admin/imports', '');
     expect(empty.statusCode).toBe(400);
-    expect(rowsIn(c.file)).toBe(0);
+    expect(await rowsIn(c.file)).toBe(0);
   });
 
   it('credits the responses to a chosen device, filling its sequence gaps, without counting as contact', async () => {

@@ -121,11 +121,11 @@ describe('SIPAS report', () => {
       ['little', 1, 0.5],
     ]);
 
+    // (Issue 11: trend points name their period and its days, and say when they rest on few responses.)
     expect(r.trend).toHaveLength(2);
-    expect(r.trend[0].month).toBe('2026-03');
-    expect(r.trend[0].responses).toBe(3);
+    expect(r.trend[0]).toMatchObject({ period: '2026-03', from: '2026-03-01', to: '2026-03-31', responses: 3, lowN: true });
     expect(r.trend[0].percent).toBeCloseTo(190 / 3, 10);
-    expect(r.trend[1]).toEqual({ month: '2026-04', responses: 1, percent: 75 });
+    expect(r.trend[1]).toEqual({ period: '2026-04', from: '2026-04-01', to: '2026-04-30', responses: 1, percent: 75, lowN: true });
 
     expect(r.comments).toEqual([
       { completedAt: '2026-03-31T17:30:00.000Z', agencyCode: 'SNV', counterCode: 'Q2', questionId: 'COMMENT', text: '<b>Cán bộ "nhiệt tình"</b> <script>alert(1)</script>' },
@@ -142,7 +142,7 @@ describe('SIPAS report', () => {
     const april = await report(c, '?from=2026-04-01&to=2026-04-30');
     expect(april).toMatchObject({ responses: 1, excludedPartial: 1, percent: 75, componentsDefined: 4 });
     expect(component(april, 5).percent).toBeNull();
-    expect(april.trend).toEqual([{ month: '2026-04', responses: 1, percent: 75 }]);
+    expect(april.trend).toEqual([{ period: '2026-04', from: '2026-04-01', to: '2026-04-30', responses: 1, percent: 75, lowN: true }]);
 
     const march = await report(c, '?from=2026-03-01&to=2026-03-31&definition=sipas-2023&version=1');
     expect(march.responses).toBe(3);
@@ -169,20 +169,22 @@ describe('SIPAS report', () => {
 
   it('prints the same numbers on a page, with both charts, the method and every figure escaped', async () => {
     const c = await withDataset();
-    const page = await c.get('/admin/report');
+    // (Issue 11: a threshold of 1 keeps every figure with its decimals; the default marks this 4-response
+    // set "ít phiếu", which report-figures.test.ts checks.)
+    const page = await c.get('/admin/report?minValid=1');
     expect(page.statusCode).toBe(200);
     const body = page.body;
     expect(body).toContain('<span class="big">66,67%</span> tính trên 4 phiếu đầy đủ · 1 phiếu bỏ dở không được tính');
-    expect(body).toContain('% hài lòng của một câu = số trả lời ở mức 4 (Hài lòng) hoặc 5 (Rất hài lòng) ÷ số trả lời hợp lệ');
+    expect(body).toContain('Tỷ lệ hài lòng của một câu = số người chọn mức 4 (Hài lòng) hoặc 5 (Rất hài lòng) chia cho số người trả lời hợp lệ');
     // The five components in the bar chart, with their values as text.
     expect(body).toContain('<svg role="img" aria-label="Biểu đồ tỷ lệ hài lòng của năm yếu tố"');
     for (const value of ['58,33%', '75,00%', '50,00%']) expect(body).toContain(`font-weight="700" fill="#111">${value}</text>`);
     // Item rows: percent, n, counts 1–5, share not applicable with its count, skipped.
-    expect(body).toMatch(/<td>PA1<\/td>\s*<td class="text"><strong>Dễ phản ánh, kiến nghị<\/strong><br\/><span class="hint">Cơ quan có bố trí hình thức[^<]*<\/span><\/td>\s*<td class="num"><strong>50,00%<\/strong><\/td>\s*<td class="num">2<\/td>\s*<td class="num">0<\/td><td class="num">1<\/td><td class="num">0<\/td><td class="num">1<\/td><td class="num">0<\/td>\s*<td class="num">50,0% \(2\)<\/td>\s*<td class="num">0<\/td>/);
+    expect(body).toMatch(/<td>PA1<\/td>\s*<td class="text"><strong>Dễ phản ánh, kiến nghị<\/strong><br\/><span class="hint">Cơ quan có bố trí hình thức[^<]*<\/span><\/td>\s*<td class="num"><strong>50,00%<\/strong><br\/><span class="hint ci" title="[^"]*">KTC 95%: 9,5–90,5%<\/span><\/td>\s*<td class="num">2<\/td>\s*<td class="num">0<\/td><td class="num">1<\/td><td class="num">0<\/td><td class="num">1<\/td><td class="num">0<\/td>\s*<td class="num">50,0% \(2\)<\/td>\s*<td class="num">0<\/td>/);
     // Trend chart and table.
     expect(body).toContain('aria-label="Biểu đồ chỉ số SIPAS theo tháng"');
-    expect(body).toContain('<tr><td>03/2026</td><td class="num">3</td><td class="num">63,33%</td></tr>');
-    expect(body).toContain('<tr><td>04/2026</td><td class="num">1</td><td class="num">75,00%</td></tr>');
+    expect(body).toContain('<tr><td>Tháng 03/2026</td><td class="num">3</td><td class="num">63,33%</td></tr>');
+    expect(body).toContain('<tr><td>Tháng 04/2026</td><td class="num">1</td><td class="num">75,00%</td></tr>');
     // Integrity and priorities as shares of those who answered.
     expect(body).toContain('<td class="num">66,7% (2)</td>');
     expect(body).toContain('Phiền hà, tiêu cực');
@@ -195,7 +197,9 @@ describe('SIPAS report', () => {
 
     const english = await c.get('/admin/report?lang=en&counter=Q1');
     expect(english.body).toContain('<html lang="en">');
-    expect(english.body).toContain('<span class="big">85.00%</span> from 2 complete responses');
+    // Two responses under the default threshold of 30: no decimals, marked.
+    expect(english.body).toContain('<span class="big">85%</span> from 2 complete responses');
+    expect(english.body).toContain('(few responses)</span>');
     // (Attribute order is the cookie library's; RFC 6265 gives it no meaning.)
     expect(english.headers['set-cookie']).toMatch(/^sipas_admin_lang=en;/);
     expect((english.headers['set-cookie'] as string).split('; ')).toContain('Path=/admin');
@@ -286,7 +290,7 @@ describe('SIPAS report over several versions', () => {
     expect(r.components[0].items.map((i) => i.questionId)).toEqual(['TC1', 'TC3']);
     expect(item(r, 'TC1').percent).toBeCloseTo(200 / 3, 10);
     expect(item(r, 'PA1')).toMatchObject({ valid: 1, percent: 100, notApplicable: 2 });
-    expect(r.trend).toEqual([{ month: '2026-04', responses: 3, percent: r.percent }]);
+    expect(r.trend).toEqual([{ period: '2026-04', from: '2026-04-01', to: '2026-04-30', responses: 3, percent: r.percent, lowN: true }]);
   });
 
   it('covers one chosen version', async () => {
@@ -312,7 +316,7 @@ describe('SIPAS report over several versions', () => {
     expect(r.components[0].percent).toBeCloseTo(680 / 9, 10);
     expect([2, 3, 4, 5].map((n) => component(r, n).percent)).toEqual([60, 80, 80, 100]);
     expect(r.percent).toBeCloseTo(3560 / 45, 10);
-    expect(r.trend.map((p) => [p.month, p.responses])).toEqual([
+    expect(r.trend.map((p) => [p.period, p.responses])).toEqual([
       ['2026-03', 2],
       ['2026-04', 3],
     ]);
@@ -330,7 +334,8 @@ describe('SIPAS report over several versions', () => {
     const all = (await c.get('/admin/report?definition=sipas-ver&version=all&lang=en')).body;
     expect(all).toContain('This report merges versions 2, 1 item by item, by question id');
     expect(all).toContain('<option value="all" selected>All versions together (by question id)</option>');
-    expect(all).toContain('<span class="big">79.11%</span> from 5 complete responses');
+    // (5 responses, under the default threshold of 30: printed without decimals, issue 11.)
+    expect(all).toContain('<span class="big">79%</span> from 5 complete responses');
   });
 
   it('says nothing about other versions when only one has responses', async () => {
@@ -379,6 +384,55 @@ async function withFlags(): Promise<AdminTestCollector> {
   return c;
 }
 
+/*
+ * Ended by the idle timeout (sipas-test, PA0 = no): the timeout stores a response whose core is done,
+ * so it is complete and scored, and disclosed and excludable as the flag endedByTimeout.
+ *
+ *        endedBy         TC1 TC2 TT1 CC1 KQ1
+ *   T1   (not sent)        5   5   5   5   5
+ *   T2   timeout           4   2   4   4   2
+ *   T3   citizen           1   1   1   1   1
+ *
+ * Everything (n 3): TC1 66.667, TC2 33.333 → C1 50; TT1 66.667; CC1 66.667; KQ1 33.333 → 650 / 12
+ * Without the timeout's (T1, T3): every item 50 → SIPAS 50
+ */
+describe('SIPAS report: responses ended by the idle timeout', () => {
+  async function withTimeouts(): Promise<AdminTestCollector> {
+    const c = await startAdminCollector({ now: () => new Date('2026-04-15T03:00:00.000Z') });
+    defer(() => c.close());
+    const r = (seq: number, v: number[], endedBy?: 'citizen' | 'timeout') =>
+      makeResponse({
+        seq,
+        completedAt: `2026-03-1${seq}T02:00:00.000Z`,
+        startedAt: `2026-03-1${seq}T01:58:00.000Z`,
+        answers: { TC1: v[0], TC2: v[1], TT1: v[2], CC1: v[3], KQ1: v[4], PA0: 'no' },
+        ...(endedBy ? { endedBy } : {}),
+      });
+    await store(c, [{ response: r(1, [5, 5, 5, 5, 5]) }, { response: r(2, [4, 2, 4, 4, 2], 'timeout') }, { response: r(3, [1, 1, 1, 1, 1], 'citizen') }]);
+    return c;
+  }
+
+  it('scores them and counts them as ended by the timeout', async () => {
+    const r = await report(await withTimeouts(), '?definition=sipas-test');
+    expect(r.responses).toBe(3);
+    expect(r.percent).toBeCloseTo(650 / 12, 10);
+    expect(r.flags.counts.find((f) => f.flag === 'endedByTimeout')).toEqual({ flag: 'endedByTimeout', responses: 1 });
+    expect(r.flags).toMatchObject({ flaggedResponses: 1, excludedResponses: 0, percentWithoutFlagged: 50 });
+  });
+
+  it('leaves them out with exclude=endedByTimeout', async () => {
+    const r = await report(await withTimeouts(), '?definition=sipas-test&exclude=endedByTimeout');
+    expect(r.responses).toBe(2);
+    expect(r.percent).toBe(50);
+    expect(r.flags).toMatchObject({ excluded: ['endedByTimeout'], excludedResponses: 1 });
+  });
+
+  it('shows their count on the page', async () => {
+    const page = (await (await withTimeouts()).get('/admin/report?definition=sipas-test')).body;
+    expect(page).toContain('<td>Kết thúc do hết thời gian chờ</td><td class="num">1</td>');
+  });
+});
+
 describe('SIPAS report: flagged responses', () => {
   it('counts every flag, how many were placed corrected for clock skew, and the index with and without them', async () => {
     const c = await withFlags();
@@ -390,6 +444,7 @@ describe('SIPAS report: flagged responses', () => {
         { flag: 'belowMinInterval', responses: 1 },
         { flag: 'placeMismatch', responses: 1 },
         { flag: 'clockSkew', responses: 1 },
+        { flag: 'endedByTimeout', responses: 0 },
       ],
       flaggedResponses: 3,
       excluded: [],
@@ -423,22 +478,22 @@ describe('SIPAS report: flagged responses', () => {
     const c = await withFlags();
     const march = await report(c, '?definition=sipas-test&from=2026-03-01&to=2026-03-31');
     expect(march.responses).toBe(5);
-    expect(march.trend).toEqual([{ month: '2026-03', responses: 5, percent: 67.5 }]);
+    expect(march.trend).toEqual([{ period: '2026-03', from: '2026-03-01', to: '2026-03-31', responses: 5, percent: 67.5, lowN: true }]);
     expect((await report(c, '?definition=sipas-test&from=2026-04-01&to=2026-04-30')).responses).toBe(0);
   });
 
   it('says beside the headline what leaving flagged responses out would change, and shows the counts', async () => {
     const c = await withFlags();
     const page = (await c.get('/admin/report?definition=sipas-test')).body;
-    expect(page).toMatch(/<span class="big">67,50%<\/span>[^]*?<p class="note flag-note" role="note">Nếu bỏ 3 phiếu có cờ, chỉ số sẽ là 81,25% \(chênh \+13,75 điểm phần trăm\)\. <a href="\/admin\/report\?definition=sipas-test&amp;exclude=all">/);
+    expect(page).toMatch(/<span class="big">68%<\/span>[^]*?<p class="note flag-note" role="note">Nếu bỏ 3 phiếu có cờ, chỉ số sẽ là 81,25% \(chênh \+13,75 điểm phần trăm\)\. <a href="\/admin\/report\?definition=sipas-test&amp;exclude=all">/);
     expect(page).toContain('<td>Trả lời nhanh bất thường</td><td class="num">1</td>');
     expect(page).toContain('<td>Cơ quan/quầy khác nơi đăng ký của máy</td><td class="num">1</td>');
     expect(page).toContain('1 phiếu được xếp theo thời điểm đã chỉnh lại độ lệch đồng hồ của máy.');
-    // endedByTimeout is offered in the form but not counted while no response carries it.
-    expect(page).not.toContain('<td>Kết thúc do hết thời gian chờ</td>');
+    // endedByTimeout is a flag like the others since kiosks send it: listed, here with none.
+    expect(page).toContain('<td>Kết thúc do hết thời gian chờ</td><td class="num">0</td>');
     expect(page).toContain('<select name="exclude">');
     const excluded = (await c.get('/admin/report?definition=sipas-test&exclude=all&lang=en')).body;
-    expect(excluded).toContain('<span class="big">81.25%</span> from 2 complete responses');
+    expect(excluded).toContain('<span class="big">81%</span> from 2 complete responses');
     expect(excluded).toContain('Counting the flagged responses too, the index is 67.50% (-13.75 percentage points).');
     expect(excluded).toContain("3 flagged responses left out: Answered implausibly fast, Started too soon after the previous one, Agency or counter other than the device's registered place, Kiosk clock off, Ended by the idle timeout.");
     expect(excluded).toContain("1 response was placed in time corrected by its kiosk's clock skew.");

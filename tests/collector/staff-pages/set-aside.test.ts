@@ -1,10 +1,10 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { registerDevice } from '../../../src/collector';
 import { reportAfterBatch, SET_ASIDE_PAGE_MAX, type CollectorStore, type IngestItem, type IngestOutcome } from '../../../src/collector/stores';
 import { conflictDifferences, SET_ASIDE_CSV_COLUMNS } from '../../../src/collector/staff-pages';
 import type { SurveyResponse } from '../../../src/shared/survey';
 import { adminCollectors, deferCleanups, KIOSK_ID, makeBatch, makeReport, makeResponse, resultsOf, signIn, storeHandles, validItem } from '../helpers';
+import { queryTestDatabase } from '../test-databases';
 
 const defer = deferCleanups();
 const admin = adminCollectors(defer);
@@ -291,10 +291,8 @@ describe('set-aside page', () => {
   it('lists response ids stored more than once in different case, when no device, date or kind narrows the listing', async () => {
     const c = await admin({ now: () => CLOCK });
     // What migration 0004 records when it finds case-duplicates in an older database.
-    const raw = new Database(c.file);
     const id = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
-    raw.prepare('INSERT INTO case_duplicate_ids (canonical_id, ids_json, found_at) VALUES (?, ?, ?)').run(id, JSON.stringify([id.toUpperCase(), id]), CLOCK.toISOString());
-    raw.close();
+    await queryTestDatabase(c.file, 'INSERT INTO case_duplicate_ids (canonical_id, ids_json, found_at) VALUES (?, ?, ?)', [id, JSON.stringify([id.toUpperCase(), id]), CLOCK.toISOString()]);
     const page = (await c.get('/admin/set-aside')).body;
     expect(page).toContain('Mã phiếu được lưu nhiều lần, chỉ khác chữ hoa / chữ thường');
     expect(page).toContain(`<code>${id.toUpperCase()}</code><br/><code>${id}</code>`);
@@ -329,11 +327,15 @@ describe('conflict differences', () => {
     { name: 'the same instant written with an offset is no difference', incoming: { completedAt: '2026-03-02T08:01:30.000+07:00' }, expected: [] },
     { name: 'flags, whatever the order of their keys', incoming: { flags: { tooFast: true, belowMinInterval: false } }, expected: [['response.flags', '{"belowMinInterval":false,"tooFast":false}', '{"belowMinInterval":false,"tooFast":true}']] },
     { name: 'the same flags in another key order are no difference', incoming: { flags: { belowMinInterval: false, tooFast: false } }, expected: [] },
+    { name: 'ended by the timeout where the stored one was sent by an older kiosk', incoming: { endedBy: 'timeout' }, expected: [['response.endedBy', null, 'timeout']] },
+    { name: 'ended by the citizen against ended by the timeout', incoming: { endedBy: 'citizen' }, expected: [['response.endedBy', 'timeout', 'citizen']] },
   ];
   for (const c of cases) {
     it(c.name, () => {
       const incoming = { ...base, ...c.incoming } as SurveyResponse;
-      expect(conflictDifferences(base, incoming)).toEqual(c.expected.map(([field, stored, inc]) => ({ field, stored, incoming: inc })));
+      // The citizen-against-timeout case compares with a stored response that the timeout ended.
+      const stored = c.incoming.endedBy === 'citizen' ? { ...base, endedBy: 'timeout' as const } : base;
+      expect(conflictDifferences(stored, incoming)).toEqual(c.expected.map(([field, stored, inc]) => ({ field, stored, incoming: inc })));
     });
   }
 

@@ -265,6 +265,20 @@ describeEachStore('response store contract', defer, ({ open }) => {
     expect(await store.ingest({ deviceId, receivedAt: AT, report: null, source: 'sync', items: [validItem(numbered(11))] })).toEqual([{ status: 'created' }]);
   });
 
+  it('closes while snapshots are still open, one never read and one read part-way, and they close safely afterwards', async () => {
+    const { store, deviceId } = await storeWithDevice();
+    await store.ingest({ deviceId, receivedAt: AT, report: null, source: 'sync', items: Array.from({ length: 10 }, (_, i) => validItem(numbered(i + 1))) });
+    const neverRead = await store.openResponseSnapshot({});
+    const partRead = await store.openResponseSnapshot({}, { batchRows: 2 });
+    const reading = partRead.responses();
+    expect(((await reading.next()).value as StoredRow[]).map((row) => row.response.seq)).toEqual([1, 2]);
+    // A request that left its export open (a bug, a crash mid-stream) must not keep the collector from stopping.
+    await store.close();
+    await neverRead.close();
+    await reading.return?.(undefined);
+    await partRead.close();
+  });
+
   const gapCases: Array<{ name: string; mine: Array<[kiosk: string, seq: number]>; others?: Array<[kiosk: string, seq: number]>; gaps: Array<[kiosk: string, from: number, to: number]> }> = [
     { name: 'none when every number arrived', mine: [[KIOSK_ID, 1], [KIOSK_ID, 2], [KIOSK_ID, 3]], gaps: [] },
     { name: 'from 1 up to the first number received', mine: [[KIOSK_ID, 4]], gaps: [[KIOSK_ID, 1, 3]] },

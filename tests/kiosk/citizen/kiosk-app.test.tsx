@@ -2,7 +2,7 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { i18nReady } from '../../../src/kiosk/i18n';
-import { ADVANCE_DELAY_MS, INPUT_GUARD_MS, KioskApp } from '../../../src/kiosk/citizen';
+import { ADVANCE_DELAY_MS, INPUT_GUARD_MS, KioskApp, loadLanguage } from '../../../src/kiosk/citizen';
 import { DEFAULT_SETTINGS, type KioskSettings } from '../../../src/shared/settings';
 import type { NewResponse } from '../../../src/kiosk/storage';
 import { miniDefinition } from '../../fixtures/mini-definition';
@@ -201,6 +201,9 @@ describe('the citizen flow', () => {
   it('offers English and keeps the chosen language for the whole survey', async () => {
     const harness = await renderKiosk();
     fireEvent.click(screen.getByRole('button', { name: 'English' }));
+    // English is a lazy chunk: the screen stays Vietnamese until it is in, then switches whole.
+    expect(heading().textContent).not.toBe('Rate our service');
+    await act(() => loadLanguage(miniDefinition, 'en'));
     expect(heading().textContent).toBe('Rate our service');
     fireEvent.click(screen.getByRole('button', { name: 'Start' }));
     expect(heading().textContent).toBe('Information is clear');
@@ -271,6 +274,7 @@ describe('idle reset', () => {
     const historyLength = history.length;
     const url = location.href;
     fireEvent.click(screen.getByRole('button', { name: 'English' }));
+    await act(() => loadLanguage(miniDefinition, 'en'));
     fireEvent.click(screen.getByRole('button', { name: /Larger text/ }));
     fireEvent.click(screen.getByRole('button', { name: 'Start' }));
     tap(/^4\s*Satisfied/);

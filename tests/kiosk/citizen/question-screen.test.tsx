@@ -1,13 +1,14 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { i18nReady, translator } from '../../../src/kiosk/i18n';
-import { QuestionScreen } from '../../../src/kiosk/citizen/QuestionScreen';
+import { i18nReady, loadAppLanguage, translator } from '../../../src/kiosk/i18n';
+import { QuestionScreen } from '../../../src/kiosk/citizen';
 import { findQuestion, type PathProgress } from '../../../src/shared/survey';
 import type { AnswerValue } from '../../../src/shared/schemas';
 import { miniDefinition } from '../../fixtures/mini-definition';
 
-beforeAll(() => i18nReady());
+// English is a lazy chunk on the tablet (loaded when a citizen picks it); these screens are rendered in it directly.
+beforeAll(() => Promise.all([i18nReady(), loadAppLanguage('en')]));
 afterEach(() => {
   cleanup();
   vi.restoreAllMocks();

@@ -1,11 +1,12 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { i18nReady, translator } from '../../../src/kiosk/i18n';
-import { Welcome, WELCOME_ATTRACT_MS } from '../../../src/kiosk/citizen/Welcome';
+import { i18nReady, loadAppLanguage, translator } from '../../../src/kiosk/i18n';
+import { Welcome, WELCOME_ATTRACT_MS } from '../../../src/kiosk/citizen';
 import { miniDefinition } from '../../fixtures/mini-definition';
 
-beforeAll(() => i18nReady());
+// English is a lazy chunk on the tablet (loaded when a citizen picks it); these screens are rendered in it directly.
+beforeAll(() => Promise.all([i18nReady(), loadAppLanguage('en')]));
 beforeEach(() => {
   vi.useFakeTimers();
 });

@@ -9,6 +9,8 @@ export interface Bar {
   label: string;
   value: number | null;
   valueText: string;
+  /** The bar's target 0–100, drawn as a dashed mark across the bar (issue 11). */
+  target?: number;
 }
 
 const WIDTH = 760;
@@ -24,7 +26,7 @@ function wrap(label: string, max: number): string[] {
 }
 
 /** Horizontal bars on a 0–100 scale with gridlines every 25. */
-export function BarChart({ bars, title }: { bars: readonly Bar[]; title: string }) {
+export function BarChart({ bars, title, targetLabel }: { bars: readonly Bar[]; title: string; /** Names the target marks for screen readers and print. */ targetLabel?: string }) {
   const labelWidth = 330;
   const plotX = labelWidth + 10;
   const plotWidth = 300;
@@ -58,6 +60,11 @@ export function BarChart({ bars, title }: { bars: readonly Bar[]; title: string 
               ))}
             </text>
             {bar.value === null ? null : <rect x={plotX} y={y + 10} width={x(bar.value) - plotX} height={rowHeight - 20} fill="#2f4f6f" stroke="#111" />}
+            {bar.target === undefined ? null : (
+              <line class="target-line" x1={x(bar.target)} y1={y + 4} x2={x(bar.target)} y2={y + rowHeight - 4} stroke="#b00020" stroke-width="3" stroke-dasharray="4 2">
+                <title>{`${targetLabel ?? ''} ${bar.target}`.trim()}</title>
+              </line>
+            )}
             <text x={(bar.value === null ? plotX : x(bar.value)) + 8} y={y + rowHeight / 2 + 6} font-size="16" font-weight="700" fill="#111">
               {bar.valueText}
             </text>
@@ -77,13 +84,14 @@ export interface TrendMark {
 }
 
 /** A line of monthly values with each value written above its point; gaps where a month has none. */
-export function TrendChart({ marks, title }: { marks: readonly TrendMark[]; title: string }) {
+export function TrendChart({ marks, title, target, targetLabel }: { marks: readonly TrendMark[]; title: string; /** A target 0–100 drawn as a dashed line across the chart (issue 11). */ target?: number; targetLabel?: string }) {
   const height = 290;
   const left = 52;
   const right = WIDTH - 50;
   const top = 24;
   const bottom = 220;
-  const values = marks.map((m) => m.value).filter((v): v is number => v !== null);
+  // The target counts among the values so that its line is always inside the axis.
+  const values = [...marks.map((m) => m.value), target ?? null].filter((v): v is number => v !== null);
   // The axis starts at a round number below the lowest value so month-to-month changes stay visible;
   // it is labelled, and the table beside the chart gives the exact figures.
   const roughLow = values.length ? Math.max(0, Math.min(80, Math.floor((Math.min(...values) - 5) / 10) * 10)) : 0;
@@ -120,6 +128,14 @@ export function TrendChart({ marks, title }: { marks: readonly TrendMark[]; titl
         </>
       ))}
       <line x1={left} y1={bottom} x2={right} y2={bottom} stroke="#111" />
+      {target === undefined ? null : (
+        <>
+          <line class="target-line" x1={left} y1={y(target)} x2={right} y2={y(target)} stroke="#b00020" stroke-width="2" stroke-dasharray="8 4" />
+          <text x={right} y={y(target) - 6} font-size="13" text-anchor="end" fill="#b00020">
+            {`${targetLabel ?? ''} ${target}`.trim()}
+          </text>
+        </>
+      )}
       {segments.map((d) => (
         <path d={d} fill="none" stroke="#2f4f6f" stroke-width="3" />
       ))}

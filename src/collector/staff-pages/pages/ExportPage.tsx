@@ -1,5 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource preact */
 import { formatCount } from '../../../shared/l10n';
+import { CSV_SEPARATORS, EXPORT_HEADERS, type CsvSeparatorName, type ExportHeaders } from '../filters';
 import type { PageContext } from './context';
 import { FilterFields, ProblemsBox, type FilterFormOptions } from './FilterFields';
 import { Page } from './Layout';
@@ -11,6 +12,9 @@ export const EXPORT_PATHS = {
   json: '/api/v1/admin/responses.json',
 } as const;
 
+/** The words of each header-row choice. */
+const HEADER_CHOICES = { both: 'exportsExcel.headersBoth', names: 'exportsExcel.headersNames', codes: 'exportsExcel.headersCodes' } as const;
+
 /** The export page: the filters, a count, and one download button per format. */
 export function ExportPage({ ctx, options, count, problems }: { ctx: PageContext; options: FilterFormOptions; count?: number; problems: readonly string[] }) {
   const { t, lang } = ctx;
@@ -21,7 +25,28 @@ export function ExportPage({ ctx, options, count, problems }: { ctx: PageContext
       <form class="filters" method="get" action="/admin/export">
         <FilterFields ctx={ctx} options={options} />
         <label class="inline">
-          <input type="checkbox" name="labels" value="1" checked={options.values.labels === '1'} /> {t('export.labels')}
+          <input type="checkbox" name="labels" value="1" checked={options.values.labels === '1'} /> {t('exportsExcel.labels')}
+        </label>
+        <label>
+          {t('exportsExcel.headers')}
+          <select name="headers">
+            {EXPORT_HEADERS.map((h) => (
+              // People get names above codes unless they choose otherwise; a bare API call keeps codes.
+              <option value={h} selected={h === ((options.values.headers as ExportHeaders | undefined) ?? 'both')}>
+                {t(HEADER_CHOICES[h])}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('exportsExcel.separator')}
+          <select name="sep">
+            {(Object.keys(CSV_SEPARATORS) as CsvSeparatorName[]).map((name) => (
+              <option value={name} selected={name === (options.values.sep ?? 'comma')}>
+                {t(`exportsExcel.${name}`)}
+              </option>
+            ))}
+          </select>
         </label>
         <div class="actions">
           <button type="submit" class="secondary">
@@ -43,11 +68,14 @@ export function ExportPage({ ctx, options, count, problems }: { ctx: PageContext
           <strong>{t('export.counted', { n: formatCount(lang, count) })}</strong>
         </p>
       )}
+      <p class="note">{t('exportsExcel.rowCount')}</p>
       <ul>
         <li>{t('export.csvNote')}</li>
+        <li>{t('exportsExcel.separatorNote')}</li>
         <li>{t('export.xlsxNote')}</li>
         <li>{t('export.jsonNote')}</li>
-        <li>{t('export.timesNote')}</li>
+        <li>{t('exportsExcel.timesNote')}</li>
+        <li>{t('exportsExcel.fileNameNote')}</li>
       </ul>
     </Page>
   );

@@ -9,12 +9,15 @@ import type { PageContext } from './context';
 import { STAFF_CSS } from './staff-css';
 
 /** The pages of the navigation bar. */
-export type NavKey = 'fleet' | 'devices' | 'export' | 'import' | 'report' | 'audit' | 'setAside';
+export type NavKey = 'fleet' | 'devices' | 'export' | 'import' | 'report' | 'audit' | 'setAside' | 'units' | 'targets' | 'ranking';
 
 const NAV: ReadonlyArray<{ key: NavKey; path: string }> = [
   { key: 'fleet', path: '/admin/fleet' },
   { key: 'devices', path: '/admin/devices' },
   { key: 'report', path: '/admin/report' },
+  { key: 'ranking', path: '/admin/ranking' },
+  { key: 'units', path: '/admin/units' },
+  { key: 'targets', path: '/admin/targets' },
   { key: 'export', path: '/admin/export' },
   { key: 'import', path: '/admin/import' },
   { key: 'setAside', path: '/admin/set-aside' },

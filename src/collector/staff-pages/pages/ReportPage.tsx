@@ -5,9 +5,11 @@
  * trend, the integrity and priority questions, recent comments, and the method in one paragraph.
  * It renders a SipasReport as it is: no number is computed here, only formatted.
  */
-import { formatCount, formatDateTime, formatDay, formatMonth, formatPercentage, formatShare, localize } from '../../../shared/l10n';
+import { formatCount, formatDateTime, formatDay, formatPercentage, formatShare, localize } from '../../../shared/l10n';
 import type { SurveyDefinition } from '../../../shared/survey';
 import { ALL_VERSIONS, EXCLUDE_ALL, queryString, SERVICE_FIELD_QUESTION } from '../filters';
+import { Figure, MethodBox } from './Figures';
+import { PeriodFields, periodLabel } from './PeriodFields';
 import { REPORT_CHOICE_SECTIONS, type SipasReport } from '../report';
 import { BarChart, TrendChart } from './Charts';
 import type { PageContext } from './context';
@@ -15,6 +17,8 @@ import { FilterFields, ProblemsBox, type FilterFormOptions } from './FilterField
 import { Page } from './Layout';
 import { FunnelSection } from './FunnelSection';
 import type { ReportFunnel } from '../funnel';
+import { componentTarget, counterText, unitText, withPlaceNames, type ReportPlaces } from './ReportPlaces';
+import { TargetBadge } from './TargetBadge';
 
 /** Path of the report's JSON twin. */
 export const REPORT_API_PATH = '/api/v1/admin/report';
@@ -28,6 +32,10 @@ export function ReportPage(props: {
   definition: SurveyDefinition | undefined;
   /** The drop-off funnel for the same filters (issue 8); absent when there is no report. */
   funnel?: ReportFunnel | null;
+  /** Today in Vietnam (YYYY-MM-DD): the period selector offers the periods up to it. */
+  today?: string;
+  /** The unit tree and the targets (issue 11): names instead of codes, each figure against its target. */
+  places?: ReportPlaces;
 }) {
   const { ctx, options, report } = props;
   const { t } = ctx;
@@ -37,6 +45,7 @@ export function ReportPage(props: {
       <ProblemsBox ctx={ctx} problems={props.problems} />
       <form class="filters" method="get" action="/admin/report">
         <FilterFields ctx={ctx} options={options} />
+        <PeriodFields ctx={ctx} values={options.values} today={props.today ?? report?.generatedAt.slice(0, 10)} />
         <div class="actions">
           <button type="submit">{t('report.show')}</button>
           {report ? (
@@ -47,11 +56,15 @@ export function ReportPage(props: {
               <a class="button secondary" href={`${REPORT_API_PATH}${query ? `?${query}` : ''}`}>
                 {t('report.json')}
               </a>
+              {/* The ranking of the units under the same filters (issue 11): the agency chosen becomes the unit looked inside. */}
+              <a class="button secondary" href={`/admin/ranking${query ? `?${query}` : ''}`}>
+                {t('ranking.link')}
+              </a>
             </>
           ) : null}
         </div>
       </form>
-      {report ? <ReportBody ctx={ctx} report={report} definition={props.definition} /> : null}
+      {report ? <ReportBody ctx={ctx} report={report} definition={props.definition} places={props.places} /> : null}
       {report && props.funnel ? <FunnelSection ctx={ctx} funnel={props.funnel} /> : null}
     </Page>
   );
@@ -66,7 +79,11 @@ function ScopeLine({ ctx, report }: { ctx: PageContext; report: SipasReport }) {
     [t('filters.counter'), q.counter ?? t('layout.all')],
   ];
   if (q.field) parts.push([t('filters.field'), q.field]);
-  const period = q.from || q.to ? t('report.period', { from: q.from ? formatDay(q.from) : '…', to: q.to ? formatDay(q.to) : '…' }) : t('report.wholeTime');
+  const period = q.period
+    ? periodLabel(t, q.period)
+    : q.from || q.to
+      ? t('report.period', { from: q.from ? formatDay(q.from) : '…', to: q.to ? formatDay(q.to) : '…' })
+      : t('report.wholeTime');
   parts.push([t('report.scope'), period], [t('report.generatedAt'), formatDateTime(lang, report.generatedAt)]);
   return (
     <p>
@@ -80,10 +97,9 @@ function ScopeLine({ ctx, report }: { ctx: PageContext; report: SipasReport }) {
   );
 }
 
-function ReportBody({ ctx, report, definition }: { ctx: PageContext; report: SipasReport; definition: SurveyDefinition | undefined }) {
+function ReportBody({ ctx, report, definition, places }: { ctx: PageContext; report: SipasReport; definition: SurveyDefinition | undefined; places?: ReportPlaces }) {
   const { t, lang } = ctx;
   const count = (n: number) => formatCount(lang, n);
-  const pct = (p: number | null) => formatPercentage(lang, p);
   const text = (value: Parameters<typeof localize>[0]) => localize(value, lang);
   const fieldText = (() => {
     const code = report.query.field;
@@ -91,7 +107,8 @@ function ReportBody({ ctx, report, definition }: { ctx: PageContext; report: Sip
     const question = definition.sections.flatMap((s) => s.questions).find((q) => q.id === SERVICE_FIELD_QUESTION);
     return question && question.kind === 'single' ? text(question.options.find((o) => o.code === code)?.label) : undefined;
   })();
-  const shownReport = fieldText ? { ...report, query: { ...report.query, field: fieldText } } : report;
+  const shownReport = withPlaceNames(ctx, fieldText ? { ...report, query: { ...report.query, field: fieldText } } : report, places);
+  const targets = places?.targets ?? {};
 
   if (report.responses === 0) {
     return (
@@ -108,7 +125,8 @@ function ReportBody({ ctx, report, definition }: { ctx: PageContext; report: Sip
   const bars = report.components.map((c) => ({
     label: `${c.component}. ${text(c.title)}`,
     value: c.percent,
-    valueText: c.percent === null ? t('report.noValue') : pct(c.percent),
+    valueText: c.percent === null ? t('report.noValue') : `${formatPercentage(lang, c.percent, c.lowN ? 0 : 2)}${c.lowN ? ` (${t('figures.lowN')})` : ''}`,
+    target: componentTarget(targets, c.component)?.value,
   }));
 
   const levelHeads = report.scale.map((s) => (
@@ -119,11 +137,14 @@ function ReportBody({ ctx, report, definition }: { ctx: PageContext; report: Sip
   ));
 
   const trendMarks = report.trend.map((m) => ({
-    label: formatMonth(m.month),
+    label: periodLabel(t, m.period),
     sublabel: `n=${count(m.responses)}`,
     value: m.percent,
-    valueText: m.percent === null ? '' : formatPercentage(lang, m.percent, 1),
+    // Few responses: no decimals, as everywhere else.
+    valueText: m.percent === null ? '' : formatPercentage(lang, m.percent, m.lowN ? 0 : 1),
   }));
+  const trendUnit = t(`periods.unit.${report.trendGranularity}`);
+  const minValid = report.figures.minValid;
 
   const choiceSections = (definition?.sections ?? []).filter((s) => (REPORT_CHOICE_SECTIONS as readonly string[]).includes(s.id));
 
@@ -134,20 +155,26 @@ function ReportBody({ ctx, report, definition }: { ctx: PageContext; report: Sip
       <section aria-labelledby="overall">
         <h2 id="overall">{t('report.overall')}</h2>
         <p>
-          <span class="big">{pct(report.percent)}</span> {t('report.basedOn', { n: count(report.responses) })}
+          <span class="big">{formatPercentage(lang, report.percent, report.figures.lowN ? 0 : 2)}</span> {t('report.basedOn', { n: count(report.responses) })}
           {report.excludedPartial ? ` · ${t('report.partial', { n: count(report.excludedPartial) })}` : ''}
+        </p>
+        {targets.overall ? (
+          <p>
+            <TargetBadge ctx={ctx} percent={report.percent} target={targets.overall} />
+          </p>
+        ) : null}
+        <p class="figures">
+          {t('figures.overall', { n: count(report.figures.n), na: formatShare(lang, report.figures.shareNotApplicable) })}
+          <Figure ctx={ctx} percent={null} lowN={report.figures.lowN} minValid={minValid} badgeOnly />
         </p>
         <FlagNote ctx={ctx} report={report} />
       </section>
       <FlagsBox ctx={ctx} report={report} />
-      <section aria-labelledby="method">
-        <h2 id="method">{t('report.methodHeading')}</h2>
-        <p class="note">{t('report.method')}</p>
-      </section>
+      <MethodBox ctx={ctx} minValid={minValid} />
       <section aria-labelledby="components">
         <h2 id="components">{t('report.componentsHeading')}</h2>
         <figure>
-          <BarChart bars={bars} title={t('report.chartLabel')} />
+          <BarChart bars={bars} title={t('report.chartLabel')} targetLabel={t('targets.line')} />
           <figcaption>{t('report.chartCaption')}</figcaption>
         </figure>
         <table>
@@ -155,7 +182,11 @@ function ReportBody({ ctx, report, definition }: { ctx: PageContext; report: Sip
             <tr>
               <th>{t('report.component')}</th>
               <th class="num">{t('report.percent')}</th>
-              <th class="num">{t('report.respondents')}</th>
+              <th class="num">
+                {t('figures.n')}
+                <span class="hint">{t('report.respondents')}</span>
+              </th>
+              <th class="num">{t('figures.shareNotApplicable')}</th>
               <th class="num">{t('report.itemsDefined')}</th>
             </tr>
           </thead>
@@ -166,9 +197,12 @@ function ReportBody({ ctx, report, definition }: { ctx: PageContext; report: Sip
                   {c.component}. {text(c.title)}
                 </td>
                 <td class="num">
-                  <strong>{pct(c.percent)}</strong>
+                  <Figure ctx={ctx} percent={c.percent} lowN={c.lowN} minValid={minValid} />
+                  <br />
+                  <TargetBadge ctx={ctx} percent={c.percent} target={componentTarget(targets, c.component)} />
                 </td>
-                <td class="num">{count(c.respondents)}</td>
+                <td class="num">{count(c.n)}</td>
+                <td class="num">{formatShare(lang, c.shareNotApplicable)}</td>
                 <td class="num">
                   {c.itemsDefined} / {c.items.length}
                 </td>
@@ -182,7 +216,7 @@ function ReportBody({ ctx, report, definition }: { ctx: PageContext; report: Sip
         {report.components.map((c) => (
           <>
             <h3>
-              {c.component}. {text(c.title)} — {pct(c.percent)}
+              {c.component}. {text(c.title)} — {formatPercentage(lang, c.percent, c.lowN ? 0 : 2)}
             </h3>
             <table>
               <thead>
@@ -212,7 +246,7 @@ function ReportBody({ ctx, report, definition }: { ctx: PageContext; report: Sip
                       )}
                     </td>
                     <td class="num">
-                      <strong>{pct(item.percent)}</strong>
+                      <Figure ctx={ctx} percent={item.percent} lowN={item.lowN} minValid={minValid} interval={item.interval} />
                     </td>
                     <td class="num">{count(item.valid)}</td>
                     {item.counts.map((n) => (
@@ -230,15 +264,15 @@ function ReportBody({ ctx, report, definition }: { ctx: PageContext; report: Sip
         ))}
       </section>
       <section aria-labelledby="trend">
-        <h2 id="trend">{t('report.trendHeading')}</h2>
+        <h2 id="trend">{t('periods.trendHeading', { unit: trendUnit })}</h2>
         <figure>
-          <TrendChart marks={trendMarks} title={t('report.trendLabel')} />
-          <figcaption>{t('report.trendCaption')}</figcaption>
+          <TrendChart marks={trendMarks} title={t('periods.trendLabel', { unit: trendUnit })} target={targets.overall?.value} targetLabel={t('targets.line')} />
+          <figcaption>{t('periods.trendCaption', { unit: trendUnit })}</figcaption>
         </figure>
         <table>
           <thead>
             <tr>
-              <th>{t('report.month')}</th>
+              <th>{t('periods.column')}</th>
               <th class="num">{t('report.responses')}</th>
               <th class="num">{t('report.index')}</th>
             </tr>
@@ -246,9 +280,11 @@ function ReportBody({ ctx, report, definition }: { ctx: PageContext; report: Sip
           <tbody>
             {report.trend.map((m) => (
               <tr>
-                <td>{formatMonth(m.month)}</td>
+                <td>{periodLabel(t, m.period)}</td>
                 <td class="num">{count(m.responses)}</td>
-                <td class="num">{pct(m.percent)}</td>
+                <td class="num">
+                  <Figure ctx={ctx} percent={m.percent} lowN={m.lowN} minValid={minValid} plain />
+                </td>
               </tr>
             ))}
           </tbody>
@@ -280,7 +316,7 @@ function ReportBody({ ctx, report, definition }: { ctx: PageContext; report: Sip
                 <tr>
                   <td>{formatDateTime(lang, c.completedAt)}</td>
                   <td>
-                    {c.agencyCode} / {c.counterCode}
+                    {unitText(ctx, places, c.agencyCode)} / {counterText(ctx, places, c.agencyCode, c.counterCode)}
                   </td>
                   <td>{c.text}</td>
                 </tr>

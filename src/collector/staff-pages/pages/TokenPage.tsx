@@ -24,6 +24,8 @@ export function TokenPage(props: {
   qrSvg: string;
   rotated: boolean;
   suggested?: { agencyCode: boolean; counterCode: boolean };
+  /** The device's place is not in the unit tree: the warning, in words (issue 11). */
+  treeWarning?: string;
 }) {
   const { ctx, device, link } = props;
   const { t } = ctx;
@@ -39,6 +41,11 @@ export function TokenPage(props: {
         <li>{t('token.step3')}</li>
       </ol>
       {isLoopback(link) ? <p class="warning">{t('token.loopback')}</p> : null}
+      {props.treeWarning ? (
+        <p class="warning" role="status">
+          {props.treeWarning} <a href="/admin/units">{t('deviceUnits.unitsLink')}</a>
+        </p>
+      ) : null}
       {/* A device registered under the old code rule: the tablet refuses its link until the place is edited. */}
       {!isPlaceCode(device.agencyCode) || !isPlaceCode(device.counterCode) ? (
         <p class="warning" data-testid="old-codes">

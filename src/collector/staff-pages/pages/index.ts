@@ -18,6 +18,13 @@ export { FilterFields, ProblemsBox, type FilterFormOptions } from './FilterField
 export { ExportPage, EXPORT_PATHS } from './ExportPage';
 export { ImportPage, IMPORT_PATH, IMPORT_WORD_KEYS } from './ImportPage';
 export { ReportPage, REPORT_API_PATH } from './ReportPage';
+export { Figure, MethodBox, methodParagraphs, METHOD_PARAGRAPHS } from './Figures';
+export { offeredPeriods, PeriodFields, periodLabel } from './PeriodFields';
 export { BarChart, TrendChart, type Bar, type TrendMark } from './Charts';
 export { jsonForScript, JsonScript, TrustedSvg } from './trusted';
 export { FleetFunnelCell, FunnelSection } from './FunnelSection';
+export { EMPTY_UNIT_FORM, UnitEditPage, unitProblemText, UnitsPage, UNITS_PATHS, type UnitForm, type UnplacedPlace } from './UnitsPage';
+export { TargetsPage, TARGETS_PATH, type TargetForm, type TargetFormErrors } from './TargetsPage';
+export { formatPoints, TargetBadge } from './TargetBadge';
+export { componentTarget, counterText, unitText, withPlaceNames, type ReportPlaces } from './ReportPlaces';
+export { RankingPage, RANKING_PATHS } from './RankingPage';

@@ -7,6 +7,14 @@ import { checkDevicePlace, moveDevice, provisioningFor, registerDevice, revokeDe
 import type { DeviceRecord } from '../../stores';
 import { DevicePlacePage, DevicesPage, ErrorPage, TokenPage, type DeviceForm, type DeviceFormErrors, type PageContext } from '../pages';
 import type { StaffPluginOptions, StaffSide } from './staff-context';
+import { placeOutsideTree, unitTree } from '../units';
+
+/** The warning for a device placed outside a non-empty unit tree (accepted, see placeOutsideTree), or undefined. */
+async function treeWarning(side: StaffSide, ctx: PageContext, place: { agencyCode: string; counterCode: string }): Promise<string | undefined> {
+  const outside = placeOutsideTree(await unitTree(side.store), place.agencyCode, place.counterCode);
+  if (outside === null) return undefined;
+  return outside === 'unknownUnit' ? ctx.t('deviceUnits.warning', { agency: place.agencyCode }) : ctx.t('deviceUnits.counterWarning', { agency: place.agencyCode, counter: place.counterCode });
+}
 
 /** The token page with the provisioning link and its QR code. */
 async function tokenPage(
@@ -17,10 +25,11 @@ async function tokenPage(
   token: string,
   rotated: boolean,
   suggested?: DevicePlaceCheck['suggested'],
+  warning?: string,
 ) {
   const link = buildProvisioningLink(side.baseUrl(request), provisioningFor(device, token));
   const qrSvg = await QRCode.toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-  return <TokenPage ctx={ctx} device={device} token={token} link={link} qrSvg={qrSvg} rotated={rotated} suggested={suggested} />;
+  return <TokenPage ctx={ctx} device={device} token={token} link={link} qrSvg={qrSvg} rotated={rotated} suggested={suggested} treeWarning={warning} />;
 }
 
 const FORM_FIELDS: readonly DevicePlaceField[] = ['agencyName', 'agencyCode', 'counterName', 'counterCode', 'label'];
@@ -71,7 +80,9 @@ export const devicesPages: FastifyPluginAsync<StaffPluginOptions> = async (pages
             place: `${moved.agencyName} (${moved.agencyCode}) / ${moved.counterName} (${moved.counterCode})`,
           })
         : undefined;
-    return side.sendPage(reply, <DevicesPage ctx={ctx} devices={devices} notice={notice} />);
+    // A device just moved outside the unit tree: said beside the notice (it is accepted, see placeOutsideTree).
+    const warning = moved ? await treeWarning(side, ctx, moved) : undefined;
+    return side.sendPage(reply, <DevicesPage ctx={ctx} devices={devices} notice={notice && warning ? `${notice} ${warning}` : notice} />);
   });
 
   pages.post('/devices', async (request, reply) => {
@@ -84,7 +95,7 @@ export const devicesPages: FastifyPluginAsync<StaffPluginOptions> = async (pages
     const issued = await registerDevice(store, details);
     await side.audit(request, 'deviceRegister', 'success', { deviceId: issued.deviceId, label: details.label, agencyCode: details.agencyCode, counterCode: details.counterCode });
     const device = (await store.getDevice(issued.deviceId))!;
-    return side.sendPage(reply, await tokenPage(side, ctx, request, device, issued.token, false, check.suggested));
+    return side.sendPage(reply, await tokenPage(side, ctx, request, device, issued.token, false, check.suggested, await treeWarning(side, ctx, details)));
   });
 
   pages.get('/devices/:id/place', async (request, reply) => {

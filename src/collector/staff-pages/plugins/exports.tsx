@@ -5,7 +5,8 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from '../../errors';
-import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS, exportFileName, ROW_COUNT_HEADER, type ExportFormat } from '../exports';
+import { attachmentDisposition, EXPORT_CONTENT_TYPES, EXPORT_FORMATS, excelFileName, ROW_COUNT_HEADER, type ExportFormat } from '../exports';
+import { vietnamDay } from '../../../shared/l10n';
 import { REPORT_FLAGS, toResponseFilter } from '../filters';
 import { ExportPage } from '../pages';
 import type { StaffPluginOptions, StaffSide } from './staff-context';
@@ -54,23 +55,24 @@ async function sendExport(side: StaffSide, request: FastifyRequest, reply: Fasti
   const socket = request.raw.socket as { setTimeout?: (ms: number) => unknown } | undefined;
   if (typeof socket?.setTimeout === 'function') socket.setTimeout(EXPORT_IDLE_TIMEOUT_MS);
   const excluded = query.exclude ?? [];
-  const name = exportFileName(
-    [
-      query.definition,
-      typeof query.version === 'number' ? `v${query.version}` : undefined,
-      query.agency,
-      query.counter,
-      query.field,
-      query.from,
-      query.to,
-      excluded.length === REPORT_FLAGS.length ? 'unflagged' : excluded.length > 0 ? `without-${excluded.join('-')}` : undefined,
-    ],
+  const name = excelFileName(
+    {
+      agency: query.agency,
+      counter: query.counter,
+      from: query.from,
+      to: query.to,
+      definition: query.definition,
+      version: typeof query.version === 'number' ? query.version : undefined,
+      field: query.field,
+      exclusion: excluded.length === REPORT_FLAGS.length ? 'unflagged' : excluded.length > 0 ? `without-${excluded.join('-')}` : undefined,
+      today: vietnamDay(side.now()),
+    },
     format,
   );
   reply
     .code(200)
     .header('content-type', EXPORT_CONTENT_TYPES[format])
-    .header('content-disposition', `attachment; filename="${name}"`)
+    .header('content-disposition', attachmentDisposition(name))
     .header(ROW_COUNT_HEADER, String(rowCount))
     .header('x-content-type-options', 'nosniff');
   await side.audit(request, 'export', 'success', { format, filters: parsed.values, rows: rowCount });

@@ -3,9 +3,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { sendError } from '../../errors';
 import type { FilterQuery } from '../filters';
-import { ReportPage } from '../pages';
+import { methodParagraphs, ReportPage, type ReportPlaces } from '../pages';
+import { LANGS, staffT } from '../i18n';
+import { vietnamDay } from '../../../shared/l10n';
 import { reportDefinitions, type SipasReport } from '../report';
 import { loadReportFunnel, type ReportFunnel } from '../funnel';
+import { loadTargets, reportYear, unitTree } from '../units';
 import type { SurveyDefinition } from '../../../shared/survey';
 import { DEFAULT_REPORT_DEFINITION, type StaffPluginOptions, type StaffSide } from './staff-context';
 
@@ -23,6 +26,17 @@ function reportFunnel(side: StaffSide, report: SipasReport, shown: SurveyDefinit
   return loadReportFunnel(side.store, shown, report.versions.scope === 'all' ? 'all' : report.definition.version, query);
 }
 
+/**
+ * The unit tree and the targets the report is held to (issue 11): those of the chosen unit (the
+ * province when none is chosen) in the report's year. Read here, beside the report: a few rows.
+ */
+async function reportPlaces(side: StaffSide, query: FilterQuery, generatedAt: string): Promise<ReportPlaces> {
+  const tree = await unitTree(side.store);
+  const year = reportYear(query, generatedAt);
+  const targets = (await loadTargets(side.store, tree)).targetFor(query.agency ?? null, year);
+  return { tree, targets, year };
+}
+
 /** The report page, registered under /admin. */
 export const reportPages: FastifyPluginAsync<StaffPluginOptions> = async (pages, { side }) => {
   pages.get('/report', async (request, reply) => {
@@ -30,7 +44,7 @@ export const reportPages: FastifyPluginAsync<StaffPluginOptions> = async (pages,
     const parsed = side.parseFilters(request.query);
     if (!parsed.ok) {
       const form = await side.filterForm(parsed.values, false, side.reportDefinition({}));
-      return side.sendPage(reply, <ReportPage ctx={ctx} options={form} report={null} problems={parsed.problems} definition={undefined} />, 400);
+      return side.sendPage(reply, <ReportPage ctx={ctx} options={form} report={null} problems={parsed.problems} definition={undefined} today={vietnamDay(side.now())} />, 400);
     }
     const id = reportId(side, parsed.query);
     const known = reportDefinitions(side.options.definitions, id, parsed.query.version);
@@ -38,13 +52,13 @@ export const reportPages: FastifyPluginAsync<StaffPluginOptions> = async (pages,
     const form = await side.filterForm({ definition: id, ...parsed.values }, false, newest);
     if (!known) {
       const problems = [ctx.t('errors.unknownDefinition', { id })];
-      return side.sendPage(reply, <ReportPage ctx={ctx} options={form} report={null} problems={problems} definition={undefined} />, 400);
+      return side.sendPage(reply, <ReportPage ctx={ctx} options={form} report={null} problems={problems} definition={undefined} today={vietnamDay(side.now())} />, 400);
     }
     const report = await side.reader.report(known, { query: { ...parsed.query, definition: id }, values: parsed.values, generatedAt: side.now().toISOString() });
     const shown = known.find((d) => d.version === report.definition.version);
     const funnel = await reportFunnel(side, report, shown ?? known[0], parsed.query);
     await side.audit(request, 'report', 'success', { via: 'page', filters: parsed.values });
-    return side.sendPage(reply, <ReportPage ctx={ctx} options={form} report={report} problems={[]} definition={shown} funnel={funnel} />);
+    return side.sendPage(reply, <ReportPage ctx={ctx} options={form} report={report} problems={[]} definition={shown} funnel={funnel} today={vietnamDay(side.now())} places={await reportPlaces(side, parsed.query, report.generatedAt)} />);
   });
 };
 
@@ -65,6 +79,8 @@ export const reportApi: FastifyPluginAsync<StaffPluginOptions> = async (api, { s
     await side.audit(request, 'report', 'success', { via: 'json', filters: parsed.values });
     const report = await side.reader.report(known, { query: { ...parsed.query, definition: id }, values: parsed.values, generatedAt: side.now().toISOString() });
     const shown = known.find((d) => d.version === report.definition.version) ?? known[0];
-    return { ...report, funnel: await reportFunnel(side, report, shown, parsed.query) };
+    // The method box's words travel with the figures, so a reader of the JSON gets the same rules.
+    const explanation = Object.fromEntries(LANGS.map((lang) => [lang, methodParagraphs(staffT(lang), report.figures.minValid)]));
+    return { ...report, explanation, funnel: await reportFunnel(side, report, shown, parsed.query) };
   });
 };

@@ -17,8 +17,11 @@ import { exportPages, exportsApi } from './exports';
 import { fleetApi, fleetPages } from './fleet';
 import { importPages, importsApi } from './imports';
 import { reportApi, reportPages } from './report';
+import { rankingApi, rankingPages } from './ranking';
 import { sessionPages } from './session';
 import { setAsideApi, setAsidePages } from './set-aside';
+import { targetsPages } from './targets';
+import { unitsApi, unitsPages } from './units';
 import { LOGIN_PATH, HOME_PATH, nonceOf, StaffSide, type AdminOptions } from './staff-context';
 import { staffGuard } from './staff-guard';
 
@@ -85,6 +88,9 @@ export async function staffSide(app: FastifyInstance, options: AdminOptions): Pr
       for (const plugin of [sessionPages, fleetPages, devicesPages, exportPages, importPages, reportPages]) await pages.register(plugin, { side });
       await pages.register(auditPages, { side });
       await pages.register(setAsidePages, { side });
+      await pages.register(unitsPages, { side });
+      await pages.register(targetsPages, { side });
+      await pages.register(rankingPages, { side });
     },
     { prefix: '/admin' },
   );
@@ -103,6 +109,8 @@ export async function staffSide(app: FastifyInstance, options: AdminOptions): Pr
       for (const plugin of [fleetApi, reportApi, exportsApi, importsApi]) await api.register(plugin, { side });
       await api.register(auditApi, { side });
       await api.register(setAsideApi, { side });
+      await api.register(unitsApi, { side });
+      await api.register(rankingApi, { side });
     },
     { prefix: ADMIN_API_PREFIX },
   );

@@ -6,8 +6,8 @@
 import type { Readable } from 'node:stream';
 import type { SurveyDefinition } from '../../../shared/survey';
 import type { ResponseStore } from '../../stores';
-import { csvStream, exportColumns, exportDefinitions, jsonStream, xlsxStream, type ExportFormat } from '../exports';
-import { toResponseFilter, type FilterQuery } from '../filters';
+import { CSV_SEPARATORS, toResponseFilter, type FilterQuery } from '../filters';
+import { csvStream, excelColumns, exportDefinitions, jsonStream, xlsxStream, type ExportFormat } from '../exports';
 import { buildReport } from '../report';
 import type { StreamHead } from './protocol';
 
@@ -38,13 +38,13 @@ export async function openExport(
       present.definitions.length > 0 || rowCount > 0
         ? present.definitions
         : known.filter((d) => (query.definition === undefined || d.id === query.definition) && (typeof query.version !== 'number' || d.version === query.version));
-    const columns = exportColumns(definitions, present.unknown, query.labels === '1', lang);
+    const columns = excelColumns(definitions, present.unknown, { labels: query.labels === '1', locale: lang });
     const stream =
       format === 'csv'
-        ? csvStream(columns, snapshot.responses())
+        ? csvStream(columns, snapshot.responses(), { headers: query.headers, separator: CSV_SEPARATORS[query.sep ?? 'comma'] })
         : format === 'json'
           ? jsonStream(snapshot.responses())
-          : xlsxStream(columns, definitions, snapshot);
+          : xlsxStream(columns, definitions, snapshot, query.headers);
     return { rowCount, stream, close: () => snapshot.close() };
   } catch (error) {
     await snapshot.close();

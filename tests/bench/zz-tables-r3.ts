@@ -1,0 +1,13 @@
+import Database from 'better-sqlite3';
+import { openStore } from '../../src/collector';
+import { freshPostgresDatabase, queryPostgres } from '../collector/test-databases';
+const file = '/tmp/r3/t.sqlite';
+const s = await openStore(file); await s.close();
+const db = new Database(file, { readonly: true });
+for (const t of db.prepare("select name, sql from sqlite_master where type='table'").all() as any[]) console.log('SQLITE', t.name, (db.prepare(`pragma table_info(${t.name})`).all() as any[]).map((c) => `${c.name}:${c.type}${c.pk ? '*' : ''}`).join(' '));
+const pg = freshPostgresDatabase('postgres://sipas:sipas@127.0.0.1:5432/sipas_test');
+const p = await openStore(pg.url); await p.close();
+const schema = new URL(pg.url).searchParams.get('schema');
+const rows = await queryPostgres<any>(pg.url, `select table_name, string_agg(column_name || ':' || data_type || coalesce(':' || column_default, ''), ' ' order by ordinal_position) c from information_schema.columns where table_schema = $1 group by table_name`, [schema]);
+for (const r of rows) console.log('PG', r.table_name, r.c);
+await pg.cleanup();
