@@ -9,8 +9,8 @@ import { canonicalJson, type SurveyResponse } from '../../src/shared/survey';
 import { openSqliteStore } from '../../src/collector';
 import { rebuildFleetFigures } from '../../src/collector/stores';
 
-/** Writes n responses made by `make` into the collector file (migrated first), as if received through `deviceId`. */
-export async function bulkSeed(file: string, n: number, make: (i: number) => SurveyResponse, deviceId: string | null = null): Promise<void> {
+/** Writes n responses made by `make` into the collector file (migrated first), as if received through `deviceOf(i)`. */
+export async function bulkSeed(file: string, n: number, make: (i: number) => SurveyResponse, deviceOf: (i: number) => string | null = () => null): Promise<void> {
   // Opening the store once creates or migrates the schema the rows go into.
   await openSqliteStore(file).close();
   const db = new Database(file);
@@ -29,6 +29,7 @@ export async function bulkSeed(file: string, n: number, make: (i: number) => Sur
     db.transaction(() => {
       for (let i = 0; i < n; i++) {
         const r = make(i);
+        const deviceId = deviceOf(i);
         versions.add(JSON.stringify([r.definitionId, r.definitionVersion]));
         const completedAt = new Date(r.completedAt).toISOString();
         insert.run(

@@ -11,6 +11,7 @@ import { DEFINITIONS_DIR, loadDefinitionsFromDir } from '../../src/build/definit
 import { loadFleet } from '../../src/collector/staff-pages';
 import type { IngestItem } from '../../src/collector/stores';
 import { makeResponse, signIn, tempDatabase, validItem } from '../collector/helpers';
+import { bulkSeed } from './bulk-seed';
 
 /** Figures of one size. */
 export interface FleetBenchResult {
@@ -27,8 +28,6 @@ export interface FleetBenchResult {
 
 /** Every this many sequence numbers, one is never sent. */
 const GAP_EVERY = 50;
-/** Responses stored per ingest call while seeding. */
-const SEED_BATCH = 5_000;
 
 /** Median time of 5 runs after one warm-up, in ms to a tenth. */
 async function medianMs(run: () => Promise<unknown>): Promise<number> {
@@ -43,55 +42,70 @@ async function medianMs(run: () => Promise<unknown>): Promise<number> {
   return Math.round(times[2] * 10) / 10;
 }
 
+/** Above this many responses the bench seeds in bulk (bulk-seed.ts); through ingest, 1M takes minutes here. */
+const INGEST_SEED_MAX = 100_000;
+
+/** The k-th number (from 0) a kiosk sends: every GAP_EVERY-th one is never sent. */
+function seqOf(k: number): number {
+  return k + 1 + Math.floor(k / (GAP_EVERY - 1));
+}
+
 /** Seeds `devices` devices with n responses between them, then times the fleet page. */
 export async function benchFleet(devices: number, n: number): Promise<FleetBenchResult> {
   const { definitions } = loadDefinitionsFromDir(DEFINITIONS_DIR);
   const db = tempDatabase();
-  const store = await openStore(db.file);
   try {
     const ids: string[] = [];
-    for (let d = 0; d < devices; d++) {
-      ids.push((await registerDevice(store, { label: `Quầy ${d + 1}`, agencyCode: `CQ${d % 50}`, counterCode: `Q${d}` })).deviceId);
-    }
-    const began = performance.now();
-    const perDevice = Math.ceil(n / devices);
-    let stored = 0;
-    for (let d = 0; d < devices && stored < n; d++) {
-      const kioskId = randomUUID();
-      // Responses of the definition the bench store does not have: only their counts are tallied, so
-      // the seeding costs what the fleet page reads (sequence numbers), not the scoring.
-      let seq = 0;
-      for (let start = 0; start < perDevice && stored < n; start += SEED_BATCH) {
-        const items: IngestItem[] = [];
-        for (let i = start; i < Math.min(perDevice, start + SEED_BATCH) && stored < n; i++) {
-          seq++;
-          if (seq % GAP_EVERY === 0) seq++;
-          items.push(validItem(makeResponse({ kioskId, seq })));
-          stored++;
-        }
-        await store.ingest({ deviceId: ids[d], receivedAt: new Date().toISOString(), report: null, source: 'sync', items });
-      }
-    }
-    const seedSeconds = Math.round((performance.now() - began) / 100) / 10;
-    await setAdminPassword(store, 'bench-password-fleet');
-    const app = await createCollector({ store, definitions });
+    const registering = await openStore(db.file);
     try {
-      const cookie = await signIn(app, 'bench-password-fleet');
-      const load = async () => {
-        const answer = await app.inject({ method: 'GET', url: '/admin/fleet', headers: { cookie } });
-        if (answer.statusCode !== 200) throw new Error(`fleet page answered ${answer.statusCode}: ${answer.body.slice(0, 200)}`);
-        return answer.body;
-      };
-      const pageMs = await medianMs(load);
-      const figuresMs = await medianMs(() => loadFleet(store, new Date()));
-      const api = await app.inject({ method: 'GET', url: '/api/v1/admin/fleet', headers: { cookie } });
-      const missingShown = (JSON.parse(api.body) as { devices: Array<{ missing: number }> }).devices.reduce((sum, d) => sum + d.missing, 0);
-      return { devices, responses: stored, seedSeconds, pageMs, figuresMs, missingShown };
+      for (let d = 0; d < devices; d++) {
+        ids.push((await registerDevice(registering, { label: `Quầy ${d + 1}`, agencyCode: `CQ${d % 50}`, counterCode: `Q${d}` })).deviceId);
+      }
     } finally {
-      await app.close();
+      await registering.close();
+    }
+    const kioskIds = ids.map(() => randomUUID());
+    const perDevice = Math.ceil(n / devices);
+    // Responses of a definition the bench store does not have: only their counts are tallied, so the
+    // seeding costs what the fleet page reads (sequence numbers), not the scoring.
+    const response = (i: number) => makeResponse({ kioskId: kioskIds[Math.floor(i / perDevice)], seq: seqOf(i % perDevice) });
+    const deviceOf = (i: number) => ids[Math.floor(i / perDevice)];
+    const began = performance.now();
+    if (n > INGEST_SEED_MAX) await bulkSeed(db.file, n, response, deviceOf);
+    const store = await openStore(db.file);
+    try {
+      if (n > INGEST_SEED_MAX) {
+        // One health report per device, so that each has a last contact as through ingest.
+        for (const id of ids) await store.ingest({ deviceId: id, receivedAt: new Date().toISOString(), report: null, source: 'sync', items: [] });
+      } else {
+        for (let start = 0; start < n; start += perDevice) {
+          const items: IngestItem[] = [];
+          for (let i = start; i < Math.min(n, start + perDevice); i++) items.push(validItem(response(i)));
+          await store.ingest({ deviceId: deviceOf(start), receivedAt: new Date().toISOString(), report: null, source: 'sync', items });
+        }
+      }
+      const seedSeconds = Math.round((performance.now() - began) / 100) / 10;
+      await setAdminPassword(store, 'bench-password-fleet');
+      const app = await createCollector({ store, definitions });
+      try {
+        const cookie = await signIn(app, 'bench-password-fleet');
+        const load = async () => {
+          const answer = await app.inject({ method: 'GET', url: '/admin/fleet', headers: { cookie } });
+          if (answer.statusCode !== 200) throw new Error(`fleet page answered ${answer.statusCode}: ${answer.body.slice(0, 200)}`);
+          return answer.body;
+        };
+        const pageMs = await medianMs(load);
+        const figuresMs = await medianMs(() => loadFleet(store, new Date()));
+        const api = await app.inject({ method: 'GET', url: '/api/v1/admin/fleet', headers: { cookie } });
+        const missingShown = (JSON.parse(api.body) as { devices: Array<{ missing: number }> }).devices.reduce((sum, d) => sum + d.missing, 0);
+        return { devices, responses: n, seedSeconds, pageMs, figuresMs, missingShown };
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await store.close();
     }
   } finally {
-    await store.close();
     db.cleanup();
   }
 }

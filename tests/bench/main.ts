@@ -14,6 +14,7 @@ import { measureRecovery } from './recovery';
 import { citizenPathFigures, citizenPathKey } from './citizen-path';
 import { benchTallies } from './tallies';
 import { benchFleet } from './fleet-figures';
+import { benchMultiProcessIngest } from './multi-process';
 import { loadavg } from 'node:os';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -106,6 +107,20 @@ async function main() {
   figures.collector_fleet_1000_devices_1m_figures_ms = fleet.figuresMs;
   figures.collector_fleet_seed_seconds = fleet.seedSeconds;
   figures.collector_fleet_load_average = round(loadavg()[0]);
+
+  // Several collector processes on PostgreSQL (issue 12, part 5): 50 kiosks, batches of 100, two processes behind a proxy.
+  const multi = await benchMultiProcessIngest({ kiosks: 50, batchesPerKiosk: 20, batchSize: 100, processes: 2 });
+  if (multi === null) {
+    console.log('collector_pg_2proc_ingest_per_second: skipped (TEST_DATABASE_URL is not set)');
+    figures.collector_pg_2proc_ingest_skipped = true;
+  } else {
+    report('collector_pg_2proc_ingest_per_second', multi.perSecond, 'responses/s', '≥ 20000', multi.perSecond >= 20_000 && multi.exactlyOnce);
+    figures.collector_pg_2proc_batch_p50_ms = multi.batchMs.p50;
+    figures.collector_pg_2proc_batch_p99_ms = multi.batchMs.p99;
+    figures.collector_pg_2proc_exactly_once = multi.exactlyOnce;
+    figures.collector_pg_2proc_busy_retries = multi.busyRetries;
+    figures.collector_pg_2proc_load_average = round(loadavg()[0]);
+  }
 
   // Queue empty after an outage ends (virtual clock): the health check during backoff, not the 15-min cap.
   for (const minutes of [1, 12, 20]) {

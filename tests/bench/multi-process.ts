@@ -5,11 +5,13 @@
  * every response was stored once with gapless sequences. Needs TEST_DATABASE_URL (a database the bench
  * may create a schema in); without it the figure is skipped with a note.
  */
-import { MAX_BATCH_RESPONSES } from '../../src/shared/wire';
 import { openStore } from '../../src/collector';
 import { startCollectorCluster } from '../collector/multi-process/cluster';
 import { kioskBodies, registerKiosks, runKioskLoad, storedSequences, type LoadResult } from '../collector/multi-process/kiosk-load';
 import { freshPostgresDatabase, TEST_DATABASE_URL } from '../collector/test-databases';
+
+/** The kiosk's default syncBatchSize: what the target is stated for. */
+const KIOSK_BATCH_SIZE = 100;
 
 /** Figures of one run. */
 export interface MultiProcessBenchResult extends LoadResult {
@@ -24,7 +26,7 @@ export interface MultiProcessBenchResult extends LoadResult {
 export async function benchMultiProcessIngest(options: { kiosks?: number; batchesPerKiosk?: number; batchSize?: number; processes?: number; databaseUrl?: string } = {}): Promise<MultiProcessBenchResult | null> {
   const base = options.databaseUrl ?? TEST_DATABASE_URL;
   if (base === undefined) return null;
-  const { kiosks: kioskCount = 50, batchesPerKiosk = 20, batchSize = MAX_BATCH_RESPONSES, processes = 2 } = options;
+  const { kiosks: kioskCount = 50, batchesPerKiosk = 20, batchSize = KIOSK_BATCH_SIZE, processes = 2 } = options;
   const db = freshPostgresDatabase(base);
   try {
     const store = await openStore(db.url);

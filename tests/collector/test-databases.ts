@@ -222,36 +222,59 @@ function sqliteFile(url: string): string {
   return url.replace(/^sqlite:(\/\/)?/i, '');
 }
 
+/** A connection of its own to the database behind a test store, kept for many statements. */
+export interface TestDatabaseConnection {
+  /**
+   * Runs one statement: `sql` written once with `?` placeholders (numbered for PostgreSQL),
+   * `postgresSql` instead where the dialects differ. Rows come back as SQLite gives them (see
+   * SQLITE_LIKE_TYPES); a statement that returns no rows gives [].
+   */
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[], postgresSql?: string): Promise<R[]>;
+  close(): Promise<void>;
+}
+
 /**
- * Runs one statement on the database behind a test collector's store, through a connection of its
- * own, as an auditor (or an intruder) would: better-sqlite3 on a SQLite file, pg on a PostgreSQL
- * schema. `sql` is written once with `?` placeholders (numbered for PostgreSQL); `postgresSql`
- * replaces it where the dialects differ. Rows come back as SQLite gives them (see SQLITE_LIKE_TYPES);
- * a statement that returns no rows gives [].
+ * Connects to the database behind a test collector's store, as an auditor (or an intruder) would:
+ * better-sqlite3 on a SQLite file, pg on a PostgreSQL schema. For a file of many small checks (a
+ * PostgreSQL connection costs 30–100 ms to open); queryTestDatabase for one.
  */
-export async function queryTestDatabase<R = Record<string, unknown>>(url: string, sql: string, params: unknown[] = [], postgresSql?: string): Promise<R[]> {
+export async function connectTestDatabase(url: string): Promise<TestDatabaseConnection> {
   if (!isPostgres(url)) {
     const db = new Database(sqliteFile(url), { fileMustExist: true });
-    try {
-      const statement = db.prepare(sql);
-      if (!statement.reader) {
-        statement.run(...params);
-        return [];
-      }
-      return statement.all(...params) as R[];
-    } finally {
-      db.close();
-    }
+    return {
+      async query<R>(sql: string, params: unknown[] = []) {
+        const statement = db.prepare(sql);
+        if (!statement.reader) {
+          statement.run(...params);
+          return [];
+        }
+        return statement.all(...params) as R[];
+      },
+      async close() {
+        db.close();
+      },
+    };
   }
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema');
   parsed.searchParams.delete('schema');
   const client = new pg.Client({ connectionString: parsed.toString(), types: SQLITE_LIKE_TYPES, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
   await client.connect();
+  return {
+    async query<R>(sql: string, params: unknown[] = [], postgresSql?: string) {
+      return (await client.query(postgresSql ?? numberedPlaceholders(sql), params)).rows as R[];
+    },
+    close: () => client.end(),
+  };
+}
+
+/** Runs one statement on the database behind a test collector's store, through a connection of its own (see TestDatabaseConnection.query). */
+export async function queryTestDatabase<R = Record<string, unknown>>(url: string, sql: string, params: unknown[] = [], postgresSql?: string): Promise<R[]> {
+  const connection = await connectTestDatabase(url);
   try {
-    return (await client.query(postgresSql ?? numberedPlaceholders(sql), params)).rows as R[];
+    return await connection.query<R>(sql, params, postgresSql);
   } finally {
-    await client.end();
+    await connection.close();
   }
 }
 

@@ -11,6 +11,8 @@ import { buildProvisioningLink } from '../../src/shared/wire';
 import type { KioskSettings } from '../../src/shared/settings';
 import type { TabletRecord } from '../../src/kiosk/storage';
 import { withKioskStorage } from './kiosk-storage';
+import { afterAll } from 'vitest';
+import { COLLECTOR_TESTS_ON_POSTGRES, freshPostgresDatabase, type TestDatabase } from '../collector/test-databases';
 
 export const DIST_DIR = fileURLToPath(new URL('../../dist', import.meta.url));
 
@@ -19,6 +21,8 @@ export interface RunningCollector {
   url: string;
   port: number;
   dataDir: string;
+  /** The store's URL: the SQLite file in dataDir, or its own PostgreSQL schema with TEST_COLLECTOR_STORE=postgres. */
+  storeUrl: string;
   store: CollectorStore;
   app: FastifyInstance;
   /** Stops listening and closes the database (the "server gone" of offline tests). */
@@ -33,15 +37,43 @@ export interface RunningCollector {
 export interface CollectorStartOptions {
   port?: number;
   dataDir?: string;
+  /** The store to open (a restart's); by default a new one (see collectorStoreUrl). */
+  storeUrl?: string;
   loginThrottle?: CollectorOptions['loginThrottle'];
+  /** The kiosk files served (a second build stands for a new version deployed); dist/ by default. */
+  staticDir?: string;
+}
+
+/** The PostgreSQL schemas of the collectors this test file started, dropped when its tests are done. */
+const postgresDatabases: TestDatabase[] = [];
+try {
+  // Registered while vitest collects the test file (after-hooks run newest first: the file's own,
+  // which stop the collectors, before this one); the benchmarks import the harness outside vitest.
+  afterAll(async () => {
+    for (const db of postgresDatabases.splice(0)) await db.cleanup();
+  });
+} catch {
+  // Not in a test file: no collector here runs on PostgreSQL.
+}
+
+/**
+ * A new collector's store: the SQLite file in its data folder, or — with TEST_COLLECTOR_STORE=postgres
+ * and TEST_DATABASE_URL, as tests/collector runs on PostgreSQL — a PostgreSQL schema of its own.
+ */
+function collectorStoreUrl(dataDir: string): string {
+  if (!COLLECTOR_TESTS_ON_POSTGRES) return join(dataDir, 'collector.sqlite');
+  const db = freshPostgresDatabase();
+  postgresDatabases.push(db);
+  return db.url;
 }
 
 export async function startCollector(options: CollectorStartOptions = {}): Promise<RunningCollector> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sipas-collector-'));
   const { definitions, problems } = loadDefinitionsFromDir(DEFINITIONS_DIR);
   if (problems.length > 0) throw new Error(`invalid definitions: ${JSON.stringify(problems)}`);
-  const store = await openStore(join(dataDir, 'collector.sqlite'));
-  const app = await createCollector({ store, definitions, staticDir: DIST_DIR, loginThrottle: options.loginThrottle });
+  const storeUrl = options.storeUrl ?? collectorStoreUrl(dataDir);
+  const store = await openStore(storeUrl);
+  const app = await createCollector({ store, definitions, staticDir: options.staticDir ?? DIST_DIR, loginThrottle: options.loginThrottle });
   await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('collector has no port');
@@ -49,13 +81,14 @@ export async function startCollector(options: CollectorStartOptions = {}): Promi
     url: `http://127.0.0.1:${address.port}`,
     port: address.port,
     dataDir,
+    storeUrl,
     store,
     app,
     stop: async () => {
       await app.close();
       await store.close();
     },
-    restart: () => startCollector({ ...options, port: address.port, dataDir }),
+    restart: () => startCollector({ ...options, port: address.port, dataDir, storeUrl }),
     cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
   };
   return running;

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evacuationJson } from '../../src/shared/csv';
 import type { SurveyResponse } from '../../src/shared/schemas';
 import { launchProfile, removeProfile } from './browser';
+import { queryTestDatabase } from '../collector/test-databases';
 import { queueResponsesInPage, signInAsStaff, STAFF_PASSWORD, startStaffCollector, storedResponses, waitUntilDelivered, type RunningCollector } from './harness';
 
 let collector: RunningCollector;
@@ -132,14 +131,8 @@ describe('a clerk imports a kiosk\'s evacuation file', { timeout: 120_000 }, () 
       mimeType: 'application/json',
       buffer: Buffer.from([...evacuationJson(kioskId, '2026-11-20T09:00:00.000Z', evacuatedResponses(kioskId, 3))].join(''), 'utf8'),
     };
-    const rowsOfKiosk = () => {
-      const db = new Database(join(collector.dataDir, 'collector.sqlite'), { readonly: true });
-      try {
-        return (db.prepare('SELECT count(*) AS n FROM responses WHERE kiosk_id = ?').get(kioskId) as { n: number }).n;
-      } finally {
-        db.close();
-      }
-    };
+    // Read behind the collector's back, from its SQLite file or its PostgreSQL schema.
+    const rowsOfKiosk = async () => (await queryTestDatabase<{ n: number }>(collector.storeUrl, 'SELECT count(*) AS n FROM responses WHERE kiosk_id = ?', [kioskId]))[0].n;
     const office = await launchProfile();
     try {
       const page = await office.context.newPage();
@@ -157,11 +150,11 @@ describe('a clerk imports a kiosk\'s evacuation file', { timeout: 120_000 }, () 
       });
       expect(await page.locator('#import-result').innerText()).toContain(`Tệp của máy ${kioskId}, xuất lúc`);
       expect(await page.locator('#import-status').innerText()).toBe('');
-      expect(rowsOfKiosk()).toBe(3);
+      expect(await rowsOfKiosk()).toBe(3);
 
       await importFile(page, file);
       expect(await shownSummary(page)).toMatchObject({ 'Số phiếu trong tệp': 3, 'Phiếu mới đã nhập': 0, 'Đã có sẵn, không nhập lại': 3, 'Bị từ chối': 0 });
-      expect(rowsOfKiosk()).toBe(3);
+      expect(await rowsOfKiosk()).toBe(3);
     } finally {
       await office.dispose();
       removeProfile(office.profileDir);

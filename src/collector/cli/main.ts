@@ -9,6 +9,7 @@
  * (flags win), and
  * COLLECTOR_ADMIN_PASSWORD: the staff password, taken only when none is set yet.
  * --demo also makes up a staff password when none is set and prints it with the staff pages' address.
+ *   tsx src/collector/cli/main.ts migrate-to-postgres --from <collector.sqlite> --to postgres://… copies a SQLite collector into PostgreSQL.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { isIP, type AddressInfo } from 'node:net';
@@ -20,7 +21,7 @@ import { createCollector, ensureAdminPassword, issueDemoDeviceToken, openStore, 
 import { describeStoreUrl } from '../stores';
 import { provisioningFor } from '../devices';
 import { databaseUrlOf, dataDirOf, defineCli, fail, parseCommandLine, storeUrlIn } from './cli-helpers';
-import { migrateToPostgresCli } from './migrate-to-postgres';
+import { migrateToPostgres } from './migrate-to-postgres';
 
 /** The subcommand that copies a SQLite collector into PostgreSQL (migrate-to-postgres.ts). */
 const MIGRATE_TO_POSTGRES = 'migrate-to-postgres';
@@ -31,11 +32,7 @@ const USAGE =
 async function main(words?: string[]): Promise<void> {
   // `npm run collector -- migrate-to-postgres …` moves a site up instead of serving.
   const given = words ?? process.argv.slice(2);
-  if (given[0] === MIGRATE_TO_POSTGRES) {
-    const code = await migrateToPostgresCli(given.slice(1));
-    if (code !== 0) process.exitCode = code;
-    return;
-  }
+  if (given[0] === MIGRATE_TO_POSTGRES) return migrateToPostgres(given.slice(1));
   const commandLine = parseCommandLine({
     usage: USAGE,
     args: words,

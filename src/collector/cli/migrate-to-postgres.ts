@@ -25,7 +25,8 @@ export function formatCopyTable(result: CopyResult): string {
   return lines.join('\n');
 }
 
-async function main(args?: string[]): Promise<void> {
+/** The command's work on its words (after `migrate-to-postgres`); fails through cli-helpers' fail(). */
+export async function migrateToPostgres(args?: string[]): Promise<void> {
   const commandLine = parseCommandLine({ usage: USAGE, args, options: { from: { type: 'string' }, to: { type: 'string' }, definitions: { type: 'string' } } });
   if (!commandLine) return;
   const { from, to, definitions: definitionsDir } = commandLine.values;
@@ -42,4 +43,4 @@ async function main(args?: string[]): Promise<void> {
 }
 
 /** The migrate-to-postgres command line; run at once when started as a script. */
-export const migrateToPostgresCli = defineCli('migrate-to-postgres', import.meta.url, main);
+export const migrateToPostgresCli = defineCli('migrate-to-postgres', import.meta.url, migrateToPostgres);

@@ -99,6 +99,7 @@ export function checkResponse(raw: unknown, index: number, definitions: Definiti
   const problems = [
     ...placeProblems(response, root),
     ...localeProblems(response, definition, root),
+    ...sectionsOffProblems(response, definition, root),
     ...timeProblems(response, root, context.receivedAt ?? new Date(), clockSkewMs),
     ...answerProblems(response, definition, root),
   ];
@@ -125,6 +126,28 @@ function localeProblems(response: SurveyResponse, definition: SurveyDefinition, 
   if (definition.languages.includes(response.locale)) return [];
   const offered = definition.languages.map((language) => JSON.stringify(language)).join(', ');
   return [`${formatPath(root, ['locale'])}: expected a language ${definition.id} version ${definition.version} offers (${offered}), found ${describeValue(response.locale)}`];
+}
+
+/**
+ * The sections a response says were switched off must be optional sections of its definition, each
+ * named once: the report counts their questions as not asked, so a scored component or an unknown id
+ * there would hide real answers or invent a section.
+ */
+function sectionsOffProblems(response: SurveyResponse, definition: SurveyDefinition, root: string): string[] {
+  const optional = definition.sections.filter((section) => section.optional).map((section) => section.id);
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  (response.sectionsOff ?? []).forEach((sectionId, i) => {
+    const path = formatPath(root, ['sectionsOff', i]);
+    if (!optional.includes(sectionId)) {
+      const offered = optional.length ? optional.join(', ') : 'none';
+      problems.push(`${path}: expected an optional section of ${definition.id} version ${definition.version} (${offered}), found ${describeValue(sectionId)}`);
+    } else if (seen.has(sectionId)) {
+      problems.push(`${path}: expected each section once, found ${describeValue(sectionId)} again`);
+    }
+    seen.add(sectionId);
+  });
+  return problems;
 }
 
 /**
@@ -183,8 +206,9 @@ function safeIso(ms: number): string {
 /**
  * A question is answered with a value or left out: an empty text, a blank one or an empty list says
  * nothing and is refused for every question, shown or hidden (the kiosk leaves unanswered ones out).
- * Then the engine's checks, with every optional section on (the collector cannot know which ones a
- * kiosk switched off): an answer is still refused if its question was hidden or does not exist.
+ * Then the engine's checks, with the optional sections the response says were switched off (an
+ * older kiosk says none: every section on): an answer is refused if its question was hidden, sits in
+ * a section switched off, or does not exist.
  */
 function answerProblems(response: SurveyResponse, definition: SurveyDefinition, root: string): string[] {
   const blank = new Set<string>();
@@ -195,6 +219,6 @@ function answerProblems(response: SurveyResponse, definition: SurveyDefinition, 
     blank.add(questionId);
     problems.push(`${formatPath(root, ['answers', questionId])}: expected an answer that is not blank (a question left unanswered has no key), found ${empty}`);
   }
-  const others = validateAnswers(definition, response.answers, response.status).filter((problem) => !blank.has(problem.questionId));
+  const others = validateAnswers(definition, response.answers, response.status, { disabledSections: response.sectionsOff ?? [] }).filter((problem) => !blank.has(problem.questionId));
   return [...problems, ...others.map((problem) => explainAnswerProblem(problem, root))];
 }

@@ -96,6 +96,29 @@ function endedByColumn(labels: boolean, locale: string): ExportColumn {
   return { code: ENDED_BY_COLUMN, header: ENDED_BY_COLUMN, cell: ({ response }) => (response.endedBy === 'timeout' ? timeout : citizen) };
 }
 
+/** The column naming the optional sections switched off on the tablet, after how the response ended. */
+export const SECTIONS_OFF_COLUMN = 'sectionsOff';
+
+/**
+ * The sections switched off on the tablet when the response was answered, joined by "; " as multiple
+ * answers are: their ids, or with labels the sections' titles; empty when every section was on (or
+ * the kiosk was older than the field). Its name in words is set here, from the questionnaire texts.
+ */
+function sectionsOffColumn(definitions: readonly SurveyDefinition[], labels: boolean, locale: string): ExportColumn {
+  const lang: Lang = (LANGS as readonly string[]).includes(locale) ? (locale as Lang) : 'vi';
+  const titles = new Map<string, string>();
+  for (const definition of definitions) for (const section of definition.sections) if (!titles.has(section.id)) titles.set(section.id, localize(section.title, lang));
+  return {
+    code: SECTIONS_OFF_COLUMN,
+    header: SECTIONS_OFF_COLUMN,
+    name: staffT(lang)('questionnaire.exportColumn'),
+    cell: ({ response }) => {
+      const off = response.sectionsOff ?? [];
+      return off.length === 0 ? null : off.map((id) => (labels ? (titles.get(id) ?? id) : id)).join('; ');
+    },
+  };
+}
+
 const ofResponse = (column: Column): ExportColumn => ({ code: column.code, header: column.header, cell: (row) => column.cell(row.response) });
 
 /** The instant columns that get a Vietnam-time twin right after them (the UTC one stays, for software). */
@@ -161,7 +184,7 @@ export function excelColumns(definitions: readonly SurveyDefinition[], unknown: 
   };
   const columns: ExportColumn[] = [];
   for (const column of exportColumns(definitions, unknown, options.labels, lang)) {
-    columns.push({ ...column, name: nameOf(column.code) });
+    columns.push({ ...column, name: column.name ?? nameOf(column.code) });
     const twin = VIETNAM_TIME_TWINS[column.code];
     if (twin) {
       const code = `${column.code}VN`;
@@ -198,7 +221,13 @@ export function exportColumns(definitions: readonly SurveyDefinition[], unknown:
   // Scale answers stay numbers even as words: a spreadsheet must still be able to average them.
   const response = responseColumns(definitions, { labels, locale, scaleAnswers: 'numbers' });
   const metadata = METADATA_COLUMNS.length;
-  const columns = [...response.slice(0, metadata).map(ofResponse), endedByColumn(labels, locale), ...COLLECTOR_COLUMNS, ...response.slice(metadata).map(ofResponse)];
+  const columns = [
+    ...response.slice(0, metadata).map(ofResponse),
+    endedByColumn(labels, locale),
+    sectionsOffColumn(definitions, labels, locale),
+    ...COLLECTOR_COLUMNS,
+    ...response.slice(metadata).map(ofResponse),
+  ];
   if (unknown.length > 0) {
     const unknownKeys = new Set(unknown.map((u) => definitionKey(u.id, u.version)));
     columns.push({
@@ -290,6 +319,10 @@ const METADATA_MEANINGS: Record<string, [string, string]> = {
   clockSkewMs: ['Đồng hồ máy trừ đồng hồ máy chủ khi nhận (mili giây)', "Kiosk clock minus the collector's at receipt (milliseconds)"],
   flag_clockSkew: ['1 = đồng hồ máy lệch, thời điểm đã được chỉnh', '1 = kiosk clock off, time placed corrected'],
   flag_placeMismatch: ['1 = cơ quan/quầy khác nơi đăng ký của máy', "1 = agency or counter other than the device's registered place"],
+  [SECTIONS_OFF_COLUMN]: [
+    'Phần tắt trên máy: các phần tùy chọn bị tắt trên máy khi phiếu được trả lời, câu hỏi của chúng không được hỏi (mã phần, cách nhau bằng ;); trống = mọi phần đều bật',
+    'Sections off on the tablet: optional sections switched off when the response was answered, so their questions were not asked (section ids separated by ;); empty = every section on',
+  ],
   [RAW_ANSWERS_COLUMN]: ['Câu trả lời gốc (bộ câu hỏi không còn trên máy chủ)', 'Raw answers (questionnaire no longer known)'],
 };
 

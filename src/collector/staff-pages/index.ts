@@ -42,6 +42,7 @@ export { LANG_COOKIE, LANGS, pickLang, staffT, STAFF_NS, type Lang, type StaffT 
 export { jsonForScript, renderDocument, STAFF_SCRIPTS, TrustedSvg, type PageContext } from './pages';
 export { buildReport, scoringView, type SipasReport } from './report';
 export { MAX_TREND_POINTS, nextPeriod, periodOfMonth, type ReportFigures, type TrendPoint } from './report';
+export { REPORT_FORMATS, REPORT_HEADER_ROW, REPORT_SHEETS, reportLetterhead, reportWorkbook, type ReportLetterhead } from './report-xlsx';
 export { offeredPeriods } from './pages';
 export {
   componentFigure,
@@ -64,3 +65,14 @@ export { buildReportFunnel, FLEET_FUNNEL_DAYS, loadReportFunnel, summarizeFunnel
 export { DEFAULT_READ_WORKERS, ReadPool, serveReads, type ReadPoolOptions, type ReadPoolStats, type WorkerConfig } from './read-worker';
 export { DEFAULT_REPORT_DEFINITION, MAX_IMPORT_BYTES, staffSide, type AdminOptions } from './plugins';
 export { answerMalformedStaffUrl, STAFF_SECURITY_HEADERS } from './plugins';
+export {
+  buildRanking,
+  dayYearEarlier,
+  rankingPeriods,
+  RANKING_SORTS,
+  sortRows,
+  weakestItems,
+  type RankingReport,
+  type RankingRequest,
+  type RankingRow,
+} from './ranking';

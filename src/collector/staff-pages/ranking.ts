@@ -11,11 +11,11 @@
 import { z } from 'zod';
 import { STORED_PLACE_CODE_MAX_LENGTH } from '../../shared/ids';
 import { vietnamDay } from '../../shared/l10n';
-import { addTally, emptyTally, mergeScores, scoreFromTally, type LocalizedText, type ScoreTally, type SipasScore, type SurveyDefinition } from '../../shared/survey';
+import { addTally, createScoreAccumulator, emptyTally, mergeScores, type LocalizedText, type ScoreAccumulator, type ScoreTally, type SipasScore, type SurveyDefinition } from '../../shared/survey';
 import { TALLY_FLAG_BITS, TARGET_FIGURES, type CollectorStore, type FunnelRow, type PlaceCount, type TargetFigure } from '../stores';
 import { ALL_VERSIONS, MIN_VALID_DEFAULT, periodDays, periodGranularity, type FilterQuery, type PeriodGranularity } from './filters';
 import { sumFunnelRows, summarizeFunnel, type FunnelSummary } from './funnel';
-import { reportDefinitions } from './report';
+import { reportDefinitions, scoringView } from './report';
 import { loadTargets, reportYear, targetGap, unitTree, type TargetGap, type UnitTree } from './units';
 
 /** The columns the table sorts by. */
@@ -226,9 +226,20 @@ async function readPlaceTallies(source: RankingSource, places: readonly Place[],
   return out;
 }
 
+/** One scorer per covered version, newest first, reused for every row (building one is the costly part). */
+type Scorers = ReadonlyArray<{ version: number; accumulator: ScoreAccumulator }>;
+
+/**
+ * Scorers of the covered versions: on the scoring view of each definition (the scored sections and
+ * what their conditions read), whose item and component scores are the whole definition's.
+ */
+function scorersOf(covered: readonly SurveyDefinition[]): Scorers {
+  return covered.map((d) => ({ version: d.version, accumulator: createScoreAccumulator(scoringView(d)) }));
+}
+
 /** The score of the places matching `match`: their tallies merged per version, scored, versions merged by item id. */
-function scoreOf(tallies: PlaceTallies, covered: readonly SurveyDefinition[], match: (agencyCode: string, counterCode: string) => boolean): SipasScore {
-  const merged = new Map<number, ScoreTally>(covered.map((d) => [d.version, emptyTally()]));
+function scoreOf(tallies: PlaceTallies, scorers: Scorers, match: (agencyCode: string, counterCode: string) => boolean): SipasScore {
+  const merged = new Map<number, ScoreTally>(scorers.map((s) => [s.version, emptyTally()]));
   for (const [key, byVersion] of tallies) {
     const [agencyCode, counterCode] = key.split('\u0000');
     if (!match(agencyCode, counterCode)) continue;
@@ -237,7 +248,13 @@ function scoreOf(tallies: PlaceTallies, covered: readonly SurveyDefinition[], ma
       if (into) addTally(into, tally);
     }
   }
-  return mergeScores(covered.map((d) => scoreFromTally(d, merged.get(d.version)!)));
+  return mergeScores(
+    scorers.map(({ version, accumulator }) => {
+      accumulator.reset();
+      accumulator.absorb(merged.get(version)!);
+      return accumulator.result();
+    }),
+  );
 }
 
 /** A row before its figures: what it is and which places it sums. */
@@ -445,12 +462,13 @@ export async function buildRanking(source: RankingSource, request: RankingReques
   const show: RankingShow = ranking.show ?? (unitCode !== undefined && tree.unit(unitCode) && tree.flatten().find((n) => n.unit.code === unitCode)!.children.length === 0 ? 'counters' : 'units');
   const plans = planRows(tree, unitCode, show, placeList, request.words.unplaced, request.words.direct);
   const texts = itemTexts(covered);
+  const scorers = scorersOf(covered);
 
   const funnelOf = (match: RowPlan['match']) => summarizeFunnel(sumFunnelRows(funnelRows.filter((r: FunnelRow) => match(r.agencyCode, r.counterCode) && (typeof filters.version === 'number' || covered.some((d) => d.version === r.definitionVersion)))));
   const rows = plans.map((plan): RankingRow => {
-    const score = scoreOf(current, covered, plan.match);
-    const before = scoreOf(previous, covered, plan.match).percent;
-    const lastYear = scoreOf(yearAgo, covered, plan.match).percent;
+    const score = scoreOf(current, scorers, plan.match);
+    const before = scoreOf(previous, scorers, plan.match).percent;
+    const lastYear = scoreOf(yearAgo, scorers, plan.match).percent;
     const applied = targets.targetFor(plan.targetUnit, year);
     const components = [1, 2, 3, 4, 5].map((component): RankingComponent => {
       const found = score.components.find((c) => c.component === component);

@@ -35,7 +35,10 @@ import {
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
-/** Sections whose single-choice questions the report shows as shares of respondents. */
+/**
+ * Sections whose single-choice questions the report page showed before the whole questionnaire was
+ * reported (issue 11, part 5); the page now shows every section questionnaireSections lists.
+ */
 export const REPORT_CHOICE_SECTIONS = ['integrity', 'priorities'] as const;
 /** Latest free-text comments kept for the report. */
 export const REPORT_COMMENT_LIMIT = 20;
@@ -82,10 +85,32 @@ export interface ReportFigures {
   lowN: boolean;
 }
 
+/**
+ * A choice question over the responses scored: responses = asked + notAsked, asked = answered +
+ * unanswered, notAsked = switchedOff + notApplicable. Shares are of the respondents asked
+ * (`shareOfAsked`; of a multiple choice they may add up to more than 100%) or of those who answered.
+ */
 export interface ReportChoice extends Omit<ChoiceSummary, 'options'> {
   sectionId: string;
   text: LocalizedText;
   options: Array<ChoiceSummary['options'][number] & { label: LocalizedText }>;
+  /** Asked but left unanswered (asked − answered). */
+  unanswered: number;
+  /** Responses scored that were not asked it: its section switched off on the tablet, a condition, or a covered version without it. */
+  notAsked: number;
+  /** Of notAsked, those not asked for another reason than a switched-off section (a condition, or a version without it). */
+  notApplicable: number;
+  /** Its shares rest on fewer than `figures.minValid` respondents asked: "ít phiếu", printed without decimals. */
+  lowN: boolean;
+}
+
+/** A section of the questionnaire that is not a scored component, with its choice questions: the whole questionnaire reported. */
+export interface ReportQuestionnaireSection {
+  sectionId: string;
+  title: LocalizedText;
+  /** Staff can switch it off per tablet (its questions then count as not asked there). */
+  optional: boolean;
+  choices: ReportChoice[];
 }
 
 /**
@@ -205,6 +230,8 @@ export interface SipasReport {
   trendGranularity: PeriodGranularity;
   trend: TrendPoint[];
   choices: ReportChoice[];
+  /** The sections that are not scored components and ask choice questions, in the definition's order, with their questions. */
+  questionnaire: ReportQuestionnaireSection[];
   comments: ReportComment[];
   flags: ReportFlags;
 }
@@ -378,11 +405,18 @@ export async function buildReport(store: ResponseStore, definitions: readonly Su
     const found = questions.get(choice.questionId);
     const question = found?.question;
     const options = question && (question.kind === 'single' || question.kind === 'multiple') ? question.options : [];
+    // Not asked over every response scored, so a covered version without the question counts too.
+    const notAsked = score.responses - choice.asked;
     return {
       ...choice,
       sectionId: found?.sectionId ?? '',
       text: question?.text ?? { en: choice.questionId },
       options: choice.options.map((option) => ({ ...option, label: options.find((o) => o.code === option.code)?.label ?? { en: option.code } })),
+      unanswered: choice.asked - choice.answered,
+      notAsked,
+      notApplicable: notAsked - choice.switchedOff,
+      // isLowN's rule: a defined share (someone was asked) on fewer than minValid respondents.
+      lowN: choice.asked > 0 && choice.asked < minValid,
     };
   });
 
@@ -423,6 +457,7 @@ export async function buildReport(store: ResponseStore, definitions: readonly Su
       minValid,
     ),
     choices,
+    questionnaire: questionnaireSections(covered, choices),
     comments: comments.sort(latestFirst).slice(0, REPORT_COMMENT_LIMIT),
     flags: {
       counts: REPORT_FLAGS.map((flag) => ({ flag, responses: flagCounts.get(flag)! })),
@@ -556,4 +591,22 @@ function trendOf(
     const responses = result?.responses ?? 0;
     return { period, ...periodDays(period), responses, percent, lowN: isLowN(percent, responses, minValid) };
   });
+}
+
+/**
+ * The sections reported as the whole questionnaire: those without a component that ask a single or
+ * multiple choice question (the free-text comment stays in the comments), in the newest covered
+ * version's order, then any only older versions have; each with its questions in report order.
+ */
+export function questionnaireSections(covered: readonly SurveyDefinition[], choices: readonly ReportChoice[]): ReportQuestionnaireSection[] {
+  const sections: ReportQuestionnaireSection[] = [];
+  for (const definition of covered) {
+    for (const section of definition.sections) {
+      if (section.component !== undefined || sections.some((s) => s.sectionId === section.id)) continue;
+      const inSection = choices.filter((choice) => choice.sectionId === section.id);
+      if (inSection.length === 0) continue;
+      sections.push({ sectionId: section.id, title: section.title, optional: section.optional, choices: inSection });
+    }
+  }
+  return sections;
 }

@@ -109,7 +109,7 @@ export function valueText(value: unknown): string | null {
 
 /** The response's own fields compared (answers apart); flags as one field. */
 const RESPONSE_FIELDS = [
-  'kioskId', 'seq', 'definitionId', 'definitionVersion', 'locale', 'status', 'endedBy', 'startedAt', 'completedAt', 'durationMs',
+  'kioskId', 'seq', 'definitionId', 'definitionVersion', 'locale', 'status', 'endedBy', 'sectionsOff', 'startedAt', 'completedAt', 'durationMs',
   'agencyCode', 'counterCode', 'deviceLabel', 'appVersion', 'flags',
 ] as const satisfies ReadonlyArray<keyof SurveyResponse>;
 

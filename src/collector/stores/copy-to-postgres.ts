@@ -83,7 +83,7 @@ export async function copySqliteToPostgres(from: string, to: string, definitions
   try {
     const sourceTables = (source.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map((t) => t.name);
     const targetColumns = await readTargetColumns(pool);
-    const order = [...FIRST_TABLES.filter((t) => sourceTables.includes(t)), ...sourceTables.filter((t) => !FIRST_TABLES.includes(t))];
+    const order = parentsFirst([...FIRST_TABLES.filter((t) => sourceTables.includes(t)), ...sourceTables.filter((t) => !FIRST_TABLES.includes(t))], await readForeignKeys(pool));
     const tables: CopiedTable[] = [];
     const skipped: string[] = [];
     for (const table of order) {
@@ -116,6 +116,31 @@ export async function copySqliteToPostgres(from: string, to: string, definitions
     await pool.end();
     await target.close();
   }
+}
+
+/** The target's foreign keys as child table → the tables it refers to. */
+async function readForeignKeys(pool: pg.Pool): Promise<Map<string, Set<string>>> {
+  const { rows } = await pool.query<{ child: string; parent: string }>(
+    `SELECT c.relname AS child, p.relname AS parent FROM pg_constraint k
+     JOIN pg_class c ON c.oid = k.conrelid JOIN pg_class p ON p.oid = k.confrelid
+     WHERE k.contype = 'f' AND c.relnamespace = current_schema()::regnamespace`,
+  );
+  const parents = new Map<string, Set<string>>();
+  for (const { child, parent } of rows) if (child !== parent) parents.set(child, (parents.get(child) ?? new Set()).add(parent));
+  return parents;
+}
+
+/** The tables in `order`, each moved after the tables its rows refer to (they must be there first). */
+function parentsFirst(order: readonly string[], parents: ReadonlyMap<string, ReadonlySet<string>>): string[] {
+  const placed: string[] = [];
+  const visit = (table: string, path: Set<string>) => {
+    if (placed.includes(table) || path.has(table)) return;
+    path.add(table);
+    for (const parent of parents.get(table) ?? []) if (order.includes(parent)) visit(parent, path);
+    placed.push(table);
+  };
+  for (const table of order) visit(table, new Set());
+  return placed;
 }
 
 async function readTargetColumns(pool: pg.Pool): Promise<Map<string, TargetColumn[]>> {

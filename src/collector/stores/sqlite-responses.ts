@@ -38,8 +38,8 @@ export function sqliteResponseStore(db: Database.Database): ResponseStore {
          id, device_id, kiosk_id, seq, definition_id, definition_version, status, agency_code, counter_code,
          locale, started_at, completed_at, duration_ms, flag_too_fast, flag_below_min_interval, device_label,
          app_version, answers_json, content_hash, received_at, source,
-         clock_skew_ms, flag_clock_skew, placed_at, flag_place_mismatch, ended_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         clock_skew_ms, flag_clock_skew, placed_at, flag_place_mismatch, ended_by, sections_off)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO NOTHING`,
     ),
     storedHash: db.prepare<[string], { content_hash: string; received_at: string }>(
@@ -90,7 +90,7 @@ export function sqliteResponseStore(db: Database.Database): ResponseStore {
         r.counterCode, r.locale, utc(r.startedAt), completedAt, r.durationMs, r.flags.tooFast ? 1 : 0,
         r.flags.belowMinInterval ? 1 : 0, r.deviceLabel, r.appVersion, canonicalJson(r.answers), item.contentHash,
         batch.receivedAt, batch.source, flags.clockSkewMs, flags.clockSkew ? 1 : 0, placedAt, flags.placeMismatch ? 1 : 0,
-        r.endedBy ?? null,
+        r.endedBy ?? null, sectionsOffJson(r.sectionsOff),
       );
       if (inserted.changes === 1) {
         tallyBatch.add({
@@ -100,6 +100,7 @@ export function sqliteResponseStore(db: Database.Database): ResponseStore {
           agencyCode: r.agencyCode,
           counterCode: r.counterCode,
           answers: r.answers,
+          ...(r.sectionsOff ? { sectionsOff: r.sectionsOff } : {}),
           flags:
             (r.flags.tooFast ? TALLY_FLAG_BITS.tooFast : 0) |
             (r.flags.belowMinInterval ? TALLY_FLAG_BITS.belowMinInterval : 0) |
@@ -312,7 +313,7 @@ const RESPONSE_COLUMNS = [
   'id', 'kiosk_id', 'seq', 'definition_id', 'definition_version', 'locale', 'status', 'started_at', 'completed_at',
   'duration_ms', 'agency_code', 'counter_code', 'device_label', 'app_version', 'answers_json', 'flag_too_fast',
   'flag_below_min_interval', 'device_id', 'received_at', 'source', 'clock_skew_ms', 'flag_clock_skew', 'placed_at',
-  'flag_place_mismatch', 'ended_by',
+  'flag_place_mismatch', 'ended_by', 'sections_off',
 ] as const;
 
 /** A row back into the response it was stored from (keys in the schema's order); instants come back in UTC. */
@@ -327,6 +328,7 @@ function toStoredRow(row: unknown[]): StoredRow {
     status: row[6] as SurveyResponse['status'],
     // Absent, not null, for a kiosk that never sent it: the response reads back exactly as it came.
     ...(row[24] === null ? {} : { endedBy: row[24] as NonNullable<SurveyResponse['endedBy']> }),
+    ...sectionsOffOf(row[25]),
     startedAt: row[7] as string,
     completedAt: row[8] as string,
     durationMs: row[9] as number,
@@ -351,6 +353,7 @@ function toStoredRow(row: unknown[]): StoredRow {
 const SCORABLE_COLUMNS = [
   'definition_id', 'status', 'answers_json', 'completed_at', 'agency_code', 'counter_code', 'definition_version',
   'flag_too_fast', 'flag_below_min_interval', 'clock_skew_ms', 'flag_clock_skew', 'placed_at', 'flag_place_mismatch', 'ended_by',
+  'sections_off',
 ] as const;
 
 function toScorableRow(row: unknown[]): ScorableRow {
@@ -366,7 +369,18 @@ function toScorableRow(row: unknown[]): ScorableRow {
     collectorFlags: { clockSkewMs: row[9] as number | null, clockSkew: row[10] === 1, placeMismatch: row[12] === 1 },
     placedAt: row[11] as string,
     ...(row[13] === null ? {} : { endedBy: row[13] as NonNullable<SurveyResponse['endedBy']> }),
+    ...sectionsOffOf(row[14]),
   };
+}
+
+/** sectionsOff as stored in sections_off: JSON text, NULL for a response that did not say (an older kiosk). */
+export function sectionsOffJson(sectionsOff: SurveyResponse['sectionsOff']): string | null {
+  return sectionsOff === undefined ? null : JSON.stringify(sectionsOff);
+}
+
+/** The sections_off column back as the response's field: absent, not empty, when NULL, so the response reads back as it came. */
+export function sectionsOffOf(column: unknown): Pick<SurveyResponse, 'sectionsOff'> {
+  return column === null || column === undefined ? {} : { sectionsOff: JSON.parse(column as string) as string[] };
 }
 
 

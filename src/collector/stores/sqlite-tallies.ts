@@ -42,6 +42,8 @@ export interface TallySource {
   agencyCode: string;
   counterCode: string;
   answers: SurveyResponse['answers'];
+  /** The optional sections switched off on its tablet: their questions count as not asked. */
+  sectionsOff?: readonly string[];
   /** TALLY_FLAG_BITS of the flags it carries. */
   flags: number;
   placedAt: string;
@@ -244,14 +246,14 @@ export function sqliteTallies(db: Database.Database) {
     versionRows: db
       .prepare<[string, number]>(
         `SELECT definition_id, definition_version, status, agency_code, counter_code, answers_json,
-           flag_too_fast, flag_below_min_interval, flag_place_mismatch, flag_clock_skew, placed_at, ended_by
+           flag_too_fast, flag_below_min_interval, flag_place_mismatch, flag_clock_skew, placed_at, ended_by, sections_off
          FROM responses WHERE definition_id = ? AND definition_version = ?`,
       )
       .raw(true),
     allRows: db
       .prepare<[]>(
         `SELECT definition_id, definition_version, status, agency_code, counter_code, answers_json,
-           flag_too_fast, flag_below_min_interval, flag_place_mismatch, flag_clock_skew, placed_at, ended_by
+           flag_too_fast, flag_below_min_interval, flag_place_mismatch, flag_clock_skew, placed_at, ended_by, sections_off
          FROM responses`,
       )
       .raw(true),
@@ -281,6 +283,7 @@ export function sqliteTallies(db: Database.Database) {
         (row[9] === 1 ? TALLY_FLAG_BITS.clockSkew : 0) |
         (row[11] === 'timeout' ? TALLY_FLAG_BITS.endedByTimeout : 0),
       placedAt: row[10] as string,
+      ...(row[12] === null ? {} : { sectionsOff: JSON.parse(row[12] as string) as string[] }),
     };
   }
 

@@ -155,7 +155,7 @@ export interface StoredRow {
 /** The part of a stored response the report reads. */
 export type ScorableRow = Pick<
   SurveyResponse,
-  'definitionId' | 'definitionVersion' | 'status' | 'answers' | 'completedAt' | 'agencyCode' | 'counterCode' | 'flags' | 'endedBy'
+  'definitionId' | 'definitionVersion' | 'status' | 'answers' | 'completedAt' | 'agencyCode' | 'counterCode' | 'flags' | 'endedBy' | 'sectionsOff'
 > & { collectorFlags: CollectorFlags; placedAt: string };
 
 /** How many responses of one definition version a snapshot holds. */

@@ -141,8 +141,11 @@ export function KioskApp(props: KioskAppProps) {
 
   const buildResponse = (current: Session, status: 'complete' | 'partial', endedBy?: 'citizen' | 'timeout'): NewResponse => {
     const completedAt = now();
+    // Recorded so the report can tell "not asked here" from "asked, not answered" (issue 11); only optional sections of this definition count.
+    const sectionsOff = settings.disabledSections.filter((id) => definition.sections.some((section) => section.optional && section.id === id));
     return {
       ...(endedBy ? { endedBy } : {}),
+      ...(sectionsOff.length ? { sectionsOff } : {}),
       id: current.id,
       definitionId: definition.id,
       definitionVersion: definition.version,

@@ -4,6 +4,7 @@ import './kiosk.css';
 
 export { KioskApp, type KioskAppProps } from './KioskApp';
 export { languageLoaded, loadBundledDefinitions, loadEveryLanguage, loadLanguage, mergeDefinitionTexts, pickDefinition } from './definitions';
+export { useLanguage } from './use-language';
 export { ADVANCE_DELAY_MS, INPUT_GUARD_MS } from './QuestionScreen';
 // The screens themselves, for their component tests.
 export { QuestionScreen } from './QuestionScreen';

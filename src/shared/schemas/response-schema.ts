@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEVICE_LABEL_MAX_LENGTH, LANGUAGE_CODE, STORED_PLACE_CODE_MAX_LENGTH, QUESTION_ID, QUESTION_ID_DESCRIPTION } from '../ids';
+import { DEVICE_LABEL_MAX_LENGTH, LANGUAGE_CODE, STORED_PLACE_CODE_MAX_LENGTH, QUESTION_ID, QUESTION_ID_DESCRIPTION, SECTION_ID } from '../ids';
 
 /** Upper bounds that keep a single response small on the tablet and on the wire. */
 export const MAX_ANSWERS_PER_RESPONSE = 200;
@@ -55,6 +55,9 @@ export type Answers = z.infer<typeof answersSchema>;
 export const RESPONSE_ENDINGS = ['citizen', 'timeout'] as const;
 export type ResponseEnding = (typeof RESPONSE_ENDINGS)[number];
 
+/** Most section ids one response can name as switched off (as many as a kiosk's settings hold). */
+export const MAX_SECTIONS_OFF = 50;
+
 /**
  * A citizen's response as the kiosk stores it and sends it. Anonymous: it carries where and when it
  * was given, never who gave it (unless a definition asks a question that does).
@@ -78,6 +81,12 @@ export const surveyResponseSchema = z.strictObject({
    * like any complete one). Absent on responses from kiosks before this field: read as "citizen".
    */
   endedBy: z.enum(RESPONSE_ENDINGS).optional(),
+  /**
+   * The optional sections of the definition that were switched off on the tablet when this response
+   * was answered: their questions were not asked, which the report tells apart from asked and left
+   * unanswered. Absent or empty: every section was on (and kiosks before this field).
+   */
+  sectionsOff: z.array(z.string().regex(SECTION_ID)).max(MAX_SECTIONS_OFF).optional(),
   startedAt: z.iso.datetime({ offset: true }),
   completedAt: z.iso.datetime({ offset: true }),
   durationMs: z.int().nonnegative(),

@@ -9,8 +9,11 @@ import type { AnswerValue, Answers, SurveyResponse } from '../schemas';
 import { createVisibilityEvaluator, VISIBILITY, type EngineOptions } from './engine';
 import type { ScoreTally } from './tally';
 
-/** The part of a response that scoring reads. */
-export type ScorableResponse = Pick<SurveyResponse, 'definitionId' | 'status' | 'answers'>;
+/**
+ * The part of a response that scoring reads. `sectionsOff` (the optional sections switched off on the
+ * tablet that answered it) makes their questions not asked for this response alone.
+ */
+export type ScorableResponse = Pick<SurveyResponse, 'definitionId' | 'status' | 'answers'> & { sectionsOff?: readonly string[] };
 
 /** One satisfaction item over the scored responses. */
 export interface ItemScore {
@@ -66,6 +69,10 @@ export interface ChoiceSummary {
   asked: number;
   /** Responses that chose at least one known option. */
   answered: number;
+  /** Responses scored in which it was not shown (its section switched off, or a condition hid it): responses = asked + notAsked. */
+  notAsked: number;
+  /** Of notAsked, the responses whose tablet had the question's section switched off. */
+  switchedOff: number;
   options: Array<{ code: string; count: number; shareOfAnswered: number | null; shareOfAsked: number | null }>;
 }
 
@@ -102,6 +109,8 @@ interface ChoiceTally {
   countedIn: Int32Array;
   asked: number;
   answered: number;
+  notAsked: number;
+  switchedOff: number;
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -162,8 +171,34 @@ export function createScoreAccumulator(def: SurveyDefinition, options?: EngineOp
       countedIn: new Int32Array(codes.length),
       asked: 0,
       answered: 0,
+      notAsked: 0,
+      switchedOff: 0,
     });
   });
+
+  // Where each optional section's questions sit in the visibility codes, so that a response's own
+  // switched-off sections are marked not asked on top of what its answers decide.
+  const optionalRanges = new Map<string, { start: number; end: number }>();
+  visibility.questions.forEach(({ section }, index) => {
+    if (!section.optional) return;
+    const range = optionalRanges.get(section.id);
+    if (range) range.end = index + 1;
+    else optionalRanges.set(section.id, { start: index, end: index + 1 });
+  });
+
+  /**
+   * The response's visibility with its switched-off sections applied. Overlaying them equals
+   * evaluating with them off: the collector refuses answers in a switched-off section, and a
+   * condition reads an unanswered question and a switched-off one alike (no answer).
+   */
+  function visibilityOf(response: ScorableResponse): Uint8Array {
+    const shown = visibility.evaluate(response.answers);
+    for (const sectionId of response.sectionsOff ?? []) {
+      const range = optionalRanges.get(sectionId);
+      if (range) shown.fill(VISIBILITY.sectionSwitchedOff, range.start, range.end);
+    }
+    return shown;
+  }
 
   let responses = 0;
   let excludedPartial = 0;
@@ -180,7 +215,7 @@ export function createScoreAccumulator(def: SurveyDefinition, options?: EngineOp
     }
     responses++;
     const answers = response.answers;
-    const shown = visibility.evaluate(answers);
+    const shown = visibilityOf(response);
 
     for (const component of components) {
       let anyValid = false;
@@ -221,6 +256,10 @@ export function createScoreAccumulator(def: SurveyDefinition, options?: EngineOp
       }
       if (chosen > 0) choice.answered++;
       if (chosen > 0 || shown[choice.index] === VISIBILITY.shown) choice.asked++;
+      else {
+        choice.notAsked++;
+        if (shown[choice.index] === VISIBILITY.sectionSwitchedOff) choice.switchedOff++;
+      }
     }
   }
 
@@ -276,6 +315,8 @@ export function createScoreAccumulator(def: SurveyDefinition, options?: EngineOp
       kind: choice.kind,
       asked: choice.asked,
       answered: choice.answered,
+      notAsked: choice.notAsked,
+      switchedOff: choice.switchedOff,
       options: choice.codes.map((code, i) => ({
         code,
         count: choice.counts[i],
@@ -300,7 +341,7 @@ export function createScoreAccumulator(def: SurveyDefinition, options?: EngineOp
       choice.codes.forEach((code, i) => {
         if (choice.counts[i] > 0) counts[code] = choice.counts[i];
       });
-      choiceTallies[choice.questionId] = { asked: choice.asked, answered: choice.answered, counts };
+      choiceTallies[choice.questionId] = { asked: choice.asked, answered: choice.answered, notAsked: choice.notAsked, switchedOff: choice.switchedOff, counts };
     }
     return { responses, partial: excludedPartial, otherDefinition: excludedOtherDefinition, items, respondents, choices: choiceTallies };
   }
@@ -324,6 +365,8 @@ export function createScoreAccumulator(def: SurveyDefinition, options?: EngineOp
       if (!counted) continue;
       choice.asked += counted.asked;
       choice.answered += counted.answered;
+      choice.notAsked += counted.notAsked;
+      choice.switchedOff += counted.switchedOff;
       choice.codes.forEach((code, i) => {
         if (hasOwn.call(counted.counts, code)) choice.counts[i] += counted.counts[code];
       });
@@ -348,6 +391,8 @@ export function createScoreAccumulator(def: SurveyDefinition, options?: EngineOp
       choice.countedIn.fill(0);
       choice.asked = 0;
       choice.answered = 0;
+      choice.notAsked = 0;
+      choice.switchedOff = 0;
     }
   }
 
@@ -439,17 +484,19 @@ export function mergeScores(scores: readonly SipasScore[]): SipasScore {
 
 /**
  * Choice summaries of several versions merged by question id and option code (newest version first,
- * for the order): asked, answered and counts are summed and the shares recomputed. A version that
- * never asked a question adds nothing to it, not even to `asked`.
+ * for the order): asked, answered, not asked and counts are summed and the shares recomputed. A
+ * version that never asked a question adds nothing to it, not even to `asked` or `notAsked`.
  */
 export function mergeChoices(lists: ReadonlyArray<readonly ChoiceSummary[]>): ChoiceSummary[] {
-  const merged = new Map<string, { questionId: string; kind: ChoiceSummary['kind']; asked: number; answered: number; counts: Map<string, number> }>();
+  const merged = new Map<string, { questionId: string; kind: ChoiceSummary['kind']; asked: number; answered: number; notAsked: number; switchedOff: number; counts: Map<string, number> }>();
   for (const list of lists) {
     for (const choice of list) {
       let sum = merged.get(choice.questionId);
-      if (!sum) merged.set(choice.questionId, (sum = { questionId: choice.questionId, kind: choice.kind, asked: 0, answered: 0, counts: new Map() }));
+      if (!sum) merged.set(choice.questionId, (sum = { questionId: choice.questionId, kind: choice.kind, asked: 0, answered: 0, notAsked: 0, switchedOff: 0, counts: new Map() }));
       sum.asked += choice.asked;
       sum.answered += choice.answered;
+      sum.notAsked += choice.notAsked;
+      sum.switchedOff += choice.switchedOff;
       for (const option of choice.options) sum.counts.set(option.code, (sum.counts.get(option.code) ?? 0) + option.count);
     }
   }
@@ -458,6 +505,8 @@ export function mergeChoices(lists: ReadonlyArray<readonly ChoiceSummary[]>): Ch
     kind: sum.kind,
     asked: sum.asked,
     answered: sum.answered,
+    notAsked: sum.notAsked,
+    switchedOff: sum.switchedOff,
     options: [...sum.counts].map(([code, count]) => ({
       code,
       count,

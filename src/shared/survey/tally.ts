@@ -22,8 +22,11 @@ export interface ScoreTally {
   items: Record<string, number[]>;
   /** Per scored section: responses with at least one valid answer in its component. */
   respondents: Record<string, number>;
-  /** Per single or multiple choice question: responses asked, answered, and choices per option code (zeros left out). */
-  choices: Record<string, { asked: number; answered: number; counts: Record<string, number> }>;
+  /**
+   * Per single or multiple choice question: responses asked, answered, not asked (of which with its
+   * section switched off on the tablet), and choices per option code (zeros left out).
+   */
+  choices: Record<string, { asked: number; answered: number; notAsked: number; switchedOff: number; counts: Record<string, number> }>;
 }
 
 /** A tally of no response. */
@@ -72,9 +75,11 @@ export function addTally(into: ScoreTally, from: ScoreTally): void {
   for (const id of Object.keys(from.choices)) {
     const source = from.choices[id];
     let target = hasOwn.call(into.choices, id) ? into.choices[id] : undefined;
-    if (!target) into.choices[id] = target = { asked: 0, answered: 0, counts: {} };
+    if (!target) into.choices[id] = target = { asked: 0, answered: 0, notAsked: 0, switchedOff: 0, counts: {} };
     target.asked += source.asked;
     target.answered += source.answered;
+    target.notAsked += source.notAsked;
+    target.switchedOff += source.switchedOff;
     for (const code of Object.keys(source.counts)) target.counts[code] = (hasOwn.call(target.counts, code) ? target.counts[code] : 0) + source.counts[code];
   }
 }
@@ -87,20 +92,27 @@ function cloneTally(tally: ScoreTally): ScoreTally {
 
 /**
  * A tally as compact JSON: `[responses, partial, otherDefinition, items, respondents, choices]` with
- * each choice as `[asked, answered, counts]`. Zero items and choices are left out (a tally of one
- * response is mostly zeros); parseTally restores them as absent, which merging and scoring treat as 0.
+ * each choice as `[asked, answered, counts, notAsked, switchedOff]`. Zero items and choices are left
+ * out (a tally of one response is mostly zeros); parseTally restores them as absent, which merging
+ * and scoring treat as 0.
  */
 export function serialiseTally(tally: ScoreTally): string {
   const items: Record<string, number[]> = {};
   for (const [id, counts] of Object.entries(tally.items)) if (counts.some((n) => n !== 0)) items[id] = counts;
   const respondents: Record<string, number> = {};
   for (const [id, n] of Object.entries(tally.respondents)) if (n !== 0) respondents[id] = n;
-  const choices: Record<string, [number, number, Record<string, number>]> = {};
-  for (const [id, c] of Object.entries(tally.choices)) if (c.asked !== 0 || c.answered !== 0) choices[id] = [c.asked, c.answered, c.counts];
+  const choices: Record<string, [number, number, Record<string, number>, number, number]> = {};
+  for (const [id, c] of Object.entries(tally.choices)) {
+    if (c.asked !== 0 || c.answered !== 0 || c.notAsked !== 0 || c.switchedOff !== 0) choices[id] = [c.asked, c.answered, c.counts, c.notAsked, c.switchedOff];
+  }
   return JSON.stringify([tally.responses, tally.partial, tally.otherDefinition, items, respondents, choices]);
 }
 
-/** Reads serialiseTally's form back; throws on anything else (a tally row is data from a database). */
+/**
+ * Reads serialiseTally's form back; throws on anything else (a tally row is data from a database).
+ * A choice of the form before not-asked counts (`[asked, answered, counts]`) reads with 0 for them:
+ * migration 0013 marks every version with such rows for recomputation from the rows.
+ */
 export function parseTally(text: string): ScoreTally {
   const value: unknown = JSON.parse(text);
   const count = (n: unknown, where: string): number => {
@@ -122,10 +134,16 @@ export function parseTally(text: string): ScoreTally {
   }
   for (const [id, n] of Object.entries(record(value[4], '4'))) tally.respondents[id] = count(n, `4.${id}`);
   for (const [id, choice] of Object.entries(record(value[5], '5'))) {
-    if (!Array.isArray(choice) || choice.length !== 3) throw new Error(`tally: expected [asked, answered, counts] for choice ${id}`);
+    if (!Array.isArray(choice) || (choice.length !== 5 && choice.length !== 3)) throw new Error(`tally: expected [asked, answered, counts, notAsked, switchedOff] for choice ${id}`);
     const counts: Record<string, number> = {};
     for (const [code, n] of Object.entries(record(choice[2], `5.${id}.2`))) counts[code] = count(n, `5.${id}.${code}`);
-    tally.choices[id] = { asked: count(choice[0], `5.${id}.0`), answered: count(choice[1], `5.${id}.1`), counts };
+    tally.choices[id] = {
+      asked: count(choice[0], `5.${id}.0`),
+      answered: count(choice[1], `5.${id}.1`),
+      notAsked: choice.length === 5 ? count(choice[3], `5.${id}.3`) : 0,
+      switchedOff: choice.length === 5 ? count(choice[4], `5.${id}.4`) : 0,
+      counts,
+    };
   }
   return tally;
 }
@@ -169,14 +187,15 @@ function canonicalOrder(b: ScoreTally, a: ScoreTally): ScoreTally {
  * The version of the flat layout below. A store keeps it beside each flat tally and recomputes the
  * tallies of another layout from the rows, so changing what a tally counts never misreads old rows.
  */
-export const TALLY_LAYOUT_VERSION = 1;
+export const TALLY_LAYOUT_VERSION = 2;
 
 /**
  * Where each count of a definition's tally sits in a flat vector of its answers (the response counts
  * are kept apart, as they are known even without the definition): per satisfaction item of a scored
  * section 7 numbers (codes 1–5, not applicable, skipped), per scored section 1 (respondents), per
- * single or multiple choice question 2 + one per option (asked, answered, then the options in the
- * definition's order). A definition version never changes, so neither does its layout.
+ * single or multiple choice question 4 + one per option (asked, answered, not asked, switched off,
+ * then the options in the definition's order). A definition version never changes, so neither does
+ * its layout. (Layout 1 had no not-asked counts: 2 + one per option.)
  */
 export interface TallyLayout {
   /** Numbers in the vector. */
@@ -185,6 +204,9 @@ export interface TallyLayout {
   readonly respondents: ReadonlyArray<{ readonly id: string; readonly at: number }>;
   readonly choices: ReadonlyArray<{ readonly id: string; readonly at: number; readonly codes: readonly string[]; readonly positionOf: ReadonlyMap<string, number> }>;
 }
+
+/** Numbers before a choice's option counts in the flat layout: asked, answered, not asked, switched off. */
+const CHOICE_COUNTS_BEFORE_OPTIONS = 4;
 
 const layouts = new WeakMap<SurveyDefinition, TallyLayout>();
 
@@ -214,7 +236,7 @@ export function tallyLayout(def: SurveyDefinition): TallyLayout {
       if (question.kind !== 'single' && question.kind !== 'multiple') continue;
       const codes = question.options.map((option) => option.code);
       choices.push({ id: question.id, at, codes, positionOf: new Map(codes.map((code, i) => [code, i])) });
-      at += 2 + codes.length;
+      at += CHOICE_COUNTS_BEFORE_OPTIONS + codes.length;
     }
   }
   const layout: TallyLayout = { size: at, items, respondents, choices };
@@ -245,10 +267,12 @@ export function addTallyToFlat(layout: TallyLayout, tally: ScoreTally, into: Flo
     placed++;
     into[at] += choice.asked;
     into[at + 1] += choice.answered;
+    into[at + 2] += choice.notAsked;
+    into[at + 3] += choice.switchedOff;
     for (const code of Object.keys(choice.counts)) {
       const position = positionOf.get(code);
       if (position === undefined) throw new Error(`tally: option ${JSON.stringify(code)} of ${id} is not in the definition`);
-      into[at + 2 + position] += choice.counts[code];
+      into[at + CHOICE_COUNTS_BEFORE_OPTIONS + position] += choice.counts[code];
     }
   }
   const given = Object.keys(tally.items).length + Object.keys(tally.respondents).length + Object.keys(tally.choices).length;
@@ -272,9 +296,9 @@ export function tallyFromFlat(layout: TallyLayout | null, counts: { responses: n
   for (const { id, at, codes } of layout.choices) {
     const choiceCounts: Record<string, number> = {};
     codes.forEach((code, i) => {
-      if (answers[at + 2 + i] !== 0) choiceCounts[code] = answers[at + 2 + i];
+      if (answers[at + CHOICE_COUNTS_BEFORE_OPTIONS + i] !== 0) choiceCounts[code] = answers[at + CHOICE_COUNTS_BEFORE_OPTIONS + i];
     });
-    tally.choices[id] = { asked: answers[at], answered: answers[at + 1], counts: choiceCounts };
+    tally.choices[id] = { asked: answers[at], answered: answers[at + 1], notAsked: answers[at + 2], switchedOff: answers[at + 3], counts: choiceCounts };
   }
   return tally;
 }

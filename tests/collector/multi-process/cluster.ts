@@ -6,7 +6,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ThrottleOptions } from '../../../src/collector/staff-pages';
-import { DEFAULT_POOL_MAX } from '../../../src/collector/stores/pg-pool';
 import { startRoundRobinProxy, type RoundRobinProxy } from './proxy';
 
 /** What each collector process is started with (passed as JSON in its environment). */
@@ -34,12 +33,12 @@ export interface CollectorCluster {
 const LAUNCHER = fileURLToPath(new URL('./collector-process.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 /**
- * Batches one process admits at once: fewer than its pool's connections (pg-pool.ts' DEFAULT_POOL_MAX),
+ * Batches one process admits at once: fewer than its pool's 10 connections (pg-pool.ts' DEFAULT_POOL_MAX),
  * leaving some for the token checks and contacts of the requests waiting to be admitted. Measured
  * here: with the default 64, requests waited for a connection past the pool's 10 s connect timeout
  * and failed as 500 (pg-pool's timeout is not recognised as busy), not 503 busy.
  */
-const BATCHES_PER_PROCESS = DEFAULT_POOL_MAX - 4;
+const BATCHES_PER_PROCESS = 6;
 /** A process that has not said its port by then is taken as failed (tsx compiles on the way: slow on a loaded machine). */
 const START_TIMEOUT_MS = 60_000;
 

@@ -55,6 +55,8 @@ export interface LoadResult {
   statuses: Record<string, number>;
   /** Batches answered 503 busy and sent again. */
   busyRetries: number;
+  /** Batches whose connection was reset, sent again. */
+  networkRetries: number;
 }
 
 function post(agent: http.Agent, url: URL, token: string, body: string): Promise<{ status: number; body: string }> {
@@ -88,11 +90,21 @@ export async function runKioskLoad(baseUrl: string, kiosks: readonly SimulatedKi
   const batchMs: number[] = [];
   const statuses: Record<string, number> = {};
   let busyRetries = 0;
+  let networkRetries = 0;
   let responses = 0;
   const send = async (kiosk: SimulatedKiosk, body: string) => {
     for (;;) {
       const began = performance.now();
-      const answer = await post(agent, url, kiosk.token, body);
+      let answer: { status: number; body: string };
+      try {
+        answer = await post(agent, url, kiosk.token, body);
+      } catch (error) {
+        // A connection cut (a busy collector closing it): the kiosk keeps the batch and sends it again.
+        if ((error as { code?: string }).code !== 'ECONNRESET') throw error;
+        networkRetries++;
+        await delay(BUSY_PAUSE_MS);
+        continue;
+      }
       if (answer.status === 503) {
         // Told to come back: a kiosk waits Retry-After; the load waits a moment only (the point is the answers).
         busyRetries++;
@@ -130,6 +142,7 @@ export async function runKioskLoad(baseUrl: string, kiosks: readonly SimulatedKi
     batchMs: { p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? 0) },
     statuses,
     busyRetries,
+    networkRetries,
   };
 }
 

@@ -9,22 +9,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVICE_SELF_PATH } from '../../../src/collector';
 import { HEALTH_PATH, MAX_BODY_BYTES, SUBMIT_PATH } from '../../../src/shared/wire';
 import { makeBatch, makeReport, makeResponse, startTestCollector, type TestCollector } from '../helpers';
-import { queryTestDatabase } from '../test-databases';
+import { connectTestDatabase, type TestDatabaseConnection } from '../test-databases';
 
 const NOW = '2026-03-02T02:00:00.000Z';
 const R = '$.responses[0]';
 
 let c: TestCollector;
+let db: TestDatabaseConnection;
 beforeAll(async () => {
   c = await startTestCollector({ now: () => new Date(NOW) });
+  db = await connectTestDatabase(c.file);
 });
 afterAll(async () => {
+  await db.close();
   await c.close();
 });
 
 /** Rows in the responses table, read (SQLite or PostgreSQL) through a connection of its own. */
 async function storedCount(): Promise<number> {
-  return (await queryTestDatabase<{ n: number }>(c.file, 'SELECT count(*) AS n FROM responses'))[0].n;
+  return (await db.query<{ n: number }>('SELECT count(*) AS n FROM responses'))[0].n;
 }
 
 /** POSTs raw bytes or text with the device's token. */

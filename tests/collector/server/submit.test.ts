@@ -107,7 +107,7 @@ describe('POST /api/v1/responses: delivery contract', () => {
       { index: 4, id: null, status: 'rejected' },
     ]);
     expect(answer.results[3].reason).toBe('$.responses[3].seq: expected a whole number ≥ 1, found "four"');
-    expect(answer.results[4].reason).toBe('$.responses[4]: expected an object with id, kioskId, seq, definitionId, definitionVersion, locale, status, endedBy, startedAt, completedAt, durationMs, agencyCode, counterCode, deviceLabel, appVersion, answers, flags, found "not a response"');
+    expect(answer.results[4].reason).toBe('$.responses[4]: expected an object with id, kioskId, seq, definitionId, definitionVersion, locale, status, endedBy, sectionsOff, startedAt, completedAt, durationMs, agencyCode, counterCode, deviceLabel, appVersion, answers, flags, found "not a response"');
     expect(await rows('SELECT id FROM responses')).toHaveLength(3);
     const rejections = await rows<{ response_id: string | null; reason: string }>('SELECT response_id, reason FROM rejections ORDER BY id');
     expect(rejections.map((r) => r.response_id)).toEqual([invalid.id, null]);
@@ -242,7 +242,7 @@ describe('POST /api/v1/responses: rejected items', () => {
     ],
     ['a bad answer key', { answers: { 'bad key': 1 } }, '$.responses[0].answers["bad key"]: expected a key that is a question id, found the key "bad key"'],
     ['a missing flag', { flags: { tooFast: false } }, '$.responses[0].flags.belowMinInterval: expected true or false, found nothing'],
-    ['an extra field', { citizenName: 'A' }, '$.responses[0].citizenName: expected no such key (allowed: id, kioskId, seq, definitionId, definitionVersion, locale, status, endedBy, startedAt, completedAt, durationMs, agencyCode, counterCode, deviceLabel, appVersion, answers, flags), found "A"'],
+    ['an extra field', { citizenName: 'A' }, '$.responses[0].citizenName: expected no such key (allowed: id, kioskId, seq, definitionId, definitionVersion, locale, status, endedBy, sectionsOff, startedAt, completedAt, durationMs, agencyCode, counterCode, deviceLabel, appVersion, answers, flags), found "A"'],
   ])('rejects %s naming the path', async (_name, change, reason) => {
     expect(await rejectionOf({ ...makeResponse(), ...change })).toBe(reason);
   });

@@ -4,8 +4,11 @@
  * the units page, not refused: a province moving onto units registers tablets before its tree is
  * complete, and the units page lists such devices as "chưa xếp đơn vị". Without a tree, no warning.
  */
-import { describe, expect, it } from 'vitest';
-import { adminCollectors, deferCleanups } from '../helpers';
+import { describe, expect, it, vi } from 'vitest';
+import { openStore } from '../../../src/collector';
+import { devicesCli } from '../../../src/collector/cli';
+import { readUnitCsv } from '../../../src/collector/staff-pages';
+import { adminCollectors, deferCleanups, tempDatabase } from '../helpers';
 
 const defer = deferCleanups();
 const admin = adminCollectors(defer);
@@ -52,5 +55,30 @@ describe('registering a device against the unit tree', () => {
     expect(textOf(list.body)).toContain('Chú ý: mã đơn vị “XA” chưa có trong cây đơn vị.');
     const back = await c.post(`/admin/devices/${device.id}/place`, form('TTA', 'Q1'));
     expect(textOf((await c.get(back.headers.location as string)).body)).not.toContain('chưa có trong cây đơn vị');
+  });
+});
+
+describe('devices-cli against the unit tree', () => {
+  it('registers a device outside the tree and warns on stderr, naming the code; warns of nothing inside it', async () => {
+    const { file, cleanup } = tempDatabase();
+    defer(cleanup);
+    const store = await openStore(file);
+    const read = readUnitCsv(TREE_CSV);
+    if (!read.ok) throw new Error('tree CSV');
+    await store.writeUnits(read.inputs, 'import');
+    await store.close();
+    const run = async (agency: string) => {
+      const errors: string[] = [];
+      const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+      const error = vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void errors.push(parts.join(' ')));
+      try {
+        return { code: await devicesCli(['register', '--agency-name', 'Trung tâm', '--agency', agency, '--counter-name', 'Quầy A1', '--counter', 'Q1', '--database', file]), errors };
+      } finally {
+        log.mockRestore();
+        error.mockRestore();
+      }
+    };
+    expect(await run('TT-X')).toEqual({ code: 0, errors: ['warning: unit "TT-X" is not in the unit tree; the device is saved, add the unit on /admin/units'] });
+    expect(await run('TTA')).toEqual({ code: 0, errors: [] });
   });
 });

@@ -24,7 +24,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFINITIONS_DIR, loadDefinitionsFromDir } from '../../../src/build/definitions';
 import { registerDevice, type CollectorStore } from '../../../src/collector';
-import { buildRanking, dayYearEarlier, rankingPeriods, sortRows, type RankingReport, type RankingRequest } from '../../../src/collector/staff-pages/ranking';
+import { buildRanking, dayYearEarlier, rankingPeriods, readUnitCsv, sortRows, type RankingReport, type RankingRequest } from '../../../src/collector/staff-pages';
 import { scoreResponses, type SurveyDefinition, type SurveyResponse } from '../../../src/shared/survey';
 import { adminCollectors, deferCleanups, makeResponse, seedResponses } from '../helpers';
 import { describeEachStore } from '../stores/store-contract';
@@ -80,7 +80,6 @@ const WORDS: RankingRequest['words'] = { unplaced: '(chưa xếp đơn vị)', d
 /** Seeds the tree, the targets, the responses and the funnel into a store. */
 async function seed(store: CollectorStore): Promise<void> {
   await store.useDefinitions([sipas2023]);
-  const { readUnitCsv } = await import('../../../src/collector/staff-pages/units');
   const read = readUnitCsv(TREE_CSV);
   if (!read.ok) throw new Error('tree CSV');
   expect(await store.writeUnits(read.inputs, 'import')).toMatchObject({ ok: true });
@@ -104,7 +103,7 @@ async function seed(store: CollectorStore): Promise<void> {
   await store.recordFunnel(a2, '0b1c2d3e-4f50-4a6b-9c7d-8e9f0a1b2c3d', { agencyCode: 'TTA', counterCode: 'Q2' }, [day('2026-03-03', { started: 2, completed: 1, abandoned: { TC2: 1 } })], at);
 }
 
-function rank(store: CollectorStore, values: Record<string, string>, ranking: RankingRequest['ranking'] = {}): Promise<RankingReport> {
+function rank(store: CollectorStore, values: Partial<RankingRequest['filters']>, ranking: RankingRequest['ranking'] = {}): Promise<RankingReport> {
   return buildRanking(
     { store, definitions: [sipas2023] },
     { filters: { definition: 'sipas-2023', period: '2026-Q1', from: '2026-01-01', to: '2026-03-31', minValid: 3, ...values }, ranking, values: {}, generatedAt: NOW.toISOString(), words: WORDS },

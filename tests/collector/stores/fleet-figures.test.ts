@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore, readSqliteMigrations, registerDevice, type CollectorStore } from '../../../src/collector';
-import { gapsOpenedAbove, rangesLeftAfterStoring, type DeviceFleetFigures, type IngestItem, type SequenceGap } from '../../../src/collector/stores';
+import { gapsOpenedAbove, rangesLeftAfterStoring, rebuildFleetFigures, type DeviceFleetFigures, type IngestItem, type SequenceGap } from '../../../src/collector/stores';
 import { loadFleet } from '../../../src/collector/staff-pages';
 import type { SurveyResponse } from '../../../src/shared/survey';
 import { deferCleanups, KIOSK_ID, makeResponse, storeHandles, validItem } from '../helpers';
@@ -251,6 +251,21 @@ describe('SQLite only: the figures against the rows', () => {
       expect(kept(file)).toEqual(recomputed(file));
     }
     expect(kept(file).gaps.length).toBeGreaterThan(0);
+  });
+
+  it('rebuilds the figures from the rows when they were lost', async () => {
+    const { file } = database();
+    const store = openSqliteStore(file);
+    defer(() => store.close());
+    const { deviceId } = await registerDevice(store, { label: 'Quầy 1', agencyCode: 'SNV', counterCode: 'Q1' });
+    await ingest(store, deviceId, [validItem(numbered(1)), validItem(numbered(4)), validItem(numbered(2, NEW_KIOSK))]);
+    const before = kept(file);
+    const raw = new Database(file);
+    defer(() => void raw.close());
+    raw.exec('DELETE FROM sequence_gaps; UPDATE kiosk_sequences SET highest_seq = 99; DELETE FROM device_kiosk_stored');
+    rebuildFleetFigures(raw);
+    expect(kept(file)).toEqual(before);
+    expect(before.gaps).toEqual([gap(1, 1, NEW_KIOSK), gap(2, 3)]);
   });
 
   it('migration 0010 backfills the figures of a database made at schema 9, and ingest keeps them from there', async () => {

@@ -135,6 +135,8 @@ describe('the citizen flow', () => {
     });
     expect(response.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(response.answers).toEqual({ TC1: 4, TC2: 5, TT1: 3, CC1: 2, KQ1: 1, PA0: 'yes', PA1: 5, CH1: ['online'], COMMENT: 'Cần thêm ghế, "nhanh" hơn' });
+    // Every section on: the response says nothing was switched off (issue 11).
+    expect('sectionsOff' in response).toBe(false);
     expect(harness.storedCount()).toBe(1);
 
     expect(heading().textContent).toBe('Xin cảm ơn Ông/Bà!');
@@ -377,5 +379,27 @@ describe('storage failure', () => {
     expect(heading().textContent).toBe('Xin lỗi, máy chưa lưu được phiếu');
     expect(harness.alerts).toEqual(['alerts.storageQuota']);
     expect(harness.storedCount()).toBe(0);
+  });
+});
+
+describe('the sections switched off on the tablet (issue 11)', () => {
+  it('records on the response the optional sections of its definition that were switched off', async () => {
+    // "access" is a scored component and "gone" is not in the definition: neither can be switched off.
+    const harness = await renderKiosk({ disabledSections: ['gone', 'extra', 'access'] });
+    fireEvent.click(screen.getByRole('button', { name: 'Bắt đầu đánh giá' }));
+    tap(/Hài lòng$/); // TC1
+    tap(/Hài lòng$/); // TC2
+    tap(/Hài lòng$/); // TT1
+    tap(/Hài lòng$/); // CC1
+    tap(/Hài lòng$/); // KQ1
+    tap('Không'); // PA0 = no: component 5 not asked, and the extras are off
+    expect(heading().textContent).toBe('Xem lại câu trả lời');
+    pass(INPUT_GUARD_MS);
+    fireEvent.click(screen.getByRole('button', { name: 'Gửi đánh giá' }));
+    await act(async () => {
+      await Promise.resolve();
+    });
+    expect(harness.saved).toHaveLength(1);
+    expect(harness.saved[0]).toMatchObject({ status: 'complete', sectionsOff: ['extra'], answers: { TC1: 4, TC2: 4, TT1: 4, CC1: 4, KQ1: 4, PA0: 'no' } });
   });
 });

@@ -3,8 +3,7 @@ import { act, cleanup, render } from '@testing-library/preact';
 import i18next from 'i18next';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { appLanguageLoaded, i18nReady, loadAppLanguage, translator } from '../../../src/kiosk/i18n';
-import { loadLanguage, languageLoaded } from '../../../src/kiosk/citizen';
-import { useLanguage } from '../../../src/kiosk/citizen/use-language';
+import { loadLanguage, languageLoaded, useLanguage } from '../../../src/kiosk/citizen';
 import { miniDefinition } from '../../fixtures/mini-definition';
 
 beforeAll(() => i18nReady());
@@ -81,7 +80,7 @@ describe('a language that fails to load', () => {
     });
     const bundles = vi.spyOn(i18next, 'hasResourceBundle').mockReturnValue(false); // nothing loaded yet
     try {
-      const fresh = await import('../../../src/kiosk/citizen/use-language');
+      const fresh = await import('../../../src/kiosk/citizen');
       const onFailure = vi.fn();
       const current = { language: '', choose: (_: string) => undefined as void };
       function Probe() {

@@ -115,6 +115,8 @@ describe('scoreResponses on the hand-computed dataset', () => {
       kind: 'single',
       asked: 5,
       answered: 5,
+      notAsked: 0,
+      switchedOff: 0,
       options: [
         { code: 'yes', count: 3, shareOfAnswered: 0.6, shareOfAsked: 0.6 },
         { code: 'no', count: 2, shareOfAnswered: 0.4, shareOfAsked: 0.4 },
@@ -126,6 +128,8 @@ describe('scoreResponses on the hand-computed dataset', () => {
       kind: 'multiple',
       asked: 5,
       answered: 4,
+      notAsked: 0,
+      switchedOff: 0,
       options: [
         { code: 'direct', count: 2, shareOfAnswered: 0.5, shareOfAsked: 0.4 },
         { code: 'online', count: 3, shareOfAnswered: 0.75, shareOfAsked: 0.6 },
@@ -390,5 +394,85 @@ describe('mergeScores and mergeChoices (versions matched by item id)', () => {
     ]);
     const onlyOld = mergeChoices([[], a.choices()]).find((c) => c.questionId === 'FB')!;
     expect(onlyOld).toMatchObject({ asked: 2, answered: 2 });
+  });
+});
+
+/**
+ * Switched-off sections, per response. Two tablets: A with every section on, B with the optional
+ * section "extra" (CH, LATE → TOLD → APOLOGY) switched off. Core answers are the same on each.
+ *
+ *        tablet  CH              LATE  TOLD  APOLOGY
+ *   A1   A       direct,online   yes   yes   no
+ *   A2   A       online          no    (hidden: LATE ≠ yes)
+ *   A3   A       —               —     (hidden)
+ *   B1   B       (section off)
+ *   B2   B       (section off)
+ *
+ *   CH       asked 3 (A1–A3), answered 2, not asked 2 (both switched off); direct 1/3, online 2/3 of asked
+ *   LATE     asked 3, answered 2, not asked 2 (2 switched off)
+ *   TOLD     asked 1 (A1), answered 1, not asked 4 (A2, A3 by condition; B1, B2 switched off)
+ *   APOLOGY  asked 1, answered 1, not asked 4 (2 switched off)
+ *   FB (core) asked 5, answered 5, not asked 0
+ */
+describe('scoring with the sections each response had switched off', () => {
+  const core: Answers = { TC1: 4, TC2: 5, TT1: 4, TT2: 4, CC1: 5, CC2: 3, KQ1: 4, KQ2: 2, FB: 'no' };
+  const tabletA = (extra: Answers): ScorableResponse => complete({ ...core, ...extra });
+  const tabletB = (): ScorableResponse => ({ ...complete({ ...core }), sectionsOff: ['extra'] });
+  const responses = [
+    tabletA({ CH: ['direct', 'online'], LATE: 'yes', TOLD: 'yes', APOLOGY: 'no' }),
+    tabletA({ CH: ['online'], LATE: 'no' }),
+    tabletA({}),
+    tabletB(),
+    tabletB(),
+  ];
+  const accumulator = createScoreAccumulator(def);
+  responses.forEach((response) => accumulator.add(response));
+  const byId = Object.fromEntries(accumulator.choices().map((c) => [c.questionId, c]));
+
+  it.each([
+    ['FB', 5, 5, 0, 0],
+    ['CH', 3, 2, 2, 2],
+    ['LATE', 3, 2, 2, 2],
+    ['TOLD', 1, 1, 4, 2],
+    ['APOLOGY', 1, 1, 4, 2],
+  ])('%s: asked %i, answered %i, not asked %i (%i with the section switched off)', (questionId, asked, answered, notAsked, switchedOff) => {
+    expect(byId[questionId]).toMatchObject({ asked, answered, notAsked, switchedOff });
+    expect(byId[questionId].asked + byId[questionId].notAsked).toBe(5);
+  });
+
+  it('gives a multiple choice as shares of the respondents asked, which may add up to more than 100%', () => {
+    expect(byId.CH.options).toEqual([
+      { code: 'direct', count: 1, shareOfAnswered: 0.5, shareOfAsked: 1 / 3 },
+      { code: 'online', count: 2, shareOfAnswered: 1, shareOfAsked: 2 / 3 },
+      { code: 'post', count: 0, shareOfAnswered: 0, shareOfAsked: 0 },
+    ]);
+    expect(byId.CH.options.reduce((sum, option) => sum + (option.shareOfAnswered ?? 0), 0)).toBe(1.5);
+  });
+
+  it('counts the switched-off responses as asked when the tablet is not known to have switched the section off', () => {
+    const unaware = createScoreAccumulator(def);
+    responses.forEach(({ sectionsOff: _dropped, ...response }) => unaware.add(response));
+    expect(unaware.choices().find((c) => c.questionId === 'CH')).toMatchObject({ asked: 5, answered: 2, notAsked: 0, switchedOff: 0 });
+  });
+
+  it('leaves the SIPAS score unchanged: switched-off sections are never scored components', () => {
+    const stripped = responses.map(({ sectionsOff: _dropped, ...response }) => response);
+    expect(scoreResponses(def, responses)).toEqual(scoreResponses(def, stripped));
+  });
+
+  it('ignores a section id that is not an optional section of the definition', () => {
+    const odd = createScoreAccumulator(def);
+    odd.add({ ...complete({ ...core, CH: ['post'] }), sectionsOff: ['access', 'nowhere'] });
+    expect(odd.result()).toEqual(scoreResponses(def, [complete({ ...core, CH: ['post'] })]));
+    expect(odd.choices().find((c) => c.questionId === 'CH')).toMatchObject({ asked: 1, answered: 1, notAsked: 0 });
+  });
+
+  it('forgets the switched-off counts on reset and carries them through mergeChoices', () => {
+    const other = createScoreAccumulator(def);
+    other.add(tabletB());
+    const merged = mergeChoices([accumulator.choices(), other.choices()]).find((c) => c.questionId === 'LATE')!;
+    expect(merged).toMatchObject({ asked: 3, answered: 2, notAsked: 3, switchedOff: 3 });
+    other.reset();
+    expect(other.choices().find((c) => c.questionId === 'LATE')).toMatchObject({ asked: 0, answered: 0, notAsked: 0, switchedOff: 0 });
   });
 });

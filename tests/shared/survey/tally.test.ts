@@ -11,6 +11,10 @@ import {
   serialiseTally,
   tallyResponse,
   talliesEqual,
+  addTallyToFlat,
+  tallyFromFlat,
+  tallyLayout,
+  TALLY_LAYOUT_VERSION,
   type Answers,
   type ScorableResponse,
   type SurveyDefinition,
@@ -82,7 +86,7 @@ describe('score tallies', () => {
     expect(tally.items.TT1).toEqual([0, 0, 0, 0, 0, 0, 1]); // shown, not answered: skipped
     expect(tally.items.PA1).toEqual([0, 0, 0, 0, 0, 1, 0]); // hidden by FB = no: not applicable
     expect(Object.values(tally.respondents).reduce((a, b) => a + b, 0)).toBe(1);
-    expect(tally.choices.CH).toEqual({ asked: 1, answered: 1, counts: { direct: 1 } });
+    expect(tally.choices.CH).toEqual({ asked: 1, answered: 1, notAsked: 0, switchedOff: 0, counts: { direct: 1 } });
   });
 
   it('count a partial response and one of another definition without scoring them', () => {
@@ -118,5 +122,59 @@ describe('score tallies', () => {
     const merged = mergeTallies(a, b);
     expect(serialiseTally(a)).toBe(before);
     expect(merged.items.TC1).toEqual([0, 1, 0, 1, 0, 0, 0]);
+  });
+});
+
+describe('score tallies of responses with sections switched off', () => {
+  /** The response with the answers of the sections it switched off left out, as the collector accepts it. */
+  function withSectionsOff(def: SurveyDefinition, response: ScorableResponse, next: () => number): ScorableResponse {
+    const off = def.sections.filter((section) => section.optional && next() < 0.4).map((section) => section.id);
+    if (off.length === 0) return response;
+    const answers: Answers = { ...response.answers };
+    for (const section of def.sections) if (off.includes(section.id)) for (const question of section.questions) delete answers[question.id];
+    return { ...response, answers, sectionsOff: off };
+  }
+
+  for (const def of shipped) {
+    it(`give the same not-asked counts as scoring the rows, through merging, serialising and the flat layout, on ${def.id}`, () => {
+      for (const seed of [11, 12, 13]) {
+        const next = random(seed);
+        const rows = Array.from({ length: 150 }, () => withSectionsOff(def, randomResponse(def, next), next));
+        expect(rows.some((row) => row.sectionsOff)).toBe(true);
+        const accumulator = createScoreAccumulator(def);
+        rows.forEach((row) => accumulator.add(row));
+        const merged = rows.map((row) => tallyResponse(def, row)).reduce(mergeTallies, emptyTally());
+        expect(choicesFromTally(def, merged)).toEqual(accumulator.choices());
+        expect(choicesFromTally(def, parseTally(serialiseTally(merged)))).toEqual(accumulator.choices());
+        const layout = tallyLayout(def);
+        const flat = new Float64Array(layout.size);
+        addTallyToFlat(layout, merged, flat);
+        const back = tallyFromFlat(layout, merged, flat);
+        expect(choicesFromTally(def, back)).toEqual(accumulator.choices());
+        expect(scoreFromTally(def, back)).toEqual(scoreResponses(def, rows));
+        // (sipas-2017's only optional section is the comment: nothing of it is a choice.)
+        const optionalChoices = def.sections.some((section) => section.optional && section.questions.some((q) => q.kind === 'single' || q.kind === 'multiple'));
+        expect(accumulator.choices().some((c) => c.switchedOff > 0)).toBe(optionalChoices);
+        for (const c of accumulator.choices()) expect(c.asked + c.notAsked).toBe(accumulator.result().responses);
+      }
+    });
+  }
+
+  it('keep the not-asked counts in a layout of its own version, so tallies of the older layout are recomputed', () => {
+    expect(TALLY_LAYOUT_VERSION).toBe(2);
+    const def = fiveComponentDefinition({ id: 'tally-test', version: 1 });
+    const layout = tallyLayout(def);
+    // FB (2 options), CH (3), LATE, TOLD, APOLOGY (2 each): 4 counts before the options of each.
+    const choiceNumbers = layout.choices.reduce((n, c) => n + 4 + c.codes.length, 0);
+    expect(choiceNumbers).toBe(4 * 5 + 2 + 3 + 2 + 2 + 2);
+    const tally = tallyResponse(def, { definitionId: 'tally-test', status: 'complete', answers: { TC1: 4, FB: 'no' }, sectionsOff: ['extra'] });
+    expect(tally.choices.LATE).toEqual({ asked: 0, answered: 0, notAsked: 1, switchedOff: 1, counts: {} });
+    expect(tally.choices.FB).toEqual({ asked: 1, answered: 1, notAsked: 0, switchedOff: 0, counts: { no: 1 } });
+  });
+
+  it('read a serialised choice of the form before not-asked counts with zeros for them', () => {
+    const tally = parseTally('[1,0,0,{},{},{"FB":[1,1,{"no":1}]}]');
+    expect(tally.choices.FB).toEqual({ asked: 1, answered: 1, notAsked: 0, switchedOff: 0, counts: { no: 1 } });
+    expect(() => parseTally('[1,0,0,{},{},{"FB":[1,1,{"no":1},0]}]')).toThrow(/tally/);
   });
 });

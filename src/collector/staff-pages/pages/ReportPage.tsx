@@ -10,7 +10,8 @@ import type { SurveyDefinition } from '../../../shared/survey';
 import { ALL_VERSIONS, EXCLUDE_ALL, queryString, SERVICE_FIELD_QUESTION } from '../filters';
 import { Figure, MethodBox } from './Figures';
 import { PeriodFields, periodLabel } from './PeriodFields';
-import { REPORT_CHOICE_SECTIONS, type SipasReport } from '../report';
+import type { SipasReport } from '../report';
+import { QuestionnaireSection } from './QuestionnaireSection';
 import { BarChart, TrendChart } from './Charts';
 import type { PageContext } from './context';
 import { FilterFields, ProblemsBox, type FilterFormOptions } from './FilterFields';
@@ -19,6 +20,10 @@ import { FunnelSection } from './FunnelSection';
 import type { ReportFunnel } from '../funnel';
 import { componentTarget, counterText, unitText, withPlaceNames, type ReportPlaces } from './ReportPlaces';
 import { TargetBadge } from './TargetBadge';
+import { PrintLetterhead, PrintSignature } from './PrintFrame';
+
+/** Path of the report as a workbook (issue 11, part 7). */
+export const REPORT_XLSX_PATH = '/api/v1/admin/report.xlsx';
 
 /** Path of the report's JSON twin. */
 export const REPORT_API_PATH = '/api/v1/admin/report';
@@ -56,6 +61,9 @@ export function ReportPage(props: {
               <a class="button secondary" href={`${REPORT_API_PATH}${query ? `?${query}` : ''}`}>
                 {t('report.json')}
               </a>
+              <a class="button" href={`${REPORT_XLSX_PATH}${query ? `?${query}` : ''}`} download="">
+                {t('reportDocument.download')}
+              </a>
               {/* The ranking of the units under the same filters (issue 11): the agency chosen becomes the unit looked inside. */}
               <a class="button secondary" href={`/admin/ranking${query ? `?${query}` : ''}`}>
                 {t('ranking.link')}
@@ -64,8 +72,10 @@ export function ReportPage(props: {
           ) : null}
         </div>
       </form>
+      {report ? <PrintLetterhead ctx={ctx} report={report} places={props.places} definition={props.definition} /> : null}
       {report ? <ReportBody ctx={ctx} report={report} definition={props.definition} places={props.places} /> : null}
       {report && props.funnel ? <FunnelSection ctx={ctx} funnel={props.funnel} /> : null}
+      {report ? <PrintSignature ctx={ctx} report={report} places={props.places} /> : null}
     </Page>
   );
 }
@@ -146,7 +156,6 @@ function ReportBody({ ctx, report, definition, places }: { ctx: PageContext; rep
   const trendUnit = t(`periods.unit.${report.trendGranularity}`);
   const minValid = report.figures.minValid;
 
-  const choiceSections = (definition?.sections ?? []).filter((s) => (REPORT_CHOICE_SECTIONS as readonly string[]).includes(s.id));
 
   return (
     <>
@@ -290,15 +299,7 @@ function ReportBody({ ctx, report, definition, places }: { ctx: PageContext; rep
           </tbody>
         </table>
       </section>
-      {choiceSections.length ? (
-        <section aria-labelledby="choices">
-          <h2 id="choices">{t('report.choicesHeading')}</h2>
-          <p class="hint">{t('report.choicesNote')}</p>
-          {choiceSections.map((section) => (
-            <ChoiceTable ctx={ctx} report={report} sectionId={section.id} title={text(section.title)} />
-          ))}
-        </section>
-      ) : null}
+      <QuestionnaireSection ctx={ctx} report={report} />
       {report.comments.length ? (
         <section aria-labelledby="comments">
           <h2 id="comments">{t('report.commentsHeading')}</h2>
@@ -452,58 +453,5 @@ function FlagsBox({ ctx, report }: { ctx: PageContext; report: SipasReport }) {
           : t('report.flags.noneExcluded')}
       </p>
     </section>
-  );
-}
-
-/** The single-choice questions of one section as shares of the people who answered them. */
-function ChoiceTable({ ctx, report, sectionId, title }: { ctx: PageContext; report: SipasReport; sectionId: string; title: string }) {
-  const { t, lang } = ctx;
-  const count = (n: number) => formatCount(lang, n);
-  const text = (value: Parameters<typeof localize>[0]) => localize(value, lang);
-  const inSection = report.choices.filter((c) => c.sectionId === sectionId && c.kind === 'single');
-  if (inSection.length === 0) return null;
-  const options = inSection[0].options;
-  const sameOptions = inSection.every((c) => c.options.map((o) => o.code).join() === options.map((o) => o.code).join());
-  return (
-    <>
-      <h3>{title}</h3>
-      <table>
-        <thead>
-          <tr>
-            <th>{t('report.question')}</th>
-            {sameOptions ? options.map((o) => <th class="num">{text(o.label)}</th>) : <th>{t('report.percent')}</th>}
-            <th class="num">{t('report.answered')}</th>
-            <th class="num">{t('report.unanswered')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {inSection.map((c) => (
-            <tr>
-              <td>
-                {c.questionId}. {text(c.text)}
-              </td>
-              {sameOptions ? (
-                c.options.map((o) => (
-                  <td class="num">
-                    {formatShare(lang, o.shareOfAnswered)} ({count(o.count)})
-                  </td>
-                ))
-              ) : (
-                <td>
-                  {c.options.map((o, i) => (
-                    <>
-                      {i ? '; ' : ''}
-                      {text(o.label)}: {formatShare(lang, o.shareOfAnswered)} ({count(o.count)})
-                    </>
-                  ))}
-                </td>
-              )}
-              <td class="num">{count(c.answered)}</td>
-              <td class="num">{count(c.asked - c.answered)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </>
   );
 }

@@ -51,13 +51,47 @@ figure { margin: 1rem 0; }
 figcaption { color: var(--muted); font-size: .9rem; }
 svg text { font-family: inherit; }
 .qr svg { width: 18rem; height: 18rem; border: 1px solid var(--line); }
+.print-only { display: none; }
+/* Paper (issue 11, part 7): A4 portrait with 2 cm margins; the page numbers go in the bottom margin box (PrintFrame.tsx). */
+@page { size: A4 portrait; margin: 20mm; }
 @media print {
-  html { font-size: 12pt; }
+  html { font-size: 11pt; }
+  body { line-height: 1.35; }
   header.top, .no-print, form.filters, form.stack, .actions { display: none !important; }
+  .print-only { display: block; }
+  /* The printed report has its own title under the letterhead. */
+  body:has(.print-letterhead) main > h1 { display: none; }
   main { max-width: none; padding: 0; }
   a { color: inherit; text-decoration: none; }
-  table, figure, tr { break-inside: avoid; }
-  h2 { break-after: avoid; }
+  .table-wrap { overflow: visible; }
+  /* Tables fit the printable width: no minimum widths, long words and texts wrap, numbers stay whole. */
+  table { width: 100%; max-width: 100%; font-size: 8.5pt; break-inside: auto; }
+  table.compact { width: auto; min-width: 0; }
+  thead { display: table-header-group; }
+  tfoot { display: table-footer-group; }
+  tr, figure, .note, .print-signature { break-inside: avoid; }
+  th, td { padding: .15rem .25rem; overflow-wrap: anywhere; }
+  td.num, th.num { overflow-wrap: normal; }
+  td.text, td.device { min-width: 0; }
+  th .hint, td .hint { font-size: 7pt; }
+  td .ci { white-space: normal; }
+  h2, h3 { break-after: avoid; }
+  h2 { font-size: 13pt; margin: 1.2rem 0 .4rem; }
+  h3 { font-size: 11pt; margin: 1rem 0 .3rem; }
+  .big { font-size: 20pt; }
+  .note { max-width: none; }
+  svg { max-width: 100% !important; height: auto; }
   th { background: #eee !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .print-letterhead p, .print-signature p { margin: 0; }
+  .letterhead-row, .signature-row { display: flex; justify-content: space-between; gap: 1rem; text-align: center; }
+  .letterhead-issuer { flex: 0 1 42%; }
+  .letterhead-nation { flex: 0 1 58%; }
+  .print-letterhead .strong, .print-signature .strong { font-weight: 700; }
+  .print-letterhead .motto { text-decoration: underline; }
+  .print-title { text-align: center; font-weight: 700; font-size: 12.5pt; margin: 1.2rem 0 .3rem !important; }
+  .print-scope { text-align: center; font-size: 9.5pt; margin: 0 0 1rem !important; }
+  .print-signature { margin-top: 1.5rem; }
+  .signature-date { text-align: right; font-style: italic; margin-bottom: .3rem !important; }
+  .signature-row > div { flex: 1 1 50%; min-height: 32mm; }
 }
 `;

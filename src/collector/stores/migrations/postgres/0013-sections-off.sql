@@ -1,0 +1,4 @@
+-- sections off: which optional sections of the definition were switched off on the tablet when a response was answered
+-- PostgreSQL mirror of the SQLite step: a JSON array of section ids as text, NULL for kiosks older
+-- than the field (all sections on).
+ALTER TABLE responses ADD COLUMN sections_off text;
