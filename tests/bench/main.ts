@@ -14,6 +14,7 @@ import { measureRecovery } from './recovery';
 import { citizenPathFigures, citizenPathKey } from './citizen-path';
 import { benchTallies } from './tallies';
 import { benchFleet } from './fleet-figures';
+import { benchRanking } from './ranking';
 import { benchMultiProcessIngest } from './multi-process';
 import { loadavg } from 'node:os';
 
@@ -107,6 +108,25 @@ async function main() {
   figures.collector_fleet_1000_devices_1m_figures_ms = fleet.figuresMs;
   figures.collector_fleet_seed_seconds = fleet.seedSeconds;
   figures.collector_fleet_load_average = round(loadavg()[0]);
+
+  // The ranking report (issue 11): 100,000 responses across the 200 units of a 1 → 20 → 200 tree with
+  // 400 counters; cold (first after opening the store) and warm, SQLite and, with TEST_DATABASE_URL, PostgreSQL.
+  const ranking = await benchRanking(100_000);
+  report('collector_ranking_100k_200_units_warm_ms', ranking.sqlite.warmMs, 'ms', '≤ 500', ranking.sqlite.warmMs <= 500 && ranking.sqlite.responses > 0);
+  figures.collector_ranking_100k_200_units_cold_ms = ranking.sqlite.coldMs;
+  figures.collector_ranking_100k_per_place_reads_ms = ranking.sqlite.perPlaceReadsMs;
+  figures.collector_ranking_100k_grouped_reads_ms = ranking.sqlite.groupedReadsMs;
+  figures.collector_ranking_seed_seconds = ranking.seedSeconds;
+  if (ranking.postgres === null) {
+    console.log('collector_pg_ranking_100k_200_units: skipped (TEST_DATABASE_URL is not set)');
+    figures.collector_pg_ranking_skipped = true;
+  } else {
+    report('collector_pg_ranking_100k_200_units_warm_ms', ranking.postgres.warmMs, 'ms', '≤ 500', ranking.postgres.warmMs <= 500 && ranking.postgres.responses === ranking.sqlite.responses);
+    figures.collector_pg_ranking_100k_200_units_cold_ms = ranking.postgres.coldMs;
+    figures.collector_pg_ranking_100k_per_place_reads_ms = ranking.postgres.perPlaceReadsMs;
+    figures.collector_pg_ranking_100k_grouped_reads_ms = ranking.postgres.groupedReadsMs;
+  }
+  figures.collector_ranking_load_average = round(loadavg()[0]);
 
   // Several collector processes on PostgreSQL (issue 12, part 5): 50 kiosks, batches of 100, two processes behind a proxy.
   const multi = await benchMultiProcessIngest({ kiosks: 50, batchesPerKiosk: 20, batchSize: 100, processes: 2 });

@@ -42,6 +42,7 @@ export { LANG_COOKIE, LANGS, pickLang, staffT, STAFF_NS, type Lang, type StaffT 
 export { jsonForScript, renderDocument, STAFF_SCRIPTS, TrustedSvg, type PageContext } from './pages';
 export { buildReport, scoringView, type SipasReport } from './report';
 export { MAX_TREND_POINTS, nextPeriod, periodOfMonth, type ReportFigures, type TrendPoint } from './report';
+export { questionnaireSections, type ReportChoice, type ReportQuestionnaireSection } from './report';
 export { REPORT_FORMATS, REPORT_HEADER_ROW, REPORT_SHEETS, reportLetterhead, reportWorkbook, type ReportLetterhead } from './report-xlsx';
 export { offeredPeriods } from './pages';
 export {

@@ -68,11 +68,21 @@ const upper = (text: string) => text.toLocaleUpperCase('vi');
  */
 export function reportLetterhead(tree: UnitTree | undefined, agency: string | undefined, t: StaffT): ReportLetterhead {
   const known = agency !== undefined && tree?.unit(agency) !== undefined;
-  const root = !tree || tree.isEmpty ? undefined : known ? (tree.ancestors(agency!).at(-1) ?? tree.unit(agency!)) : tree.roots.length === 1 ? tree.roots[0].unit : undefined;
+  const root =
+    !tree || tree.isEmpty
+      ? undefined
+      : known
+        ? (tree.ancestors(agency!).at(-1) ?? tree.unit(agency!))
+        : tree.roots.length === 1
+          ? tree.roots[0].unit
+          : undefined;
   let governing = t('reportDocument.letterhead.blank');
   let place: string | null = null;
   if (root) {
-    governing = root.kind !== 'province' || COMMITTEE_NAME.test(root.name) ? root.name : t('reportDocument.letterhead.committee', { name: root.name });
+    governing =
+      root.kind !== 'province' || COMMITTEE_NAME.test(root.name)
+        ? root.name
+        : t('reportDocument.letterhead.committee', { name: root.name });
     if (root.kind === 'province') place = root.name.replace(PROVINCE_PREFIX, '').trim() || null;
   }
   const unit = agency === undefined || agency === root?.code ? null : known ? tree!.displayName(agency) : agency;
@@ -86,7 +96,12 @@ export function reportDateParts(generatedAt: string): { d: string; m: string; y:
 }
 
 /** The report's scope in words: questionnaire and versions, unit, counter, field, what was left out. */
-export function reportScopeText(ctx: PageContext, report: SipasReport, places: ReportPlaces | undefined, fieldLabel: string | undefined): string {
+export function reportScopeText(
+  ctx: PageContext,
+  report: SipasReport,
+  places: ReportPlaces | undefined,
+  fieldLabel: string | undefined,
+): string {
   const { t } = ctx;
   const q = report.query;
   const parts = [
@@ -95,7 +110,8 @@ export function reportScopeText(ctx: PageContext, report: SipasReport, places: R
     `${t('filters.counter')}: ${q.counter !== undefined ? counterText(ctx, places, q.agency ?? '', q.counter) : t('layout.all')}`,
   ];
   if (q.field !== undefined) parts.push(`${t('filters.field')}: ${fieldLabel ?? q.field}`);
-  if (report.flags.excluded.length > 0) parts.push(`${t('report.flags.exclude')}: ${report.flags.excluded.map((flag) => t(`report.flags.${flag}`)).join(', ')}`);
+  if (report.flags.excluded.length > 0)
+    parts.push(`${t('report.flags.exclude')}: ${report.flags.excluded.map((flag) => t(`report.flags.${flag}`)).join(', ')}`);
   return parts.join(' · ');
 }
 
@@ -193,7 +209,10 @@ function addTableSheet(
     sheet.getCell(REPORT_HEADER_ROW + rows.length + 2 + i, 1).value = note;
   });
   if (options.filter !== false) {
-    sheet.autoFilter = { from: { row: REPORT_HEADER_ROW, column: 1 }, to: { row: REPORT_HEADER_ROW + Math.max(rows.length, 1), column: columns.length } };
+    sheet.autoFilter = {
+      from: { row: REPORT_HEADER_ROW, column: 1 },
+      to: { row: REPORT_HEADER_ROW + Math.max(rows.length, 1), column: columns.length },
+    };
   }
   return sheet;
 }
@@ -215,9 +234,11 @@ export function reportWorkbook(input: ReportDocumentInput): ExcelJS.Workbook {
     t('reportDocument.scope', { scope: reportScopeText(ctx, report, places, fieldLabelOf(report, definition, lang)) }),
   ].join(' · ');
   const titleOf = (sheet: ReportSheet) => [organisation, `${t('reportDocument.title')} — ${t(`reportDocument.sheets.${sheet}`)}`, facts];
-  const c = (key: string, values?: Record<string, string | number>) => t(`reportDocument.columns.${key}` as 'reportDocument.columns.n', values ?? {});
+  const c = (key: string, values?: Record<string, string | number>) =>
+    t(`reportDocument.columns.${key}` as 'reportDocument.columns.n', values ?? {});
   const lowNText = (lowN: boolean) => (lowN ? t('figures.lowN') : null);
-  const metText = (gap: ReturnType<typeof targetGap>) => (gap === null ? null : gap.met ? t('reportDocument.values.met') : t('reportDocument.values.missed'));
+  const metText = (gap: ReturnType<typeof targetGap>) =>
+    gap === null ? null : gap.met ? t('reportDocument.values.met') : t('reportDocument.values.missed');
 
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'SIPAS kiosk collector';
@@ -241,7 +262,16 @@ export function reportWorkbook(input: ReportDocumentInput): ExcelJS.Workbook {
     ],
     [
       {
-        cells: [t('reportDocument.values.overall'), fraction(report.percent), report.figures.n, report.figures.shareNotApplicable, fraction(targets.overall?.value), overallGap?.gapPp ?? null, metText(overallGap), lowNText(report.figures.lowN)],
+        cells: [
+          t('reportDocument.values.overall'),
+          fraction(report.percent),
+          report.figures.n,
+          report.figures.shareNotApplicable,
+          fraction(targets.overall?.value),
+          overallGap?.gapPp ?? null,
+          metText(overallGap),
+          lowNText(report.figures.lowN),
+        ],
         formats: { 1: percentFormat(report.figures.lowN) },
       },
     ],
@@ -270,14 +300,30 @@ export function reportWorkbook(input: ReportDocumentInput): ExcelJS.Workbook {
       const target = figure === undefined ? undefined : targets[figure]?.value;
       const gap = targetGap(component.percent, target);
       return {
-        cells: [component.component, text(component.title), fraction(component.percent), component.n, component.shareNotApplicable, fraction(target), gap?.gapPp ?? null, metText(gap), lowNText(component.lowN), component.itemsDefined, component.items.length],
+        cells: [
+          component.component,
+          text(component.title),
+          fraction(component.percent),
+          component.n,
+          component.shareNotApplicable,
+          fraction(target),
+          gap?.gapPp ?? null,
+          metText(gap),
+          lowNText(component.lowN),
+          component.itemsDefined,
+          component.items.length,
+        ],
         formats: { 2: percentFormat(component.lowN) },
       };
     }),
   );
 
   // Items, with the counts at each level of the scale.
-  const levels = report.scale.map((s) => ({ header: c('level', { code: s.code, label: text(s.label) }), width: 11, numFmt: REPORT_FORMATS.count }));
+  const levels = report.scale.map((s) => ({
+    header: c('level', { code: s.code, label: text(s.label) }),
+    width: 11,
+    numFmt: REPORT_FORMATS.count,
+  }));
   addTableSheet(
     workbook,
     REPORT_SHEETS.items,
@@ -299,9 +345,27 @@ export function reportWorkbook(input: ReportDocumentInput): ExcelJS.Workbook {
     ],
     report.components.flatMap((component) =>
       component.items.map((item) => ({
-        cells: [component.component, item.questionId, item.shortLabel ? text(item.shortLabel) : null, text(item.text), fraction(item.percent), item.valid, fraction(item.interval?.low), fraction(item.interval?.high), lowNText(item.lowN), item.satisfied, ...item.counts, item.notApplicable, item.skipped],
+        cells: [
+          component.component,
+          item.questionId,
+          item.shortLabel ? text(item.shortLabel) : null,
+          text(item.text),
+          fraction(item.percent),
+          item.valid,
+          fraction(item.interval?.low),
+          fraction(item.interval?.high),
+          lowNText(item.lowN),
+          item.satisfied,
+          ...item.counts,
+          item.notApplicable,
+          item.skipped,
+        ],
         // The interval's bounds print with one decimal (none with few answers), as on the page.
-        formats: { 4: percentFormat(item.lowN), 6: item.lowN ? REPORT_FORMATS.percentLowN : '0.0%', 7: item.lowN ? REPORT_FORMATS.percentLowN : '0.0%' },
+        formats: {
+          4: percentFormat(item.lowN),
+          6: item.lowN ? REPORT_FORMATS.percentLowN : '0.0%',
+          7: item.lowN ? REPORT_FORMATS.percentLowN : '0.0%',
+        },
       })),
     ),
   );
@@ -393,7 +457,14 @@ export function reportWorkbook(input: ReportDocumentInput): ExcelJS.Workbook {
       { header: c('lowN'), width: 10 },
     ],
     report.trend.map((point) => ({
-      cells: [periodLabel(t, point.period), dayCell(point.from), dayCell(point.to), point.responses, fraction(point.percent), lowNText(point.lowN)],
+      cells: [
+        periodLabel(t, point.period),
+        dayCell(point.from),
+        dayCell(point.to),
+        point.responses,
+        fraction(point.percent),
+        lowNText(point.lowN),
+      ],
       formats: { 4: percentFormat(point.lowN) },
     })),
   );
@@ -415,13 +486,34 @@ export function reportWorkbook(input: ReportDocumentInput): ExcelJS.Workbook {
       { header: c('shareOfAsked'), width: 14, numFmt: REPORT_FORMATS.percent },
       { header: c('asked'), width: 11, numFmt: REPORT_FORMATS.count },
       { header: c('answered'), width: 11, numFmt: REPORT_FORMATS.count },
+      { header: c('notAskedOff'), width: 14, numFmt: REPORT_FORMATS.count },
+      { header: c('notAskedNotApplicable'), width: 14, numFmt: REPORT_FORMATS.count },
     ],
     report.choices.flatMap((choice) => {
       const head = [sectionTitle(choice.sectionId), choice.questionId, text(choice.text)];
-      const unanswered = choice.asked - choice.answered;
+      const tail = [choice.asked, choice.answered, choice.notAsked - choice.notApplicable, choice.notApplicable];
+      // Shares resting on few respondents asked print without decimals, as on the page.
+      const formats = choice.lowN ? { 5: REPORT_FORMATS.percentLowN, 6: REPORT_FORMATS.percentLowN } : undefined;
       return [
-        ...choice.options.map((option) => ({ cells: [...head, text(option.label), option.count, option.shareOfAnswered, option.shareOfAsked, choice.asked, choice.answered] })),
-        ...(choice.kind === 'single' ? [{ cells: [...head, t('reportDocument.values.unanswered'), unanswered, null, choice.asked === 0 ? null : unanswered / choice.asked, choice.asked, choice.answered] }] : []),
+        ...choice.options.map((option) => ({
+          cells: [...head, text(option.label), option.count, option.shareOfAnswered, option.shareOfAsked, ...tail],
+          formats,
+        })),
+        ...(choice.kind === 'single'
+          ? [
+              {
+                cells: [
+                  ...head,
+                  t('reportDocument.values.unanswered'),
+                  choice.unanswered,
+                  null,
+                  choice.asked === 0 ? null : choice.unanswered / choice.asked,
+                  ...tail,
+                ],
+                formats,
+              },
+            ]
+          : []),
       ];
     }),
   );

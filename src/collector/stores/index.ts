@@ -12,6 +12,7 @@ export { openPostgresStore, type PostgresStoreOptions } from './pg-store';
 export { copySqliteToPostgres, type CopiedTable, type CopyResult } from './copy-to-postgres';
 export { parsePostgresUrl, POSTGRES_SCHEMES, type PostgresTarget } from './pg-pool';
 export { POSTGRES_MIGRATIONS_DIR, readPostgresMigrations } from './pg-migrations';
+export { TALLY_SHARD_LOCK_KEY, TALLY_SHARDS } from './pg-tallies';
 export { DATABASE_FILE, openSqliteStore, type SqliteStoreOptions } from './sqlite-store';
 export { readSqliteMigrations, SCHEMA_VERSION, SQLITE_MIGRATIONS_DIR, type Migration } from './sqlite-migrations';
 export { MAX_UNIT_ROWS } from './unit-rules';

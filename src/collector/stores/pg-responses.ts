@@ -14,7 +14,9 @@ import { isQuestionId } from '../../shared/ids';
 import { canonicalJson, type SurveyResponse } from '../../shared/survey';
 import { pgSetAsideQueries } from './pg-set-aside';
 import { noteKiosksSeen, writeDeviceContact } from './pg-devices';
-import { pgTallies, type PgTallySource } from './pg-tallies';
+import { homeShardOf, pgTallies } from './pg-tallies';
+import { addToFleetFigures, pgFleetFigures } from './pg-fleet';
+import { tallyFlagBits, type TallySource } from './tally-groups';
 import type {
   DefinitionCount,
   IngestBatch,
@@ -25,12 +27,11 @@ import type {
   ResponseSource,
   ResponseStore,
   ScorableRow,
-  SequenceGap,
   SnapshotOptions,
   StoredFlag,
   StoredRow,
 } from './store';
-import { NO_COLLECTOR_FLAGS, reportAfterBatch, TALLY_FLAG_BITS, type LatestAnswers } from './store';
+import { NO_COLLECTOR_FLAGS, reportAfterBatch, type LatestAnswers } from './store';
 // A pure function of the batch (no SQLite in it): the same rule for both stores.
 import { batchClockSkew } from './sqlite-set-aside';
 
@@ -52,19 +53,32 @@ const RESPONSE_COLUMNS = [
   'id', 'kiosk_id', 'seq', 'definition_id', 'definition_version', 'locale', 'status', 'started_at', 'completed_at',
   'duration_ms', 'agency_code', 'counter_code', 'device_label', 'app_version', 'answers_json', 'flag_too_fast::int',
   'flag_below_min_interval::int', 'device_id', 'received_at', 'source', 'clock_skew_ms', 'flag_clock_skew::int', 'placed_at',
-  'flag_place_mismatch::int',
+  'flag_place_mismatch::int', 'ended_by', 'sections_off',
 ] as const;
 
 /** The columns scoring reads, in the order toScorableRow reads them. */
 const SCORABLE_COLUMNS = [
   'definition_id', 'status', 'answers_json', 'completed_at', 'agency_code', 'counter_code', 'definition_version',
   'flag_too_fast::int', 'flag_below_min_interval::int', 'clock_skew_ms', 'flag_clock_skew::int', 'placed_at',
-  'flag_place_mismatch::int',
+  'flag_place_mismatch::int', 'ended_by', 'sections_off',
 ] as const;
 
 /** A bigint (which node-postgres hands over as text) or an integer column as a number; null stays null. */
 function numberOrNull(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value);
+}
+
+/** sectionsOff as stored in sections_off (JSON text), NULL for a kiosk that did not say: as on SQLite. */
+function sectionsOffJson(sectionsOff: SurveyResponse['sectionsOff']): string | null {
+  return sectionsOff === undefined ? null : JSON.stringify(sectionsOff);
+}
+
+/** The ended_by and sections_off columns back as the response's fields: absent, not null, when NULL (an older kiosk). */
+function endedAndSectionsOf(endedBy: unknown, sectionsOff: unknown): Pick<SurveyResponse, 'endedBy' | 'sectionsOff'> {
+  return {
+    ...(endedBy === null || endedBy === undefined ? {} : { endedBy: endedBy as NonNullable<SurveyResponse['endedBy']> }),
+    ...(sectionsOff === null || sectionsOff === undefined ? {} : { sectionsOff: JSON.parse(sectionsOff as string) as string[] }),
+  };
 }
 
 /** A row back into the response it was stored from (keys in the schema's order, as SQLite's store gives them). */
@@ -77,6 +91,8 @@ function toStoredRow(row: unknown[]): StoredRow {
     definitionVersion: Number(row[4]),
     locale: row[5] as string,
     status: row[6] as SurveyResponse['status'],
+    // Where SQLite's store puts them, so both read back key for key alike.
+    ...endedAndSectionsOf(row[24], row[25]),
     startedAt: row[7] as string,
     completedAt: row[8] as string,
     durationMs: Number(row[9]),
@@ -109,15 +125,18 @@ function toScorableRow(row: unknown[]): ScorableRow {
     flags: { tooFast: row[7] === 1, belowMinInterval: row[8] === 1 },
     collectorFlags: { clockSkewMs: numberOrNull(row[9]), clockSkew: row[10] === 1, placeMismatch: row[12] === 1 },
     placedAt: row[11] as string,
+    ...endedAndSectionsOf(row[13], row[14]),
   };
 }
 
-/** The boolean column of each stored flag: a fixed whitelist, never text from a filter. */
-const FLAG_COLUMNS: Readonly<Record<StoredFlag, string>> = {
-  tooFast: 'flag_too_fast',
-  belowMinInterval: 'flag_below_min_interval',
-  placeMismatch: 'flag_place_mismatch',
-  clockSkew: 'flag_clock_skew',
+/** The condition a response not carrying each stored flag meets: fixed SQL, never text from a filter. */
+const UNFLAGGED: Readonly<Record<StoredFlag, string>> = {
+  tooFast: 'NOT flag_too_fast',
+  belowMinInterval: 'NOT flag_below_min_interval',
+  placeMismatch: 'NOT flag_place_mismatch',
+  clockSkew: 'NOT flag_clock_skew',
+  // NULL (a kiosk older than the field) is ended by the citizen.
+  endedByTimeout: "ended_by IS DISTINCT FROM 'timeout'",
 };
 const hasOwnFlag = Object.prototype.hasOwnProperty;
 
@@ -145,8 +164,8 @@ export function pgWhereClause(filter: ResponseFilter): { where: string; params: 
     conditions.push(`json_typeof(answers_json::json -> ${key}::text) = 'string' AND answers_json::json ->> ${key}::text = ${param(filter.answer.code)}`);
   }
   for (const flag of new Set(filter.excludeFlags ?? [])) {
-    if (!hasOwnFlag.call(FLAG_COLUMNS, flag)) throw new Error(`not a stored flag: ${JSON.stringify(flag)}`);
-    conditions.push(`NOT ${FLAG_COLUMNS[flag]}`);
+    if (!hasOwnFlag.call(UNFLAGGED, flag)) throw new Error(`not a stored flag: ${JSON.stringify(flag)}`);
+    conditions.push(UNFLAGGED[flag]);
   }
   return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }
@@ -186,17 +205,17 @@ const INSERT_RESPONSES = `
     id, device_id, kiosk_id, seq, definition_id, definition_version, status, agency_code, counter_code,
     locale, started_at, completed_at, duration_ms, flag_too_fast, flag_below_min_interval, device_label,
     app_version, answers_json, content_hash, received_at, source,
-    clock_skew_ms, flag_clock_skew, placed_at, flag_place_mismatch)
+    clock_skew_ms, flag_clock_skew, placed_at, flag_place_mismatch, ended_by, sections_off)
   SELECT u.id, $2::text, u.kiosk_id, u.seq, u.definition_id, u.definition_version, u.status, u.agency_code, u.counter_code,
     u.locale, u.started_at, u.completed_at, u.duration_ms, u.flag_too_fast, u.flag_below_min_interval, u.device_label,
     u.app_version, u.answers_json, u.content_hash, $3::text, $4::text,
-    u.clock_skew_ms, u.flag_clock_skew, u.placed_at, u.flag_place_mismatch
+    u.clock_skew_ms, u.flag_clock_skew, u.placed_at, u.flag_place_mismatch, u.ended_by, u.sections_off
   FROM unnest($1::text[], $5::text[], $6::bigint[], $7::text[], $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[],
     $13::text[], $14::text[], $15::bigint[], $16::boolean[], $17::boolean[], $18::text[], $19::text[], $20::text[], $21::text[],
-    $22::bigint[], $23::boolean[], $24::text[], $25::boolean[])
+    $22::bigint[], $23::boolean[], $24::text[], $25::boolean[], $26::text[], $27::text[])
     WITH ORDINALITY AS u(id, kiosk_id, seq, definition_id, definition_version, status, agency_code, counter_code, locale,
       started_at, completed_at, duration_ms, flag_too_fast, flag_below_min_interval, device_label, app_version, answers_json,
-      content_hash, clock_skew_ms, flag_clock_skew, placed_at, flag_place_mismatch, n)
+      content_hash, clock_skew_ms, flag_clock_skew, placed_at, flag_place_mismatch, ended_by, sections_off, n)
   -- In batch order, so the table's physical order is arrival order as SQLite's rowid is (the comments'
   -- tie-break). Two batches sharing ids in opposite orders can deadlock: PostgreSQL aborts one and
   -- inRetriedTransaction runs it again.
@@ -209,7 +228,8 @@ type ResponseValues = [
   kioskId: string, seq: number, definitionId: string, definitionVersion: number, status: string, agencyCode: string,
   counterCode: string, locale: string, startedAt: string, completedAt: string, durationMs: number, tooFast: boolean,
   belowMinInterval: boolean, deviceLabel: string, appVersion: string, answersJson: string, contentHash: string,
-  clockSkewMs: number | null, clockSkew: boolean, placedAt: string, placeMismatch: boolean,
+  clockSkewMs: number | null, clockSkew: boolean, placedAt: string, placeMismatch: boolean, endedBy: string | null,
+  sectionsOff: string | null,
 ];
 
 /** Stores one batch through `client`, already inside its transaction; the outcomes in batch order. */
@@ -220,7 +240,7 @@ async function ingestWith(client: PoolClient, batch: IngestBatch, tallies: Retur
   // then (the first one, or an older row), exactly as SQLite's one-by-one inserts decide.
   const firstAt = new Map<string, number>();
   const placedAtOf = new Map<string, string>();
-  const columns = { id: [] as string[], values: Array.from({ length: 21 }, () => [] as unknown[]) };
+  const columns = { id: [] as string[], values: Array.from({ length: 23 }, () => [] as unknown[]) };
   batch.items.forEach((item, index) => {
     if (item.kind === 'rejected') {
       rejections.push([item.responseId, item.reason, item.kioskId ?? null, item.seq ?? null]);
@@ -238,7 +258,7 @@ async function ingestWith(client: PoolClient, batch: IngestBatch, tallies: Retur
       r.kioskId, r.seq, r.definitionId, r.definitionVersion, r.status, r.agencyCode, r.counterCode, r.locale,
       utc(r.startedAt), completedAt, r.durationMs, r.flags.tooFast, r.flags.belowMinInterval,
       r.deviceLabel, r.appVersion, canonicalJson(r.answers), item.contentHash,
-      flags.clockSkewMs, flags.clockSkew, placedAt, flags.placeMismatch,
+      flags.clockSkewMs, flags.clockSkew, placedAt, flags.placeMismatch, r.endedBy ?? null, sectionsOffJson(r.sectionsOff),
     ];
     columns.id.push(r.id);
     placedAtOf.set(r.id, placedAt);
@@ -247,18 +267,21 @@ async function ingestWith(client: PoolClient, batch: IngestBatch, tallies: Retur
 
   const created = new Set<string>();
   if (columns.id.length > 0) {
-    const inserted = await client.query<{ id: string }>(INSERT_RESPONSES, [
-      columns.id, batch.deviceId, batch.receivedAt, batch.source, ...columns.values,
-    ]);
+    const inserted = await client.query<{ id: string }>({
+      name: 'sipas-insert-responses',
+      text: INSERT_RESPONSES,
+      values: [columns.id, batch.deviceId, batch.receivedAt, batch.source, ...columns.values],
+    });
     for (const row of inserted.rows) created.add(row.id);
   }
   // Scoring tallies of the responses stored here, in this transaction (never duplicates or conflicts).
-  const tallySources: PgTallySource[] = [];
+  const tallySources: TallySource[] = [];
+  // The fleet figures of the numbers stored here (highest, count, missing ranges), kept in this transaction.
+  const storedNumbers: Array<{ kioskId: string; seq: number }> = [];
   for (const [id, index] of firstAt) {
     if (!created.has(id)) continue;
     const item = batch.items[index] as Extract<IngestBatch['items'][number], { kind: 'valid' }>;
     const r = item.response;
-    const flags = item.collectorFlags ?? NO_COLLECTOR_FLAGS;
     tallySources.push({
       definitionId: r.definitionId,
       definitionVersion: r.definitionVersion,
@@ -266,14 +289,13 @@ async function ingestWith(client: PoolClient, batch: IngestBatch, tallies: Retur
       agencyCode: r.agencyCode,
       counterCode: r.counterCode,
       answers: r.answers,
-      flags:
-        (r.flags.tooFast ? TALLY_FLAG_BITS.tooFast : 0) |
-        (r.flags.belowMinInterval ? TALLY_FLAG_BITS.belowMinInterval : 0) |
-        (flags.placeMismatch ? TALLY_FLAG_BITS.placeMismatch : 0) |
-        (flags.clockSkew ? TALLY_FLAG_BITS.clockSkew : 0),
+      ...(r.sectionsOff ? { sectionsOff: r.sectionsOff } : {}),
+      flags: tallyFlagBits(r.flags, item.collectorFlags ?? NO_COLLECTOR_FLAGS, r.endedBy),
       placedAt: placedAtOf.get(id) as string,
     });
+    storedNumbers.push({ kioskId: r.kioskId, seq: r.seq });
   }
+  await addToFleetFigures(client, batch.deviceId, storedNumbers);
 
   // Every valid item not created here: one read of what is stored under those ids (this transaction's
   // own rows included, and rows another process committed while the INSERT waited for it).
@@ -334,9 +356,10 @@ async function ingestWith(client: PoolClient, batch: IngestBatch, tallies: Retur
     for (const item of batch.items) if (item.kind === 'valid') seen.add(item.response.kioskId);
     await noteKiosksSeen(client, batch.deviceId, [...seen].sort(), batch.receivedAt);
   }
-  // Last before COMMIT: the tally rows every batch adds to (the roll-ups over all places) stay locked
-  // from this upsert to the commit, so nothing else of the batch runs while they are held.
-  await tallies.addBatch(client, tallySources);
+  // Last before COMMIT: the tally rows (and the shard's advisory lock) are held from this upsert to the
+  // commit, so nothing else of the batch runs while they are. A device's batches start from its own
+  // shard and take another when a running batch holds it, so concurrent kiosks rarely meet on a row.
+  await tallies.addBatch(client, tallySources, homeShardOf(batch.deviceId ?? storedNumbers[0]?.kioskId ?? ''));
   return settled;
 }
 
@@ -349,21 +372,6 @@ export type OpenSnapshots = Set<() => Promise<void>>;
  * pool's end waits for every client to come back, and would otherwise wait forever).
  */
 export function pgResponseStore(pool: Pool, openSnapshots: OpenSnapshots = new Set()): ResponseStore {
-  // One ordered pass per kiosk with LAG over the (kiosk_id, seq) index, as on SQLite.
-  const gaps = async (deviceId: string): Promise<SequenceGap[]> => {
-    const result = await pool.query<{ kioskId: string; from: number; to: number }>(
-      `SELECT kiosk_id AS "kioskId", previous + 1 AS "from", seq - 1 AS "to"
-       FROM (
-         SELECT kiosk_id, seq, LAG(seq, 1, 0) OVER (PARTITION BY kiosk_id ORDER BY seq) AS previous
-         FROM responses
-         WHERE kiosk_id IN (SELECT kiosk_id FROM responses WHERE device_id = $1)
-       ) AS s
-       WHERE seq > previous + 1
-       ORDER BY s.kiosk_id, s.previous`,
-      [deviceId],
-    );
-    return result.rows;
-  };
   const readStored = async (responseId: string): Promise<StoredRow | null> => {
     const result = await pool.query<unknown[]>({
       text: `SELECT ${RESPONSE_COLUMNS.join(', ')} FROM responses WHERE id = $1`,
@@ -374,17 +382,20 @@ export function pgResponseStore(pool: Pool, openSnapshots: OpenSnapshots = new S
   };
 
   const tallies = pgTallies(pool);
+  const fleetFigures = pgFleetFigures(pool);
 
   return {
     async ingest(batch) {
       return inRetriedTransaction(pool, (client) => ingestWith(client, batch, tallies));
     },
     async countResponses(deviceId) {
-      const result = await pool.query<{ n: string }>('SELECT count(*) AS n FROM responses WHERE device_id = $1', [deviceId]);
-      return Number(result.rows[0].n);
+      return fleetFigures.countStored(deviceId);
     },
     async findSequenceGaps(deviceId) {
-      return gaps(deviceId);
+      return fleetFigures.gapsOfDevice(deviceId);
+    },
+    async listFleetFigures() {
+      return fleetFigures.listFleetFigures();
     },
     async openResponseSnapshot(filter, options) {
       return openSnapshot(pool, openSnapshots, filter, options);
@@ -420,13 +431,16 @@ export function pgResponseStore(pool: Pool, openSnapshots: OpenSnapshots = new S
     async readTallies(query) {
       return tallies.readTallies(query);
     },
+    async readPlaceTallies(query) {
+      return tallies.readPlaceTallies(query);
+    },
     async checkTallies(definitions) {
       return tallies.checkTallies(definitions);
     },
     async listLatestAnswers(filter, versions, questionIds, limit) {
       return latestAnswers(pool, filter, versions, questionIds, limit);
     },
-    ...pgSetAsideQueries(pool, gaps, readStored),
+    ...pgSetAsideQueries(pool, (deviceId) => fleetFigures.gapsOfDevice(deviceId), readStored),
   };
 }
 

@@ -176,6 +176,9 @@ export function sqliteResponseStore(db: Database.Database): ResponseStore {
     async readTallies(query) {
       return tallies.readTallies(query);
     },
+    async readPlaceTallies(query) {
+      return tallies.readPlaceTallies(query);
+    },
     async checkTallies(definitions) {
       return tallies.checkTallies(definitions);
     },

@@ -9,137 +9,27 @@
  */
 import type Database from 'better-sqlite3';
 import { definitionKey } from '../../shared/ids';
-import { vietnamDay } from '../../shared/l10n';
+import { serialiseTally, tallyFromFlat, tallyLayout, TALLY_LAYOUT_VERSION, type SurveyDefinition, type TallyLayout } from '../../shared/survey';
+import type { PlaceTallyQuery, PlaceTallyRow, TallyDifference, TallyQuery, TallyRow } from './store';
 import {
-  addTallyToFlat,
-  giveBackAccumulator,
-  serialiseTally,
-  takeAccumulator,
-  tallyFromFlat,
-  tallyLayout,
-  TALLY_LAYOUT_VERSION,
-  type ScoreAccumulator,
-  type SurveyDefinition,
-  type SurveyResponse,
-  type TallyLayout,
-} from '../../shared/survey';
-import { TALLY_FLAG_BITS, TALLY_SERVICE_FIELD_QUESTION, type TallyDifference, type TallyQuery, type TallyRow } from './store';
+  addFlat,
+  keyObject,
+  lastDayOf,
+  nextMonth,
+  NO_ANSWERS,
+  previousMonth,
+  ROLLUP_AGENCY,
+  ROLLUP_COUNTER,
+  ROLLUP_FIELD,
+  sameFlat,
+  TallyGroups,
+  tallySourceOfRow,
+  type FlatTally,
+  type TallyKey,
+  type TallySource,
+} from './tally-groups';
 
-/** The roll-up bits: which of a group's place and field are summed over. */
-const ROLLUP_AGENCY = 1;
-const ROLLUP_COUNTER = 2;
-const ROLLUP_FIELD = 4;
-const ROLLUPS = [0, 1, 2, 3, 4, 5, 6, 7] as const;
-const NO_ANSWERS = new Uint32Array(0);
-/** Largest count a stored answers slot holds (uint32): far above any one tally row's responses. */
-const MAX_SLOT_COUNT = 0xffff_ffff;
-
-/** What a tally is kept for: the response's part that decides its groups, and its answers. */
-export interface TallySource {
-  definitionId: string;
-  definitionVersion: number;
-  status: SurveyResponse['status'];
-  agencyCode: string;
-  counterCode: string;
-  answers: SurveyResponse['answers'];
-  /** The optional sections switched off on its tablet: their questions count as not asked. */
-  sectionsOff?: readonly string[];
-  /** TALLY_FLAG_BITS of the flags it carries. */
-  flags: number;
-  placedAt: string;
-}
-
-/** The key columns of one tally row, in primary-key order. */
-type TallyKey = [definitionId: string, rollup: number, agency: string, counter: string, field: string, period: string, version: number, flags: number];
-
-/** One tally row's numbers: the response counts and the answers vector (empty: counts only). */
-interface FlatTally {
-  responses: number;
-  partial: number;
-  otherDefinition: number;
-  answers: Uint32Array;
-  /** The slots of `answers` that are not 0, when known: a group of a few responses adds only those to its 16 rows. */
-  nonZero?: Int32Array;
-}
-
-const hasOwn = Object.prototype.hasOwnProperty;
-
-/** The service field answer a response is grouped by ('' when it has none). */
-function serviceFieldOf(answers: SurveyResponse['answers']): string {
-  const value = hasOwn.call(answers, TALLY_SERVICE_FIELD_QUESTION) ? answers[TALLY_SERVICE_FIELD_QUESTION] : undefined;
-  return typeof value === 'string' ? value : '';
-}
-
-/** Responses of one definition version, place, field, flags and day: the finest group. */
-interface BaseGroup {
-  definitionId: string;
-  definitionVersion: number;
-  agencyCode: string;
-  counterCode: string;
-  field: string;
-  day: string;
-  flags: number;
-  /** The definition the answers are tallied with; null: counts only. */
-  definition: SurveyDefinition | null;
-  /** Counts the group's responses (null: counts only, in `counts`). */
-  accumulator: ScoreAccumulator | null;
-  counts: { responses: number; partial: number };
-}
-
-/** The 16 rows a group of responses counts in: each roll-up, by day and by month. */
-function keysOf(base: BaseGroup): TallyKey[] {
-  const keys: TallyKey[] = [];
-  for (const rollup of ROLLUPS) {
-    const agency = rollup & ROLLUP_AGENCY ? '' : base.agencyCode;
-    const counter = rollup & ROLLUP_COUNTER ? '' : base.counterCode;
-    const byField = rollup & ROLLUP_FIELD ? '' : base.field;
-    for (const period of [base.day, base.day.slice(0, 7)]) keys.push([base.definitionId, rollup, agency, counter, byField, period, base.definitionVersion, base.flags]);
-  }
-  return keys;
-}
-
-/** The flat form of a group's counts: the accumulator's tally placed in the definition's layout, once per group. */
-function flatOfGroup(base: BaseGroup): FlatTally {
-  if (!base.accumulator || !base.definition) return { responses: base.counts.responses, partial: base.counts.partial, otherDefinition: 0, answers: NO_ANSWERS };
-  const tally = base.accumulator.tally();
-  const layout = tallyLayout(base.definition);
-  const sums = new Float64Array(layout.size);
-  addTallyToFlat(layout, tally, sums);
-  const answers = new Uint32Array(layout.size);
-  const nonZero: number[] = [];
-  for (let i = 0; i < sums.length; i++) {
-    if (sums[i] === 0) continue;
-    answers[i] = sums[i];
-    nonZero.push(i);
-  }
-  return { responses: tally.responses, partial: tally.partial, otherDefinition: tally.otherDefinition, answers, nonZero: Int32Array.from(nonZero) };
-}
-
-/**
- * `from` added into `into`. Answers of one layout add number by number; counts only (an empty vector)
- * on either side leaves the answers incomplete, which the caller marks stale (see `complete`).
- */
-function addFlat(into: FlatTally, from: FlatTally): { into: FlatTally; complete: boolean } {
-  into.responses += from.responses;
-  into.partial += from.partial;
-  into.otherDefinition += from.otherDefinition;
-  if (from.answers.length === into.answers.length) {
-    const a = into.answers;
-    const b = from.answers;
-    const add = (i: number) => {
-      const sum = a[i] + b[i];
-      if (sum > MAX_SLOT_COUNT) throw new Error(`tally: a count of ${sum} does not fit a stored tally`);
-      a[i] = sum;
-    };
-    if (from.nonZero) for (const i of from.nonZero) add(i);
-    else for (let i = 0; i < b.length; i++) if (b[i] !== 0) add(i);
-    into.nonZero = undefined;
-    return { into, complete: true };
-  }
-  // One side kept counts only (or, never expected, another layout): keep counts only until recomputed.
-  into.answers = NO_ANSWERS;
-  return { into, complete: false };
-}
+export type { TallySource } from './tally-groups';
 
 /**
  * The answers vector as stored: uint32, little-endian (what every platform Node runs on uses
@@ -155,58 +45,6 @@ function answersOf(blob: Buffer): Uint32Array {
   const counts = new Uint32Array(blob.byteLength / 4);
   new Uint8Array(counts.buffer).set(blob);
   return counts;
-}
-
-/**
- * Responses gathered by group, as a batch or a recomputation gathers them before writing: each
- * response is added once, to an accumulator of its finest group; the roll-ups are summed from the
- * groups' flat forms when written.
- */
-class TallyGroups {
-  private readonly base = new Map<string, BaseGroup>();
-  add(source: TallySource, definition: SurveyDefinition | undefined): void {
-    const day = vietnamDay(source.placedAt);
-    const field = serviceFieldOf(source.answers);
-    const id = `${source.definitionId}\u0000${source.definitionVersion}\u0000${source.agencyCode}\u0000${source.counterCode}\u0000${field}\u0000${day}\u0000${source.flags}`;
-    let group = this.base.get(id);
-    if (!group) {
-      const { definitionId, definitionVersion, agencyCode, counterCode, flags } = source;
-      group = {
-        definitionId,
-        definitionVersion,
-        agencyCode,
-        counterCode,
-        field,
-        day,
-        flags,
-        definition: definition ?? null,
-        accumulator: definition ? takeAccumulator(definition) : null,
-        counts: { responses: 0, partial: 0 },
-      };
-      this.base.set(id, group);
-    }
-    if (group.accumulator) group.accumulator.add(source);
-    else if (source.status === 'complete') group.counts.responses++;
-    else group.counts.partial++;
-  }
-  /** Every row key with its summed flat tally and whether its answers are complete; gives the accumulators back. */
-  rows(): Map<string, { key: TallyKey; flat: FlatTally; complete: boolean }> {
-    const rows = new Map<string, { key: TallyKey; flat: FlatTally; complete: boolean }>();
-    for (const base of this.base.values()) {
-      const flat = flatOfGroup(base);
-      if (base.accumulator && base.definition) giveBackAccumulator(base.definition, base.accumulator);
-      base.accumulator = null;
-      for (const key of keysOf(base)) {
-        const id = key.join('\u0000');
-        const row = rows.get(id);
-        if (row) row.complete = addFlat(row.flat, flat).complete && row.complete;
-        else rows.set(id, { key, flat: { ...flat, answers: flat.answers.slice() }, complete: true });
-        // (The copy keeps the group's nonZero: adding more groups to it then clears it.)
-      }
-    }
-    this.base.clear();
-    return rows;
-  }
 }
 
 /** The tally queries over one SQLite connection. */
@@ -268,25 +106,6 @@ export function sqliteTallies(db: Database.Database) {
   // Tallies kept by a collector with another flat layout are recomputed from the rows, never misread.
   db.transaction(() => statements.otherLayouts.run(TALLY_LAYOUT_VERSION)).immediate();
 
-  function sourceOfRow(row: unknown[]): TallySource {
-    return {
-      definitionId: row[0] as string,
-      definitionVersion: row[1] as number,
-      status: row[2] as SurveyResponse['status'],
-      agencyCode: row[3] as string,
-      counterCode: row[4] as string,
-      answers: JSON.parse(row[5] as string) as SurveyResponse['answers'],
-      flags:
-        (row[6] === 1 ? TALLY_FLAG_BITS.tooFast : 0) |
-        (row[7] === 1 ? TALLY_FLAG_BITS.belowMinInterval : 0) |
-        (row[8] === 1 ? TALLY_FLAG_BITS.placeMismatch : 0) |
-        (row[9] === 1 ? TALLY_FLAG_BITS.clockSkew : 0) |
-        (row[11] === 'timeout' ? TALLY_FLAG_BITS.endedByTimeout : 0),
-      placedAt: row[10] as string,
-      ...(row[12] === null ? {} : { sectionsOff: JSON.parse(row[12] as string) as string[] }),
-    };
-  }
-
   function writeRows(groups: TallyGroups, merge: boolean): void {
     for (const { key, flat, complete } of groups.rows().values()) {
       let total = flat;
@@ -309,7 +128,7 @@ export function sqliteTallies(db: Database.Database) {
   /** Recomputes one version's tallies from its rows (answers too when `definition` is given). Inside a write transaction. */
   function recompute(definitionId: string, version: number, definition: SurveyDefinition | undefined): void {
     const groups = new TallyGroups();
-    for (const row of statements.versionRows.iterate(definitionId, version) as IterableIterator<unknown[]>) groups.add(sourceOfRow(row), definition);
+    for (const row of statements.versionRows.iterate(definitionId, version) as IterableIterator<unknown[]>) groups.add(tallySourceOfRow(row), definition);
     statements.deleteVersion.run(definitionId, version);
     writeRows(groups, false);
     if (definition) statements.clearStale.run(definitionId, version);
@@ -361,6 +180,12 @@ export function sqliteTallies(db: Database.Database) {
       return readTallyRows(db, query, (version) => layoutFor(query.definitionId, version, query.definitions));
     },
 
+    /** readTallies of every place in one read: the place roll-up's rows, without a place condition. */
+    readPlaceTallies(query: PlaceTallyQuery): PlaceTallyRow[] {
+      if (statements.stale.all(query.definitionId).length > 0) refresh.immediate(query.definitionId, query.definitions);
+      return readTallyRows(db, query, (version) => layoutFor(query.definitionId, version, query.definitions), true) as PlaceTallyRow[];
+    },
+
     /** Recomputes every tally from the rows, in memory, and lists where the stored ones differ. */
     checkTallies(definitions: readonly SurveyDefinition[]): TallyDifference[] {
       const byKey = new Map(definitions.map((d) => [definitionKey(d.id, d.version), d]));
@@ -368,7 +193,7 @@ export function sqliteTallies(db: Database.Database) {
         const stale = new Set(statements.allStale.all().map((s) => definitionKey(s.id, s.version)));
         const groups = new TallyGroups();
         for (const row of statements.allRows.iterate() as IterableIterator<unknown[]>) {
-          const source = sourceOfRow(row);
+          const source = tallySourceOfRow(row);
           const key = definitionKey(source.definitionId, source.definitionVersion);
           // A stale version's tallies hold only counts until its definition is given: expect exactly that.
           groups.add(source, stale.has(key) ? undefined : byKey.get(key));
@@ -399,30 +224,14 @@ export function sqliteTallies(db: Database.Database) {
   };
 }
 
-function sameFlat(a: FlatTally, b: FlatTally): boolean {
-  if (a.responses !== b.responses || a.partial !== b.partial || a.otherDefinition !== b.otherDefinition || a.answers.length !== b.answers.length) return false;
-  for (let i = 0; i < a.answers.length; i++) if (a.answers[i] !== b.answers[i]) return false;
-  return true;
-}
-
-function keyObject(key: TallyKey): TallyDifference['key'] {
-  const [definitionId, rollup, agencyCode, counterCode, serviceField, period, definitionVersion, flags] = key;
-  return { definitionId, rollup, agencyCode, counterCode, serviceField, period, definitionVersion, flags };
-}
-
-/** The last day of a YYYY-MM month. */
-function lastDayOf(month: string): string {
-  const [year, m] = month.split('-').map(Number);
-  return new Date(Date.UTC(year, m, 0)).toISOString().slice(0, 10);
-}
-
 /**
  * The tally rows of a query, summed by version, flags and month: whole months from the month roll-up,
  * the days of a month the period cuts from the day rows, both of the roll-up that matches the place
  * and field filters.
  */
-function readTallyRows(db: Database.Database, query: TallyQuery, layoutOf: (version: number) => TallyLayout | null): TallyRow[] {
-  const rollup = (query.agencyCode === undefined ? ROLLUP_AGENCY : 0) | (query.counterCode === undefined ? ROLLUP_COUNTER : 0) | (query.serviceField === undefined ? ROLLUP_FIELD : 0);
+function readTallyRows(db: Database.Database, query: TallyQuery, layoutOf: (version: number) => TallyLayout | null, perPlace = false): TallyRow[] {
+  // Per place: the roll-up that keeps agency and counter, every place's rows at once.
+  const rollup = (query.agencyCode === undefined && !perPlace ? ROLLUP_AGENCY : 0) | (query.counterCode === undefined && !perPlace ? ROLLUP_COUNTER : 0) | (query.serviceField === undefined ? ROLLUP_FIELD : 0);
   const params: Record<string, unknown> = {
     definitionId: query.definitionId,
     rollup,
@@ -430,7 +239,8 @@ function readTallyRows(db: Database.Database, query: TallyQuery, layoutOf: (vers
     counter: query.counterCode ?? '',
     field: query.serviceField ?? '',
   };
-  const conditions = ['definition_id = @definitionId', 'rollup = @rollup', 'agency_code = @agency', 'counter_code = @counter', 'service_field = @field'];
+  const conditions = ['definition_id = @definitionId', 'rollup = @rollup', ...(perPlace ? [] : ['agency_code = @agency', 'counter_code = @counter']), 'service_field = @field'];
+  if (perPlace) (delete params.agency, delete params.counter);
   if (query.definitionVersion !== undefined) {
     conditions.push('definition_version = @version');
     params.version = query.definitionVersion;
@@ -459,35 +269,26 @@ function readTallyRows(db: Database.Database, query: TallyQuery, layoutOf: (vers
   }
   conditions.push(`(${ranges.join(' OR ')})`);
   const rows = db
-    .prepare<Record<string, unknown>, { version: number; flags: number; period: string; responses: number; partial: number; otherDefinition: number; answers: Buffer }>(
-      `SELECT definition_version AS version, flags, period, responses, partial, other_definition AS otherDefinition, answers
+    .prepare<Record<string, unknown>, { agency: string; counter: string; version: number; flags: number; period: string; responses: number; partial: number; otherDefinition: number; answers: Buffer }>(
+      `SELECT agency_code AS agency, counter_code AS counter, definition_version AS version, flags, period, responses, partial, other_definition AS otherDefinition, answers
        FROM tallies WHERE ${conditions.join(' AND ')}`,
     )
     .all(params);
   // Summed as numbers, made into tallies once per version, flags and month.
-  const summed = new Map<string, { version: number; flags: number; month: string; flat: FlatTally }>();
+  const summed = new Map<string, { agency: string; counter: string; version: number; flags: number; month: string; flat: FlatTally }>();
   for (const row of rows) {
     const month = row.period.slice(0, 7);
-    const id = `${row.version}\u0000${row.flags}\u0000${month}`;
+    const id = `${perPlace ? `${row.agency}\u0000${row.counter}\u0000` : ''}${row.version}\u0000${row.flags}\u0000${month}`;
     const flat: FlatTally = { responses: row.responses, partial: row.partial, otherDefinition: row.otherDefinition, answers: answersOf(row.answers) };
     const found = summed.get(id);
     if (found) addFlat(found.flat, flat);
-    else summed.set(id, { version: row.version, flags: row.flags, month, flat });
+    else summed.set(id, { agency: row.agency, counter: row.counter, version: row.version, flags: row.flags, month, flat });
   }
-  return [...summed.values()].map(({ version, flags, month, flat }): TallyRow => {
+  return [...summed.values()].map(({ agency, counter, version, flags, month, flat }): TallyRow | PlaceTallyRow => {
     const layout = layoutOf(version);
     // Answers of a layout other than the definition's would be misread: counts only, as for a version without its definition.
     const answers = layout !== null && flat.answers.length === layout.size ? flat.answers : null;
-    return { definitionVersion: version, flags, month, tally: tallyFromFlat(layout, flat, answers) };
+    const row: TallyRow = { definitionVersion: version, flags, month, tally: tallyFromFlat(layout, flat, answers) };
+    return perPlace ? ({ agencyCode: agency, counterCode: counter, ...row } satisfies PlaceTallyRow) : row;
   });
-}
-
-function nextMonth(month: string): string {
-  const [year, m] = month.split('-').map(Number);
-  return m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, '0')}`;
-}
-
-function previousMonth(month: string): string {
-  const [year, m] = month.split('-').map(Number);
-  return m === 1 ? `${year - 1}-12` : `${year}-${String(m - 1).padStart(2, '0')}`;
 }

@@ -426,6 +426,12 @@ export interface ResponseStore extends SetAsideStore {
    */
   readTallies(query: TallyQuery): Promise<TallyRow[]>;
   /**
+   * readTallies for every place at once: the tallies of each agency and counter, summed by place,
+   * version, stored flags and month. The ranking reads each period once with it, instead of once per
+   * place (400 counters × 3 periods were 1,200 round trips).
+   */
+  readPlaceTallies(query: PlaceTallyQuery): Promise<PlaceTallyRow[]>;
+  /**
    * Recomputes every tally from the rows (the definitions given score the answers) and lists the
    * stored tallies that differ, missing or left over: empty when the tallies are consistent.
    */
@@ -468,6 +474,15 @@ export interface TallyRow {
   /** YYYY-MM, Vietnam time, of placedAt. */
   month: string;
   tally: ScoreTally;
+}
+
+/** A TallyQuery over every place: what it narrows by, but no agency or counter. */
+export type PlaceTallyQuery = Omit<TallyQuery, 'agencyCode' | 'counterCode'>;
+
+/** A TallyRow of one place (agency and counter codes as the responses carry them). */
+export interface PlaceTallyRow extends TallyRow {
+  agencyCode: string;
+  counterCode: string;
 }
 
 /** A stored tally that differs from the one recomputed from the rows (null: missing on that side). */

@@ -14,9 +14,24 @@ export function intlLocale(language: string): string {
   return language === 'vi' ? 'vi-VN' : 'en-GB';
 }
 
+/**
+ * Intl formatters are costly to build (about a millisecond each) and pages format thousands of
+ * values (the fleet page of a province: 1,000 devices × several columns), so each is built once per
+ * language and options and reused.
+ */
+const formatterCache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>();
+function cached<F extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>(key: string, build: () => F): F {
+  let formatter = formatterCache.get(key) as F | undefined;
+  if (formatter === undefined) {
+    formatter = build();
+    formatterCache.set(key, formatter);
+  }
+  return formatter;
+}
+
 /** A whole number: "1.234" / "1,234". */
 export function formatCount(language: string, n: number): string {
-  return new Intl.NumberFormat(intlLocale(language)).format(n);
+  return cached(`count:${language}`, () => new Intl.NumberFormat(intlLocale(language))).format(n);
 }
 
 /** A percentage 0–100 with a fixed number of decimals and the language's decimal mark: "82,66%"; "—" when undefined. */
@@ -35,15 +50,19 @@ export function formatShare(language: string, share: number | null): string {
 export function formatDateTime(language: string, instant: string | Date): string {
   const date = typeof instant === 'string' ? new Date(instant) : instant;
   if (Number.isNaN(date.getTime())) return String(instant);
-  return new Intl.DateTimeFormat(intlLocale(language), {
-    timeZone: VIETNAM_TIME_ZONE,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(date);
+  return cached(
+    `dateTime:${language}`,
+    () =>
+      new Intl.DateTimeFormat(intlLocale(language), {
+        timeZone: VIETNAM_TIME_ZONE,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hour12: false,
+      }),
+  ).format(date);
 }
 
 /** A calendar day given as YYYY-MM-DD, written for people: 02/03/2026. */
@@ -68,7 +87,7 @@ export function formatBytes(language: string, bytes: number): string {
     unit++;
   }
   const digits = unit === 0 || value >= 100 ? 0 : 1;
-  return `${new Intl.NumberFormat(intlLocale(language), { maximumFractionDigits: digits }).format(value)} ${units[unit]}`;
+  return `${cached(`size:${language}:${digits}`, () => new Intl.NumberFormat(intlLocale(language), { maximumFractionDigits: digits })).format(value)} ${units[unit]}`;
 }
 
 /** The unit a span of time is told in, and how many: the translation picks the words. */
@@ -91,5 +110,5 @@ export function formatAgo(language: string, instant: string, now: Date): string 
   const span = spanOf(now.getTime() - Date.parse(instant));
   if (span.unit === 'lessThanMinute') return null;
   const unit = span.unit === 'minutes' ? 'minute' : span.unit === 'hours' ? 'hour' : 'day';
-  return new Intl.RelativeTimeFormat(language, { numeric: 'always' }).format(-span.count, unit);
+  return cached(`relative:${language}`, () => new Intl.RelativeTimeFormat(language, { numeric: 'always' })).format(-span.count, unit);
 }

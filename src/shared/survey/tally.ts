@@ -108,11 +108,7 @@ export function serialiseTally(tally: ScoreTally): string {
   return JSON.stringify([tally.responses, tally.partial, tally.otherDefinition, items, respondents, choices]);
 }
 
-/**
- * Reads serialiseTally's form back; throws on anything else (a tally row is data from a database).
- * A choice of the form before not-asked counts (`[asked, answered, counts]`) reads with 0 for them:
- * migration 0013 marks every version with such rows for recomputation from the rows.
- */
+/** Reads serialiseTally's form back; throws on anything else (a tally row is data from a database). */
 export function parseTally(text: string): ScoreTally {
   const value: unknown = JSON.parse(text);
   const count = (n: unknown, where: string): number => {
@@ -134,14 +130,14 @@ export function parseTally(text: string): ScoreTally {
   }
   for (const [id, n] of Object.entries(record(value[4], '4'))) tally.respondents[id] = count(n, `4.${id}`);
   for (const [id, choice] of Object.entries(record(value[5], '5'))) {
-    if (!Array.isArray(choice) || (choice.length !== 5 && choice.length !== 3)) throw new Error(`tally: expected [asked, answered, counts, notAsked, switchedOff] for choice ${id}`);
+    if (!Array.isArray(choice) || choice.length !== 5) throw new Error(`tally: expected [asked, answered, counts, notAsked, switchedOff] for choice ${id}`);
     const counts: Record<string, number> = {};
     for (const [code, n] of Object.entries(record(choice[2], `5.${id}.2`))) counts[code] = count(n, `5.${id}.${code}`);
     tally.choices[id] = {
       asked: count(choice[0], `5.${id}.0`),
       answered: count(choice[1], `5.${id}.1`),
-      notAsked: choice.length === 5 ? count(choice[3], `5.${id}.3`) : 0,
-      switchedOff: choice.length === 5 ? count(choice[4], `5.${id}.4`) : 0,
+      notAsked: count(choice[3], `5.${id}.3`),
+      switchedOff: count(choice[4], `5.${id}.4`),
       counts,
     };
   }

@@ -22,7 +22,16 @@
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFINITIONS_DIR, loadDefinitionsFromDir } from '../../../src/build/definitions';
-import { readUnitCsv, REPORT_FORMATS, REPORT_HEADER_ROW, REPORT_SHEETS, reportLetterhead, staffT, UnitTree, type SipasReport } from '../../../src/collector/staff-pages';
+import {
+  readUnitCsv,
+  REPORT_FORMATS,
+  REPORT_HEADER_ROW,
+  REPORT_SHEETS,
+  reportLetterhead,
+  staffT,
+  UnitTree,
+  type SipasReport,
+} from '../../../src/collector/staff-pages';
 import type { UnitRecord } from '../../../src/collector/stores';
 import type { SurveyDefinition, SurveyResponse } from '../../../src/shared/survey';
 import { deferCleanups, makeBatch, makeResponse, resultsOf, startAdminCollector, type AdminTestCollector } from '../helpers';
@@ -36,7 +45,14 @@ const defer = deferCleanups();
 const NOW = new Date('2026-04-15T03:00:00.000Z');
 const QUERY = '?period=2026-03&minValid=3';
 
-const TREE_CSV = ['code,name,parent_code,kind', 'BN,Tỉnh Bắc Ninh,,province', 'TTA,Trung tâm A,BN,centre', 'Q1,Quầy A1,TTA,counter', 'XA,UBND xã Tam Sơn,BN,commune', 'Q1,Quầy một cửa,XA,counter'].join('\n');
+const TREE_CSV = [
+  'code,name,parent_code,kind',
+  'BN,Tỉnh Bắc Ninh,,province',
+  'TTA,Trung tâm A,BN,centre',
+  'Q1,Quầy A1,TTA,counter',
+  'XA,UBND xã Tam Sơn,BN,commune',
+  'Q1,Quầy một cửa,XA,counter',
+].join('\n');
 
 function dataset(): SurveyResponse[] {
   const rows: Array<[string, number, number, string | undefined]> = [
@@ -65,9 +81,14 @@ async function withDataset(): Promise<AdminTestCollector> {
   const tree = readUnitCsv(TREE_CSV);
   if (!tree.ok) throw new Error('tree CSV');
   expect(await c.store.writeUnits(tree.inputs, 'import')).toMatchObject({ ok: true });
-  expect(await c.store.setTarget({ year: 2026, unitCode: null, figures: { overall: 60, c1: 80 }, updatedAt: NOW.toISOString() })).toBe(true);
+  expect(await c.store.setTarget({ year: 2026, unitCode: null, figures: { overall: 60, c1: 80 }, updatedAt: NOW.toISOString() })).toBe(
+    true,
+  );
   const submitted = resultsOf(await c.submit(makeBatch(dataset()))).results;
-  expect(submitted.map((r) => r.status), JSON.stringify(submitted[0])).toEqual(Array(4).fill('created'));
+  expect(
+    submitted.map((r) => r.status),
+    JSON.stringify(submitted[0]),
+  ).toEqual(Array(4).fill('created'));
   return c;
 }
 
@@ -105,13 +126,23 @@ describe('report.xlsx', () => {
   it('has one sheet per table, Vietnamese names Excel accepts, in the report page order', async () => {
     const c = await withDataset();
     const { workbook, headers } = await workbookOf(c, QUERY);
-    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Chỉ số chung', 'Yếu tố', 'Tiêu chí', 'Xếp hạng đơn vị', 'Xu hướng', 'Quy trình, liêm chính, ưu tiên', 'Phương pháp']);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual([
+      'Chỉ số chung',
+      'Yếu tố',
+      'Tiêu chí',
+      'Xếp hạng đơn vị',
+      'Xu hướng',
+      'Quy trình, liêm chính, ưu tiên',
+      'Phương pháp',
+    ]);
     for (const name of Object.values(REPORT_SHEETS)) {
       expect(Array.from(name).length).toBeLessThanOrEqual(31);
       expect(name).not.toMatch(/[\\/?*[\]:]|^'|'$/);
     }
     expect(headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    expect(headers['content-disposition']).toBe(`attachment; filename="sipas-report-all-2026-03-01_2026-03-31-sipas-2023.xlsx"; filename*=UTF-8''sipas-report-all-2026-03-01_2026-03-31-sipas-2023.xlsx`);
+    expect(headers['content-disposition']).toBe(
+      `attachment; filename="sipas-report-all-2026-03-01_2026-03-31-sipas-2023.xlsx"; filename*=UTF-8''sipas-report-all-2026-03-01_2026-03-31-sipas-2023.xlsx`,
+    );
   });
 
   it('opens every sheet with the title block, freezes the header row and filters each table', async () => {
@@ -127,7 +158,10 @@ describe('report.xlsx', () => {
       const { heads } = table(ws);
       for (let i = 1; i <= heads.length; i++) expect(ws.getColumn(i).width).toBeGreaterThanOrEqual(7);
       if (ws.name === REPORT_SHEETS.method) expect(ws.autoFilter).toBeUndefined();
-      else expect(ws.autoFilter).toBe(`A${REPORT_HEADER_ROW}:${String.fromCharCode(64 + heads.length)}${REPORT_HEADER_ROW + Math.max(table(ws).rows.length, 1)}`);
+      else
+        expect(ws.autoFilter).toBe(
+          `A${REPORT_HEADER_ROW}:${String.fromCharCode(64 + heads.length)}${REPORT_HEADER_ROW + Math.max(table(ws).rows.length, 1)}`,
+        );
     }
     const { workbook: whole, headers } = await workbookOf(c, QUERY);
     expect(whole.getWorksheet(REPORT_SHEETS.headline)!.getCell('A1').value).toBe('ỦY BAN NHÂN DÂN TỈNH BẮC NINH');
@@ -141,7 +175,16 @@ describe('report.xlsx', () => {
     expect(json.percent).toBe(62.5);
 
     const headline = table(sheet(workbook, 'headline'));
-    expect(headline.heads).toEqual(['Chỉ số', 'Tỷ lệ hài lòng', 'Số phiếu (n)', 'Tỷ lệ không áp dụng', 'Mục tiêu', 'Chênh lệch so với mục tiêu (điểm %)', 'Đạt mục tiêu', 'Ít phiếu']);
+    expect(headline.heads).toEqual([
+      'Chỉ số',
+      'Tỷ lệ hài lòng',
+      'Số phiếu (n)',
+      'Tỷ lệ không áp dụng',
+      'Mục tiêu',
+      'Chênh lệch so với mục tiêu (điểm %)',
+      'Đạt mục tiêu',
+      'Ít phiếu',
+    ]);
     expect(headline.rows).toHaveLength(1);
     const overall = headline.rows[0];
     expect(overall['Chỉ số'].value).toBe('Chỉ số SIPAS chung');
@@ -175,8 +218,25 @@ describe('report.xlsx', () => {
     });
 
     const items = table(sheet(workbook, 'items'));
-    expect(items.heads.slice(0, 10)).toEqual(['Yếu tố', 'Mã câu', 'Tên ngắn', 'Nội dung câu hỏi', 'Tỷ lệ hài lòng', 'Số trả lời hợp lệ (n)', 'Cận dưới KTC 95%', 'Cận trên KTC 95%', 'Ít phiếu', 'Số hài lòng (mức 4, 5)']);
-    expect(items.heads.slice(10, 15)).toEqual(['Mức 1: Rất không hài lòng', 'Mức 2: Không hài lòng', 'Mức 3: Bình thường', 'Mức 4: Hài lòng', 'Mức 5: Rất hài lòng']);
+    expect(items.heads.slice(0, 10)).toEqual([
+      'Yếu tố',
+      'Mã câu',
+      'Tên ngắn',
+      'Nội dung câu hỏi',
+      'Tỷ lệ hài lòng',
+      'Số trả lời hợp lệ (n)',
+      'Cận dưới KTC 95%',
+      'Cận trên KTC 95%',
+      'Ít phiếu',
+      'Số hài lòng (mức 4, 5)',
+    ]);
+    expect(items.heads.slice(10, 15)).toEqual([
+      'Mức 1: Rất không hài lòng',
+      'Mức 2: Không hài lòng',
+      'Mức 3: Bình thường',
+      'Mức 4: Hài lòng',
+      'Mức 5: Rất hài lòng',
+    ]);
     expect(items.rows).toHaveLength(json.components.flatMap((x) => x.items).length);
     const tc1 = items.rows.find((r) => r['Mã câu'].value === 'TC1')!;
     expect(tc1['Yếu tố'].value).toBe(1);
@@ -207,8 +267,24 @@ describe('report.xlsx', () => {
 
     const ranking = table(sheet(workbook, 'ranking'));
     expect(ranking.heads).toEqual([
-      'Hạng', 'Đơn vị / quầy', 'Cấp', 'Thuộc đơn vị', 'Số phiếu (n)', 'Chỉ số chung', 'Yếu tố 1', 'Yếu tố 2', 'Yếu tố 3', 'Yếu tố 4', 'Yếu tố 5',
-      'Mục tiêu', 'Chênh lệch so với mục tiêu (điểm %)', 'Xếp hạng', 'Kỳ trước', 'Thay đổi so với kỳ trước (điểm %)', 'Cùng kỳ năm trước', 'Thay đổi so với cùng kỳ năm trước (điểm %)',
+      'Hạng',
+      'Đơn vị / quầy',
+      'Cấp',
+      'Thuộc đơn vị',
+      'Số phiếu (n)',
+      'Chỉ số chung',
+      'Yếu tố 1',
+      'Yếu tố 2',
+      'Yếu tố 3',
+      'Yếu tố 4',
+      'Yếu tố 5',
+      'Mục tiêu',
+      'Chênh lệch so với mục tiêu (điểm %)',
+      'Xếp hạng',
+      'Kỳ trước',
+      'Thay đổi so với kỳ trước (điểm %)',
+      'Cùng kỳ năm trước',
+      'Thay đổi so với cùng kỳ năm trước (điểm %)',
     ]);
     const tta = ranking.rows.find((r) => r['Đơn vị / quầy'].value === 'Trung tâm A')!;
     expect(tta['Hạng'].value).toBe(1);
@@ -242,13 +318,31 @@ describe('report.xlsx', () => {
 
     const choices = table(sheet(workbook, 'choices'));
     const int1 = choices.rows.filter((r) => r['Mã câu hỏi'].value === 'INT1');
-    expect(int1.map((r) => [r['Phương án'].value, r['Số lượt chọn'].value, r['Tỷ lệ trên số người trả lời'].value, r['Tỷ lệ trên số người được hỏi'].value])).toEqual([
+    expect(
+      int1.map((r) => [
+        r['Phương án'].value,
+        r['Số lượt chọn'].value,
+        r['Tỷ lệ trên số người trả lời'].value,
+        r['Tỷ lệ trên số người được hỏi'].value,
+      ]),
+    ).toEqual([
       ['Không có', 1, 0.5, 0.25],
       ['Một số', 1, 0.5, 0.25],
       ['Nhiều', 0, 0, 0],
       ['(được hỏi nhưng không trả lời)', 2, null, 0.5],
     ]);
     expect(int1.every((r) => r['Số người được hỏi'].value === 4 && r['Số người trả lời'].value === 2)).toBe(true);
+    // Every response was asked INT1: no tablet had the section off, no condition hid it.
+    expect(int1.every((r) => r['Không được hỏi: phần tắt trên máy'].value === 0 && r['Không được hỏi: không áp dụng'].value === 0)).toBe(
+      true,
+    );
+    const json = await reportJson(c, QUERY);
+    for (const choice of json.choices) {
+      const rows = choices.rows.filter((r) => r['Mã câu hỏi'].value === choice.questionId);
+      expect(rows.length).toBe(choice.options.length + (choice.kind === 'single' ? 1 : 0));
+      expect(rows[0]['Không được hỏi: không áp dụng'].value).toBe(choice.notApplicable);
+      expect(rows[0]['Không được hỏi: phần tắt trên máy'].value).toBe(choice.notAsked - choice.notApplicable);
+    }
     expect(int1[0]['Tỷ lệ trên số người trả lời'].numFmt).toBe('0.00%');
 
     const method = sheet(workbook, 'method');
@@ -258,7 +352,11 @@ describe('report.xlsx', () => {
     expect(paragraphs.at(-1)).toMatch(/0,9512.*95,12%/);
 
     const audit = await c.store.listAudit({ action: 'export', limit: 10 });
-    expect(audit[0]).toMatchObject({ action: 'export', outcome: 'success', details: { format: 'report.xlsx', filters: { period: '2026-03', minValid: '3' } } });
+    expect(audit[0]).toMatchObject({
+      action: 'export',
+      outcome: 'success',
+      details: { format: 'report.xlsx', filters: { period: '2026-03', minValid: '3' } },
+    });
   });
 
   it('prints figures resting on fewer answers than the threshold without decimals, marked "ít phiếu"', async () => {
@@ -278,7 +376,10 @@ describe('report.xlsx', () => {
     expect((await c.get('/api/v1/admin/report.xlsx?from=2026-13-01')).statusCode).toBe(400);
     const unknown = await c.get('/api/v1/admin/report.xlsx?definition=sipas-1999');
     expect(unknown.statusCode).toBe(400);
-    expect(JSON.parse(unknown.body)).toMatchObject({ details: { definition: 'sipas-1999' } });
+    expect(JSON.parse(unknown.body)).toMatchObject({
+      error: 'bad_request',
+      message: expect.stringContaining('unknown definition sipas-1999'),
+    });
     const signedOut = await c.app.inject({ method: 'GET', url: '/api/v1/admin/report.xlsx' });
     expect(signedOut.statusCode).toBe(401);
   });
@@ -295,22 +396,44 @@ describe('report.xlsx', () => {
 
 describe('the letterhead', () => {
   const t = staffT('vi');
-  const unit = (code: string, name: string, parentCode: string | null, kind: UnitRecord['kind']): UnitRecord => ({ code, name, parentCode, kind });
+  const unit = (code: string, name: string, parentCode: string | null, kind: UnitRecord['kind']): UnitRecord => ({
+    code,
+    name,
+    parentCode,
+    kind,
+  });
   const bacNinh = new UnitTree({
-    units: [unit('BN', 'Tỉnh Bắc Ninh', null, 'province'), unit('TT', 'Trung tâm Phục vụ hành chính công', 'BN', 'centre'), unit('CN', 'Chi nhánh số 1', 'TT', 'branch')],
+    units: [
+      unit('BN', 'Tỉnh Bắc Ninh', null, 'province'),
+      unit('TT', 'Trung tâm Phục vụ hành chính công', 'BN', 'centre'),
+      unit('CN', 'Chi nhánh số 1', 'TT', 'branch'),
+    ],
     counters: [],
   });
   const named = new UnitTree({ units: [unit('HN', 'UBND thành phố Hà Nội', null, 'province')], counters: [] });
-  const twoRoots = new UnitTree({ units: [unit('A', 'Tỉnh A', null, 'province'), unit('B', 'Sở Nội vụ', null, 'department')], counters: [] });
+  const twoRoots = new UnitTree({
+    units: [unit('A', 'Tỉnh A', null, 'province'), unit('B', 'Sở Nội vụ', null, 'department')],
+    counters: [],
+  });
   const empty = new UnitTree({ units: [], counters: [] });
   it.each([
     ['the province, no unit chosen', bacNinh, undefined, { governing: 'ỦY BAN NHÂN DÂN TỈNH BẮC NINH', unit: null, place: 'Bắc Ninh' }],
-    ['a unit two levels down: the root on top, the unit below', bacNinh, 'CN', { governing: 'ỦY BAN NHÂN DÂN TỈNH BẮC NINH', unit: 'CHI NHÁNH SỐ 1', place: 'Bắc Ninh' }],
+    [
+      'a unit two levels down: the root on top, the unit below',
+      bacNinh,
+      'CN',
+      { governing: 'ỦY BAN NHÂN DÂN TỈNH BẮC NINH', unit: 'CHI NHÁNH SỐ 1', place: 'Bắc Ninh' },
+    ],
     ['the root chosen as the unit', bacNinh, 'BN', { governing: 'ỦY BAN NHÂN DÂN TỈNH BẮC NINH', unit: null, place: 'Bắc Ninh' }],
     ['a root already named as the committee', named, undefined, { governing: 'UBND THÀNH PHỐ HÀ NỘI', unit: null, place: 'Hà Nội' }],
     ['a code the tree lacks', bacNinh, 'XYZ', { governing: 'ỦY BAN NHÂN DÂN TỈNH BẮC NINH', unit: 'XYZ', place: 'Bắc Ninh' }],
     ['several roots, a department chosen', twoRoots, 'B', { governing: 'SỞ NỘI VỤ', unit: null, place: null }],
-    ['several roots, none chosen: a line to fill in', twoRoots, undefined, { governing: 'ỦY BAN NHÂN DÂN TỈNH ……………', unit: null, place: null }],
+    [
+      'several roots, none chosen: a line to fill in',
+      twoRoots,
+      undefined,
+      { governing: 'ỦY BAN NHÂN DÂN TỈNH ……………', unit: null, place: null },
+    ],
     ['no tree at all', empty, 'SNV', { governing: 'ỦY BAN NHÂN DÂN TỈNH ……………', unit: 'SNV', place: null }],
   ])('%s', (_name, tree, agency, expected) => {
     expect(reportLetterhead(tree, agency, t)).toEqual(expected);

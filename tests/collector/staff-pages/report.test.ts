@@ -185,8 +185,9 @@ describe('SIPAS report', () => {
     expect(body).toContain('aria-label="Biểu đồ chỉ số SIPAS theo tháng"');
     expect(body).toContain('<tr><td>Tháng 03/2026</td><td class="num">3</td><td class="num">63,33%</td></tr>');
     expect(body).toContain('<tr><td>Tháng 04/2026</td><td class="num">1</td><td class="num">75,00%</td></tr>');
-    // Integrity and priorities as shares of those who answered.
-    expect(body).toContain('<td class="num">66,7% (2)</td>');
+    // Integrity and priorities as shares of those asked (issue 11, part 5: INT1 none 2 of the 4 asked),
+    // where they were shares of those who answered (66,7%) before.
+    expect(body).toContain('<li data-option="none">Không có: 50,0% (2)</li>');
     expect(body).toContain('Phiền hà, tiêu cực');
     // The comment is shown as text, never as markup.
     expect(body).toContain('&lt;b>Cán bộ &quot;nhiệt tình&quot;&lt;/b> &lt;script>alert(1)&lt;/script>');

@@ -3,16 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { openStore, readSqliteMigrations, TALLY_FLAG_BITS, type CollectorStore, type ResponseFilter, type ResponseSnapshot } from '../../../src/collector/stores';
 import type { SurveyResponse } from '../../../src/shared/survey';
 import { DEFINITIONS, deferCleanups, makeResponse, tempDatabase, validItem } from '../helpers';
+import { describeEachStore } from './store-contract';
 
 const defer = deferCleanups();
-
-async function freshStore(): Promise<{ store: CollectorStore; file: string }> {
-  const db = tempDatabase();
-  defer(() => db.cleanup());
-  const store = await openStore(db.file);
-  defer(() => store.close());
-  return { store, file: db.file };
-}
 
 async function readAll<T>(snapshot: ResponseSnapshot, read: (s: ResponseSnapshot) => AsyncIterable<readonly T[]>): Promise<T[]> {
   const rows: T[] = [];
@@ -28,7 +21,9 @@ async function ingest(store: CollectorStore, responses: SurveyResponse[]): Promi
   expect(outcomes.map((o) => o.status)).toEqual(responses.map(() => 'created'));
 }
 
-describe('how a response ended, in the store', () => {
+describeEachStore('how a response ended, in the store', defer, (kit) => {
+  const freshStore = async (): Promise<{ store: CollectorStore }> => ({ store: await kit.open() });
+
   it('reads back as it was sent: timeout, citizen, and absent for an older kiosk', async () => {
     const { store } = await freshStore();
     const sent = [ended(1, 'timeout'), ended(2, 'citizen'), ended(3)];

@@ -3,10 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { addTally, emptyTally, scoreFromTally, scoreResponses, type SurveyResponse } from '../../../src/shared/survey';
 import { vietnamDay } from '../../../src/shared/l10n';
 import type { CollectorStore, IngestItem, TallyQuery } from '../../../src/collector/stores';
-import { DEFINITIONS, deferCleanups, makeResponse, storeHandles, validItem } from '../helpers';
+import { DEFINITIONS, deferCleanups, makeResponse, validItem } from '../helpers';
+import pg from 'pg';
+import { openStore, TALLY_SHARD_LOCK_KEY, TALLY_SHARDS } from '../../../src/collector/stores';
+import { freshPostgresDatabase, queryPostgres, TEST_DATABASE_URL } from '../test-databases';
+import { describeEachStore, type StoreKit } from './store-contract';
 
 const defer = deferCleanups();
-const handles = storeHandles(defer);
 const definition = DEFINITIONS[0];
 
 function random(seed: number): () => number {
@@ -21,7 +24,7 @@ function random(seed: number): () => number {
 }
 
 /** A response with random answers, place, field, flags, status and day (Jan–Apr 2026). */
-function randomResponse(next: () => number, seq: number): SurveyResponse {
+function randomResponse(next: () => number, seq: number, kioskId?: string): SurveyResponse {
   const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)];
   const answers: SurveyResponse['answers'] = {};
   for (const id of ['TC1', 'TC2', 'TT1', 'CC1', 'KQ1']) if (next() < 0.85) answers[id] = 1 + Math.floor(next() * 5);
@@ -31,6 +34,7 @@ function randomResponse(next: () => number, seq: number): SurveyResponse {
   if (next() < 0.3) answers.COMMENT = `ý kiến ${seq}`;
   const completedAt = new Date(Date.UTC(2026, 0, 1) + Math.floor(next() * 120 * 86_400_000)).toISOString();
   return makeResponse({
+    ...(kioskId === undefined ? {} : { kioskId }),
     seq,
     agencyCode: pick(['UBND-Q1', 'UBND-Q3']),
     counterCode: pick(['Q01', 'Q02']),
@@ -41,13 +45,22 @@ function randomResponse(next: () => number, seq: number): SurveyResponse {
   });
 }
 
-async function freshStore(): Promise<{ store: CollectorStore; file: string }> {
-  const db = handles.database();
-  return { store: await handles.open(db.file), file: db.file };
+/** Runs SQL straight on a store's database (SQLite file or PostgreSQL schema), as a damaged or older database would hold. */
+async function raw(kit: StoreKit, url: string, sql: string): Promise<void> {
+  if (kit.kind === 'PostgreSQL') {
+    await queryPostgres(url, sql);
+    return;
+  }
+  const db = new Database(url);
+  try {
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
 }
 
 /** Ingests `count` random responses in random batches, each with retries (duplicates) and changed copies (conflicts). */
-async function ingestRandom(store: CollectorStore, seed: number, count: number): Promise<SurveyResponse[]> {
+async function ingestRandom(store: CollectorStore, seed: number, count: number, kioskId?: string): Promise<SurveyResponse[]> {
   const next = random(seed);
   const stored: SurveyResponse[] = [];
   let seq = 0;
@@ -61,7 +74,7 @@ async function ingestRandom(store: CollectorStore, seed: number, count: number):
         const original = stored[Math.floor(next() * stored.length)];
         items.push(validItem({ ...original, answers: { ...original.answers, TC1: original.answers.TC1 === 1 ? 2 : 1 } })); // a conflict
       } else {
-        const response = randomResponse(next, ++seq);
+        const response = randomResponse(next, ++seq, kioskId);
         items.push(validItem(response));
         stored.push(response);
       }
@@ -80,7 +93,12 @@ async function scoreOfTallies(store: CollectorStore, query: Omit<TallyQuery, 'de
   return scoreFromTally(definition, tally);
 }
 
-describe('scoring tallies kept at ingest', () => {
+describeEachStore('scoring tallies kept at ingest', defer, (kit) => {
+  const freshStore = async (): Promise<{ store: CollectorStore; file: string }> => {
+    const db = kit.database();
+    return { store: await kit.open(db.url), file: db.url };
+  };
+
   it('match the rows after random batches with duplicates and conflicts: the check finds nothing', async () => {
     const { store } = await freshStore();
     await store.useDefinitions(DEFINITIONS);
@@ -122,9 +140,7 @@ describe('scoring tallies kept at ingest', () => {
     await store.useDefinitions(DEFINITIONS);
     const stored = await ingestRandom(store, 5, 100);
     // As migration 0009 leaves a database: rows without tallies, their versions marked stale.
-    const raw = new Database(file);
-    raw.exec("DELETE FROM tallies; INSERT INTO tally_stale_versions SELECT DISTINCT definition_id, definition_version, 0 FROM responses");
-    raw.close();
+    await raw(kit, file, `DELETE FROM tallies; INSERT INTO tally_stale_versions SELECT DISTINCT definition_id, definition_version, ${kit.kind === 'SQLite' ? 0 : false} FROM responses`);
     expect((await store.checkTallies(DEFINITIONS)).length).toBeGreaterThan(0);
     await store.useDefinitions(DEFINITIONS);
     expect(await store.checkTallies(DEFINITIONS)).toEqual([]);
@@ -135,13 +151,21 @@ describe('scoring tallies kept at ingest', () => {
     const { store, file } = await freshStore();
     await store.useDefinitions(DEFINITIONS);
     await ingestRandom(store, 9, 60);
-    const raw = new Database(file);
-    // One more response in the first month's national roll-up than the rows hold.
-    raw.exec(`UPDATE tallies SET responses = responses + 1
-              WHERE rollup = 7 AND period = (SELECT min(period) FROM tallies WHERE rollup = 7)`);
-    raw.exec("DELETE FROM tallies WHERE rollup = 0 AND period = (SELECT max(period) FROM tallies WHERE rollup = 0)");
-    raw.exec("INSERT INTO tallies VALUES ('sipas-test', 7, '', '', '', '1999-01', 1, 0, 1, 0, 0, 1, x'')");
-    raw.close();
+    // One more response in the first month's national roll-up than the rows hold (on PostgreSQL, in one of its shards).
+    await raw(
+      kit,
+      file,
+      `UPDATE tallies SET responses = responses + 1
+       WHERE rollup = 7 AND period = (SELECT min(period) FROM tallies WHERE rollup = 7)${kit.kind === 'PostgreSQL' ? ' AND shard = (SELECT min(shard) FROM tallies WHERE rollup = 7)' : ''}`,
+    );
+    await raw(kit, file, 'DELETE FROM tallies WHERE rollup = 0 AND period = (SELECT max(period) FROM tallies WHERE rollup = 0)');
+    await raw(
+      kit,
+      file,
+      kit.kind === 'SQLite'
+        ? "INSERT INTO tallies VALUES ('sipas-test', 7, '', '', '', '1999-01', 1, 0, 1, 0, 0, 1, x'')"
+        : "INSERT INTO tallies VALUES ('sipas-test', 7, '', '', '', '1999-01', 1, 0, 0, 1, 0, 0, 2, '{}')",
+    );
     const differences = await store.checkTallies(DEFINITIONS);
     expect(differences.some((d) => d.stored !== null && d.expected !== null)).toBe(true);
     expect(differences.some((d) => d.stored === null)).toBe(true);
@@ -164,5 +188,57 @@ describe('scoring tallies kept at ingest', () => {
     const score = await scoreOfTallies(store, {});
     expect(score.responses).toBe(1);
     expect(score.components[0].items[0].counts).toEqual([0, 0, 0, 0, 1]);
+  });
+
+  it('stay exact when several kiosks send batches at the same time', async () => {
+    const { store } = await freshStore();
+    await store.useDefinitions(DEFINITIONS);
+    const kiosks = Array.from({ length: 6 }, (_, k) => `00000000-0000-4000-8000-00000000000${k}`);
+    const stored = (await Promise.all(kiosks.map((kioskId, k) => ingestRandom(store, 100 + k, 80, kioskId)))).flat();
+    expect(await store.checkTallies(DEFINITIONS)).toEqual([]);
+    expect(await scoreOfTallies(store, {})).toEqual(scoreResponses(definition, stored));
+  });
+});
+
+describe.skipIf(TEST_DATABASE_URL === undefined)('tally shards on PostgreSQL', () => {
+  /** Holds, on a connection of its own, the advisory lock of every shard of the schema but `free` (none when null). */
+  async function holdShards(url: string, free: number | null): Promise<() => Promise<void>> {
+    const parsed = new URL(url);
+    const schema = parsed.searchParams.get('schema') as string;
+    parsed.searchParams.delete('schema');
+    const client = new pg.Client({ connectionString: parsed.toString(), options: `-c search_path=${schema}` });
+    await client.connect();
+    await client.query('BEGIN');
+    for (let shard = 0; shard < TALLY_SHARDS; shard++) {
+      if (shard !== free) await client.query("SELECT pg_advisory_xact_lock($1, hashtext(current_schema() || '/' || $2::text))", [TALLY_SHARD_LOCK_KEY, shard]);
+    }
+    return async () => {
+      await client.query('COMMIT');
+      await client.end();
+    };
+  }
+
+  it('writes a batch under the one shard no running batch holds, or under its own when all are held, and reads the sum of them', async () => {
+    const db = freshPostgresDatabase();
+    defer(() => db.cleanup());
+    const store = await openStore(db.url);
+    defer(() => store.close());
+    await store.useDefinitions(DEFINITIONS);
+    const stored: SurveyResponse[] = [];
+    for (const free of [5, 11, null]) {
+      const release = await holdShards(db.url, free);
+      try {
+        stored.push(...(await ingestRandom(store, 40 + (free ?? 0), 30)));
+      } finally {
+        await release();
+      }
+    }
+    const shards = await queryPostgres<{ shard: number }>(db.url, 'SELECT DISTINCT shard FROM tallies ORDER BY shard');
+    const used = shards.map((row) => row.shard);
+    expect(used).toEqual(expect.arrayContaining([5, 11]));
+    // With every shard held the batch takes its own (the device's home shard), a third one here or one of the two.
+    expect(used.length === 3 || used.length === 2).toBe(true);
+    expect(await store.checkTallies(DEFINITIONS)).toEqual([]);
+    expect(await scoreOfTallies(store, {})).toEqual(scoreResponses(definition, stored));
   });
 });

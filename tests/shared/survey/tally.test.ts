@@ -172,9 +172,9 @@ describe('score tallies of responses with sections switched off', () => {
     expect(tally.choices.FB).toEqual({ asked: 1, answered: 1, notAsked: 0, switchedOff: 0, counts: { no: 1 } });
   });
 
-  it('read a serialised choice of the form before not-asked counts with zeros for them', () => {
-    const tally = parseTally('[1,0,0,{},{},{"FB":[1,1,{"no":1}]}]');
-    expect(tally.choices.FB).toEqual({ asked: 1, answered: 1, notAsked: 0, switchedOff: 0, counts: { no: 1 } });
-    expect(() => parseTally('[1,0,0,{},{},{"FB":[1,1,{"no":1},0]}]')).toThrow(/tally/);
+  it('read the not-asked counts back from the serialised form, and refuse a choice without them', () => {
+    const tally = parseTally('[1,0,0,{},{},{"FB":[0,0,{},1,1]}]');
+    expect(tally.choices.FB).toEqual({ asked: 0, answered: 0, notAsked: 1, switchedOff: 1, counts: {} });
+    expect(() => parseTally('[1,0,0,{},{},{"FB":[1,1,{"no":1}]}]')).toThrow(/tally/);
   });
 });

@@ -6,16 +6,14 @@
  * the page's margin boxes, which the browser's own print dialog fills in (Chromium prints @page margin
  * boxes since version 131), so a clerk printing from the menu gets them too. Hidden on screen.
  */
-import { formatDateTime } from '../../../shared/l10n';
-import type { SurveyDefinition } from '../../../shared/survey';
 import type { SipasReport } from '../report';
-import { fieldLabelOf, reportDateParts, reportLetterhead, reportPeriodText, reportScopeText } from '../report-xlsx';
+import { reportDateParts, reportLetterhead, reportPeriodText } from '../report-xlsx';
 import type { PageContext } from './context';
 import type { ReportPlaces } from './ReportPlaces';
 
 /** The letterhead, the title and the scope line, above everything else on paper. */
-export function PrintLetterhead({ ctx, report, places, definition }: { ctx: PageContext; report: SipasReport; places?: ReportPlaces; definition?: SurveyDefinition }) {
-  const { t, lang } = ctx;
+export function PrintLetterhead({ ctx, report, places }: { ctx: PageContext; report: SipasReport; places?: ReportPlaces }) {
+  const { t } = ctx;
   const head = reportLetterhead(places?.tree, report.query.agency, t);
   return (
     <header class="print-only print-letterhead">
@@ -31,11 +29,8 @@ export function PrintLetterhead({ ctx, report, places, definition }: { ctx: Page
         </div>
       </div>
       <p class="print-title">{t('reportDocument.title').toLocaleUpperCase('vi')}</p>
-      <p class="print-scope">
-        {t('reportDocument.period', { period: reportPeriodText(t, report) })} · {t('reportDocument.generatedAt', { at: formatDateTime(lang, report.generatedAt) })}
-        <br />
-        {t('reportDocument.scope', { scope: reportScopeText(ctx, report, places, fieldLabelOf(report, definition, lang)) })}
-      </p>
+      {/* The period under the title, as official reports put it; the page's own scope line follows with the filters in full. */}
+      <p class="print-scope">{t('reportDocument.period', { period: reportPeriodText(t, report) })}</p>
     </header>
   );
 }
@@ -44,9 +39,15 @@ export function PrintLetterhead({ ctx, report, places, definition }: { ctx: Page
 export function PrintSignature({ ctx, report, places }: { ctx: PageContext; report: SipasReport; places?: ReportPlaces }) {
   const { t } = ctx;
   const head = reportLetterhead(places?.tree, report.query.agency, t);
-  const date = t('reportDocument.signature.date', { place: head.place ?? t('reportDocument.signature.blankPlace'), ...reportDateParts(report.generatedAt) });
+  const date = t('reportDocument.signature.date', {
+    place: head.place ?? t('reportDocument.signature.blankPlace'),
+    ...reportDateParts(report.generatedAt),
+  });
   return (
-    <section class="print-only print-signature" aria-label={`${t('reportDocument.signature.preparer')} · ${t('reportDocument.signature.head')}`}>
+    <section
+      class="print-only print-signature"
+      aria-label={`${t('reportDocument.signature.preparer')} · ${t('reportDocument.signature.head')}`}
+    >
       <p class="signature-date">{date}</p>
       <div class="signature-row">
         <div>
@@ -81,7 +82,7 @@ export function pageNumberCss(t: PageContext['t']): string {
     .filter((part) => part !== '')
     .map((part) => (part === PAGE ? 'counter(page)' : part === PAGES ? 'counter(pages)' : cssString(part)))
     .join(' ');
-  return `@page { @bottom-center { content: ${content}; font-size: 9pt; color: #333; } }`;
+  return `@page { @bottom-center { content: ${content}; font-family: system-ui, "Noto Sans", Arial, sans-serif; font-size: 9pt; color: #333; } }`;
 }
 
 function PrintPageNumbers({ ctx }: { ctx: PageContext }) {

@@ -72,7 +72,7 @@ export function ReportPage(props: {
           ) : null}
         </div>
       </form>
-      {report ? <PrintLetterhead ctx={ctx} report={report} places={props.places} definition={props.definition} /> : null}
+      {report ? <PrintLetterhead ctx={ctx} report={report} places={props.places} /> : null}
       {report ? <ReportBody ctx={ctx} report={report} definition={props.definition} places={props.places} /> : null}
       {report && props.funnel ? <FunnelSection ctx={ctx} funnel={props.funnel} /> : null}
       {report ? <PrintSignature ctx={ctx} report={report} places={props.places} /> : null}

@@ -70,7 +70,9 @@ svg text { font-family: inherit; }
   thead { display: table-header-group; }
   tfoot { display: table-footer-group; }
   tr, figure, .note, .print-signature { break-inside: avoid; }
-  th, td { padding: .15rem .25rem; overflow-wrap: anywhere; }
+  /* Words wrap whole (codes, dates and numbers are never split); only free text may break inside a word it cannot fit. */
+  th, td { padding: .15rem .25rem; overflow-wrap: break-word; }
+  td.text, td:last-child { overflow-wrap: anywhere; }
   td.num, th.num { overflow-wrap: normal; }
   td.text, td.device { min-width: 0; }
   th .hint, td .hint { font-size: 7pt; }

@@ -1,7 +1,13 @@
 -- tallies: per-item answer counts kept at ingest so reports cost what the answer is worth
--- PostgreSQL mirror of the SQLite step (see it for the groups, the roll-up bits and the periods):
--- one serialised scoring tally per group and Vietnam day or month, and the definition versions whose
--- tallies must be recomputed from the rows.
+-- PostgreSQL mirror of the SQLite step (see it for the groups, the roll-up bits, the periods and the
+-- flat layout): the response counts as bigint columns, the answer counts as one int8[] vector in the
+-- definition's tally layout (shared/survey/tally.ts, version in `layout`; empty: counts only).
+-- One difference, for several collector processes: `shard`. Every batch of every process adds to the
+-- same roll-up rows (all places, a whole month), so with one row per key concurrent batches would
+-- queue on its row lock. A batch writes all its rows under one shard (0–15) that no other running
+-- batch holds (an advisory lock per shard, pg-tallies.ts), so they rarely meet; a logical tally is
+-- the sum of its key's shards, which every reader takes. The key of the SQLite table plus the shard
+-- is the primary key. fillfactor leaves room on each page so that adding to a row is a HOT update.
 CREATE TABLE tallies (
   definition_id text COLLATE "C" NOT NULL,
   rollup integer NOT NULL CHECK (rollup BETWEEN 0 AND 7),
@@ -11,9 +17,26 @@ CREATE TABLE tallies (
   period text COLLATE "C" NOT NULL CHECK (length(period) IN (7, 10)),
   definition_version bigint NOT NULL,
   flags integer NOT NULL CHECK (flags BETWEEN 0 AND 15),
-  tally_json text COLLATE "C" NOT NULL,
-  PRIMARY KEY (definition_id, rollup, agency_code, counter_code, service_field, period, definition_version, flags)
-);
+  shard smallint NOT NULL CHECK (shard BETWEEN 0 AND 15),
+  responses bigint NOT NULL CHECK (responses >= 0),
+  partial bigint NOT NULL CHECK (partial >= 0),
+  other_definition bigint NOT NULL CHECK (other_definition >= 0),
+  layout integer NOT NULL,
+  answers bigint[] NOT NULL,
+  PRIMARY KEY (definition_id, rollup, agency_code, counter_code, service_field, period, definition_version, flags, shard)
+) WITH (fillfactor = 80);
+
+-- Two answers vectors added number by number, as addFlat in tally-groups.ts: vectors of one layout
+-- (the same length) add; counts only (empty) on either side, or two layouts, give counts only, and
+-- the version is recomputed from the rows (ingest marks it stale).
+CREATE FUNCTION tally_answers_add(a bigint[], b bigint[]) RETURNS bigint[]
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  AS $$
+    SELECT CASE WHEN cardinality(a) = cardinality(b) THEN ARRAY(SELECT x + y FROM unnest(a, b) AS v(x, y)) ELSE '{}'::bigint[] END
+  $$;
+
+-- The sum of a key's shards (and of the rows a report adds together), with tally_answers_add.
+CREATE AGGREGATE tally_answers_sum(bigint[]) (SFUNC = tally_answers_add, STYPE = bigint[], PARALLEL = SAFE);
 
 CREATE TABLE tally_stale_versions (
   definition_id text COLLATE "C" NOT NULL,
