@@ -48,11 +48,13 @@ export default defineConfig({
   ],
   define: { __APP_VERSION__: JSON.stringify(version) },
   // workbox-window's "module" field is its ES5 build (Babel helpers, regenerator-style code): the
-  // modern build is the same API in 1 KB gzip less, and every browser our es2020 target allows runs it.
+  // modern build is the same API in 1 KB gzip less, and every browser our es2022 target allows runs it.
   resolve: { alias: { 'workbox-window': 'workbox-window/build/workbox-window.prod.mjs' } },
   // The manifest lets the benchmark measure exactly what the citizen path loads.
   build: {
-    target: 'es2020',
+    // Tablets run Chrome on Android (README, deployment), which updates itself: es2022 (Chrome 94+,
+    // 2021) keeps class fields native instead of shipping helpers for them, 0.5 KB gzip less.
+    target: 'es2022',
     sourcemap: false,
     manifest: true,
     rollupOptions: {

@@ -11,7 +11,7 @@ export type StaffT = TFunction<typeof STAFF_NS>;
 /**
  * Adds the staff texts (namespace 'kiosk-staff') to the app's i18next when the staff chunk loads.
  * They live here rather than in kiosk/i18n so the citizen bundle does not carry them (≈ 5 KB gzip
- * against a 45 KB budget); only the corner's label is in the citizen namespace.
+ * against a 50 KB budget); only the corner's label is in the citizen namespace.
  */
 export function registerStaffTranslations(): void {
   addTranslations(STAFF_NS, { vi, en });
