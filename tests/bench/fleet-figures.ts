@@ -12,9 +12,13 @@ import { loadFleet } from '../../src/collector/staff-pages';
 import type { IngestItem } from '../../src/collector/stores';
 import { makeResponse, signIn, tempDatabase, validItem } from '../collector/helpers';
 import { bulkSeed } from './bulk-seed';
+import { bulkSeedPostgres } from './pg-bulk-seed';
+import { freshPostgresDatabase, TEST_DATABASE_URL } from '../collector/test-databases';
+import type { BenchStore } from './tallies';
 
 /** Figures of one size. */
 export interface FleetBenchResult {
+  store: BenchStore;
   devices: number;
   responses: number;
   seedSeconds: number;
@@ -51,12 +55,13 @@ function seqOf(k: number): number {
 }
 
 /** Seeds `devices` devices with n responses between them, then times the fleet page. */
-export async function benchFleet(devices: number, n: number): Promise<FleetBenchResult> {
+export async function benchFleet(devices: number, n: number, kind: BenchStore = 'sqlite'): Promise<FleetBenchResult> {
   const { definitions } = loadDefinitionsFromDir(DEFINITIONS_DIR);
-  const db = tempDatabase();
+  // PostgreSQL: a fresh schema in TEST_DATABASE_URL, seeded above INGEST_SEED_MAX by COPY and the store's fleet rebuild.
+  const db = kind === 'postgres' ? freshPostgresDatabase(TEST_DATABASE_URL) : (() => { const file = tempDatabase(); return { url: file.file, cleanup: async () => file.cleanup() }; })();
   try {
     const ids: string[] = [];
-    const registering = await openStore(db.file);
+    const registering = await openStore(db.url);
     try {
       for (let d = 0; d < devices; d++) {
         ids.push((await registerDevice(registering, { label: `Quầy ${d + 1}`, agencyCode: `CQ${d % 50}`, counterCode: `Q${d}` })).deviceId);
@@ -71,8 +76,9 @@ export async function benchFleet(devices: number, n: number): Promise<FleetBench
     const response = (i: number) => makeResponse({ kioskId: kioskIds[Math.floor(i / perDevice)], seq: seqOf(i % perDevice) });
     const deviceOf = (i: number) => ids[Math.floor(i / perDevice)];
     const began = performance.now();
-    if (n > INGEST_SEED_MAX) await bulkSeed(db.file, n, response, deviceOf);
-    const store = await openStore(db.file);
+    if (n > INGEST_SEED_MAX && kind === 'postgres') await bulkSeedPostgres(db.url, n, response, deviceOf);
+    else if (n > INGEST_SEED_MAX) await bulkSeed(db.url, n, response, deviceOf);
+    const store = await openStore(db.url);
     try {
       if (n > INGEST_SEED_MAX) {
         // One health report per device, so that each has a last contact as through ingest.
@@ -98,7 +104,7 @@ export async function benchFleet(devices: number, n: number): Promise<FleetBench
         const figuresMs = await medianMs(() => loadFleet(store, new Date()));
         const api = await app.inject({ method: 'GET', url: '/api/v1/admin/fleet', headers: { cookie } });
         const missingShown = (JSON.parse(api.body) as { devices: Array<{ missing: number }> }).devices.reduce((sum, d) => sum + d.missing, 0);
-        return { devices, responses: n, seedSeconds, pageMs, figuresMs, missingShown };
+        return { store: kind, devices, responses: n, seedSeconds, pageMs, figuresMs, missingShown };
       } finally {
         await app.close();
       }
@@ -106,12 +112,13 @@ export async function benchFleet(devices: number, n: number): Promise<FleetBench
       await store.close();
     }
   } finally {
-    db.cleanup();
+    await db.cleanup();
   }
 }
 
-// Run alone: `npx tsx tests/bench/fleet-figures.ts [devices] [n …]`.
+// Run alone: `[TEST_DATABASE_URL=…] npx tsx tests/bench/fleet-figures.ts [sqlite|postgres] [devices] [n …]`.
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
+  const kind: BenchStore = process.argv.includes('postgres') ? 'postgres' : 'sqlite';
   const [devices = 1_000, ...sizes] = process.argv.slice(2).map(Number).filter((v) => v > 0);
-  for (const n of sizes.length > 0 ? sizes : [100_000]) console.log(JSON.stringify(await benchFleet(devices, n)));
+  for (const n of sizes.length > 0 ? sizes : [100_000]) console.log(JSON.stringify(await benchFleet(devices, n, kind)));
 }

@@ -12,10 +12,13 @@ import { benchExportCsv, benchReport } from './collector-admin';
 import { benchReadLoad } from './collector-read-load';
 import { measureRecovery } from './recovery';
 import { citizenPathFigures, citizenPathKey } from './citizen-path';
-import { benchTallies } from './tallies';
+import { benchTallies, type BenchStore } from './tallies';
+import { benchExportMemory } from './export-memory';
 import { benchFleet } from './fleet-figures';
 import { benchRanking } from './ranking';
 import { benchMultiProcessIngest } from './multi-process';
+import { benchStoreIngest } from './store-ingest';
+import { measureTapToPaint } from './tap-to-paint';
 import { loadavg } from 'node:os';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -41,6 +44,24 @@ async function main() {
   report('citizen_bundle_gzip_kb', round(bundle.totalGzipBytes / 1024), 'KB gzip', `≤ ${CITIZEN_BUNDLE_BUDGET_BYTES / 1024}`, bundle.totalGzipBytes <= CITIZEN_BUNDLE_BUDGET_BYTES);
   figures.citizen_bundle_js_gzip_kb = round(bundle.jsGzipBytes / 1024);
   figures.citizen_bundle_css_gzip_kb = round(bundle.cssGzipBytes / 1024);
+
+  // Tap → next question painted (issue 8), on the build just made, at 1024×600; the work is CDP
+  // TaskDuration over the span (an upper bound: it counts the click's dispatch and the probe too).
+  const tap = await measureTapToPaint(15);
+  report('tapToPaintMsP50', tap.throttled.tapToPaintMs.p50, 'ms (4× CPU)', '≤ 100', tap.throttled.tapToPaintMs.p50 <= 100);
+  figures.tapToPaintMsP95 = tap.throttled.tapToPaintMs.p95;
+  report('tapWorkMsP50', tap.throttled.workMs.p50, 'ms (4× CPU)', '≤ 16', tap.throttled.workMs.p50 <= 16);
+  figures.tapWorkMsP95 = tap.throttled.workMs.p95;
+  figures.tapBeyondPauseMsP50 = tap.throttled.beyondPauseMs.p50;
+  figures.tapBeyondPauseMsP95 = tap.throttled.beyondPauseMs.p95;
+  figures.tapIdleWorkMsP50 = tap.throttled.idleWorkMs.p50;
+  figures.tapPauseMs = tap.pauseMs;
+  figures.tapToPaintUnthrottledMsP50 = tap.unthrottled.tapToPaintMs.p50;
+  figures.tapToPaintUnthrottledMsP95 = tap.unthrottled.tapToPaintMs.p95;
+  figures.tapWorkUnthrottledMsP50 = tap.unthrottled.workMs.p50;
+  figures.tapWorkUnthrottledMsP95 = tap.unthrottled.workMs.p95;
+  figures.tapBeyondPauseUnthrottledMsP50 = tap.unthrottled.beyondPauseMs.p50;
+  figures.tap_load_average = round(loadavg()[0]);
 
   const store = await measureStoreInChromium();
   report('store_response_median_ms', store.medianMs, 'ms', '≤ 5', store.medianMs <= 5);
@@ -89,25 +110,36 @@ async function main() {
   // Reports from tallies and the fleet from kept figures (issue 12): what a figure costs must not grow
   // with the responses. `--scale 10m` also seeds 10,000,000 (long: tens of minutes on a small machine).
   // The load average is printed beside them: on a shared machine it explains more than the code does.
+  // On each store `--store sqlite|postgres|both` asks for (default: both when TEST_DATABASE_URL is set,
+  // else SQLite); PostgreSQL figures are prefixed collector_pg_. PostgreSQL is seeded by COPY and the
+  // store's own tally and fleet recomputation (pg-bulk-seed.ts).
   const tallySizes = [100_000, 1_000_000, ...(benchScale() === '10m' ? [10_000_000] : [])];
-  const tallyReportMs = new Map<number, number>();
-  for (const n of tallySizes) {
-    const key = sizeKey(n);
-    const tallies = await benchTallies(n);
-    tallyReportMs.set(n, tallies.reportMs);
-    report(`collector_report_tallies_${key}_ms`, tallies.reportMs, 'ms', '≤ 200', tallies.reportMs <= 200);
-    if (n === 1_000_000) report(`collector_report_tallies_filtered_${key}_ms`, tallies.filteredReportMs, 'ms', '≤ 100', tallies.filteredReportMs <= 100);
-    else figures[`collector_report_tallies_filtered_${key}_ms`] = tallies.filteredReportMs;
-    figures[`collector_report_tallies_seed_${key}_per_second`] = tallies.seedPerSecond;
-    figures[`collector_report_tallies_${key}_load_average`] = round(loadavg()[0]);
+  for (const kind of benchStores()) {
+    const prefix = kind === 'postgres' ? 'collector_pg_' : 'collector_';
+    const tallyReportMs = new Map<number, number>();
+    for (const n of tallySizes) {
+      const key = sizeKey(n);
+      const tallies = await benchTallies(n, { store: kind });
+      tallyReportMs.set(n, tallies.reportMs);
+      report(`${prefix}report_tallies_${key}_ms`, tallies.reportMs, 'ms', '≤ 200', tallies.reportMs <= 200);
+      if (n === 1_000_000) report(`${prefix}report_tallies_filtered_${key}_ms`, tallies.filteredReportMs, 'ms', '≤ 100', tallies.filteredReportMs <= 100);
+      else figures[`${prefix}report_tallies_filtered_${key}_ms`] = tallies.filteredReportMs;
+      figures[`${prefix}report_tallies_seed_${key}_per_second`] = tallies.seedPerSecond;
+      figures[`${prefix}report_tallies_${key}_load_average`] = round(loadavg()[0]);
+    }
+    const tallyRatio = round(tallyReportMs.get(1_000_000)! / Math.max(tallyReportMs.get(100_000)!, 0.1));
+    report(`${prefix}report_tallies_1m_over_100k`, tallyRatio, '×', '≤ 2', tallyRatio <= 2);
+    const exported = await benchExportMemory(1_000_000, kind);
+    report(`${prefix}csv_1m_rss_growth_mb`, exported.rssGrowthMb, 'MB', '≤ 50', exported.rssGrowthMb <= 50 && exported.rows === 1_000_000);
+    figures[`${prefix}csv_1m_seconds`] = exported.seconds;
+    figures[`${prefix}csv_1m_heap_growth_mb`] = exported.heapGrowthMb;
+    figures[`${prefix}csv_1m_load_average`] = round(loadavg()[0]);
+    const fleet = await benchFleet(1_000, 1_000_000, kind);
+    report(`${prefix}fleet_1000_devices_1m_ms`, fleet.pageMs, 'ms', '≤ 200', fleet.pageMs <= 200 && fleet.missingShown > 0);
+    figures[`${prefix}fleet_1000_devices_1m_figures_ms`] = fleet.figuresMs;
+    figures[`${prefix}fleet_seed_seconds`] = fleet.seedSeconds;
+    figures[`${prefix}fleet_load_average`] = round(loadavg()[0]);
   }
-  const tallyRatio = round(tallyReportMs.get(1_000_000)! / Math.max(tallyReportMs.get(100_000)!, 0.1));
-  report('collector_report_tallies_1m_over_100k', tallyRatio, '×', '≤ 2', tallyRatio <= 2);
-  const fleet = await benchFleet(1_000, 1_000_000);
-  report('collector_fleet_1000_devices_1m_ms', fleet.pageMs, 'ms', '≤ 200', fleet.pageMs <= 200 && fleet.missingShown > 0);
-  figures.collector_fleet_1000_devices_1m_figures_ms = fleet.figuresMs;
-  figures.collector_fleet_seed_seconds = fleet.seedSeconds;
-  figures.collector_fleet_load_average = round(loadavg()[0]);
 
   // The ranking report (issue 11): 100,000 responses across the 200 units of a 1 → 20 → 200 tree with
   // 400 counters; cold (first after opening the store) and warm, SQLite and, with TEST_DATABASE_URL, PostgreSQL.
@@ -127,6 +159,17 @@ async function main() {
     figures.collector_pg_ranking_100k_grouped_reads_ms = ranking.postgres.groupedReadsMs;
   }
   figures.collector_ranking_load_average = round(loadavg()[0]);
+
+  // Straight into each store, one stream of batches of 100 (issue 12, part 3): the store's own cost
+  // per batch, apart from HTTP and from the other processes a loaded machine runs.
+  for (const kind of benchStores()) {
+    const direct = await benchStoreIngest(kind === 'postgres' ? 'PostgreSQL' : 'SQLite', 10_000, 100);
+    const prefix = kind === 'postgres' ? 'collector_pg_' : 'collector_';
+    figures[`${prefix}store_ingest_per_second`] = direct.perSecond;
+    figures[`${prefix}store_ingest_batch_p99_ms`] = direct.batchMs.p99;
+    figures[`${prefix}store_ingest_tallies_exact`] = direct.talliesExact;
+    figures[`${prefix}store_ingest_load_average`] = round(loadavg()[0]);
+  }
 
   // Several collector processes on PostgreSQL (issue 12, part 5): 50 kiosks, batches of 100, two processes behind a proxy.
   const multi = await benchMultiProcessIngest({ kiosks: 50, batchesPerKiosk: 20, batchSize: 100, processes: 2 });
@@ -158,6 +201,20 @@ function benchScale(): string | undefined {
   const at = args.indexOf('--scale');
   if (at >= 0) return args[at + 1];
   return args.find((arg) => arg.startsWith('--scale='))?.slice('--scale='.length);
+}
+
+/**
+ * The stores the tally, export and fleet figures are measured on: `--store sqlite|postgres|both`
+ * (or `--store=…`); without it both when TEST_DATABASE_URL is set, else SQLite alone.
+ */
+function benchStores(): BenchStore[] {
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--store');
+  const asked = at >= 0 ? args[at + 1] : args.find((arg) => arg.startsWith('--store='))?.slice('--store='.length);
+  const wanted = asked ?? (process.env.TEST_DATABASE_URL ? 'both' : 'sqlite');
+  if (wanted !== 'sqlite' && wanted !== 'postgres' && wanted !== 'both') throw new Error(`--store must be sqlite, postgres or both, not ${wanted}`);
+  if (wanted !== 'sqlite' && !process.env.TEST_DATABASE_URL) throw new Error('--store postgres needs TEST_DATABASE_URL (a PostgreSQL database the bench may create schemas in)');
+  return wanted === 'both' ? ['sqlite', 'postgres'] : [wanted];
 }
 
 /** 100000 → "100k", 1000000 → "1m". */

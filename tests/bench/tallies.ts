@@ -13,9 +13,15 @@ import { DEFINITIONS_DIR, loadDefinitionsFromDir } from '../../src/build/definit
 import { seedResponses, tempDatabase } from '../collector/helpers';
 import { sipasResponse } from './collector-admin';
 import { bulkSeed } from './bulk-seed';
+import { bulkSeedPostgres } from './pg-bulk-seed';
+import { freshPostgresDatabase, TEST_DATABASE_URL } from '../collector/test-databases';
+
+/** The stores a figure is measured on. */
+export type BenchStore = 'sqlite' | 'postgres';
 
 /** Figures of one size. */
 export interface TalliesBenchResult {
+  store: BenchStore;
   responses: number;
   seedPerSecond: number;
   /** Median of 5 reports after one warm-up, in ms. */
@@ -49,22 +55,26 @@ const INGEST_SEED_MAX = 100_000;
  * quarter). Up to INGEST_SEED_MAX through ingest (seedPerSecond is its rate with tallies); above,
  * rows in bulk and the tallies recomputed per group by the store (seedPerSecond counts both).
  */
-export async function benchTallies(n: number, options: { countsOnly?: boolean } = {}): Promise<TalliesBenchResult> {
+export async function benchTallies(n: number, options: { countsOnly?: boolean; store?: BenchStore } = {}): Promise<TalliesBenchResult> {
   const { definitions } = loadDefinitionsFromDir(DEFINITIONS_DIR);
-  const db = tempDatabase();
+  const kind = options.store ?? 'sqlite';
+  // PostgreSQL: a fresh schema in TEST_DATABASE_URL, always seeded by COPY (the tallies then by the store's recompute).
+  const db = kind === 'postgres' ? freshPostgresDatabase(TEST_DATABASE_URL) : (() => { const file = tempDatabase(); return { url: file.file, cleanup: async () => file.cleanup() }; })();
   const kioskIds = Array.from({ length: 20 }, () => randomUUID());
-  const bulk = n > INGEST_SEED_MAX && !options.countsOnly;
+  const bulk = (n > INGEST_SEED_MAX || kind === 'postgres') && !options.countsOnly;
   const began = performance.now();
-  if (bulk) await bulkSeed(db.file, n, (i) => sipasResponse(i, kioskIds));
-  const store = await openStore(db.file);
+  if (bulk && kind === 'postgres') await bulkSeedPostgres(db.url, n, (i) => sipasResponse(i, kioskIds));
+  else if (bulk) await bulkSeed(db.url, n, (i) => sipasResponse(i, kioskIds));
+  const store = await openStore(db.url);
   try {
     // In bulk, this is where the stale versions' tallies are computed from the rows.
     if (!options.countsOnly) await store.useDefinitions(definitions);
     if (!bulk) await seedResponses(store, null, n, (i) => sipasResponse(i, kioskIds), 'import');
     const seedPerSecond = Math.round(n / ((performance.now() - began) / 1000));
-    if (options.countsOnly) return { responses: n, seedPerSecond, reportMs: NaN, filteredReportMs: NaN };
+    if (options.countsOnly) return { store: kind, responses: n, seedPerSecond, reportMs: NaN, filteredReportMs: NaN };
     // sipasResponse places one response every 5 minutes from 2025-01-01: the second quarter of 2025 is inside every size here.
     return {
+      store: kind,
       responses: n,
       seedPerSecond,
       reportMs: await timeReport(store, {}),
@@ -72,15 +82,17 @@ export async function benchTallies(n: number, options: { countsOnly?: boolean } 
     };
   } finally {
     await store.close();
-    db.cleanup();
+    await db.cleanup();
   }
 }
 
-// Run alone: `npx tsx tests/bench/tallies.ts [n …]`.
+// Run alone: `npx tsx tests/bench/tallies.ts [--store sqlite|postgres] [n …]`.
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
-  const sizes = process.argv.slice(2).map(Number).filter((v) => v > 0);
+  const args = process.argv.slice(2);
+  const store = args.includes('postgres') ? 'postgres' : 'sqlite';
+  const sizes = args.map(Number).filter((v) => v > 0);
   for (const n of sizes.length > 0 ? sizes : [100_000]) {
-    const full = await benchTallies(n);
+    const full = await benchTallies(n, { store });
     const countsOnly = await benchTallies(Math.min(n, 100_000), { countsOnly: true });
     console.log(JSON.stringify({ ...full, seedCountsOnlyPerSecond: countsOnly.seedPerSecond }));
   }

@@ -115,6 +115,12 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
   await app.register(fastifyCookie);
 
   app.setErrorHandler((thrown, request, reply) => {
+    // A busy database anywhere in a request (the device check included: a PostgreSQL pool with every
+    // connection taken) did nothing worth keeping: 503 busy with Retry-After, never 500.
+    if (isStoreBusy(thrown)) {
+      reply.header('retry-after', String(busyRetryAfterSeconds));
+      thrown = new HttpError('busy', { retryAfterSeconds: busyRetryAfterSeconds });
+    }
     const error = toHttpError(thrown, request.headers['content-type']);
     if (error.statusCode >= 500) request.log.error({ err: thrown }, 'request failed');
     else request.log.info({ status: error.statusCode, error: error.code, message: error.message, details: error.details }, 'request refused');

@@ -10,7 +10,8 @@
 import Database from 'better-sqlite3';
 import type pg from 'pg';
 import type { SurveyDefinition } from '../../shared/survey';
-import { openPostgresPool, parsePostgresUrl } from './pg-pool';
+import { rebuildPgFleetFigures } from './pg-fleet';
+import { inTransaction, openPostgresPool, parsePostgresUrl } from './pg-pool';
 import { openPostgresStore } from './pg-store';
 import { openSqliteStore } from './sqlite-store';
 import type { TallyDifference } from './store';
@@ -25,6 +26,10 @@ const NOT_COPIED: Readonly<Record<string, string>> = {
   login_throttle: 'a lock-out lasts minutes',
   tallies: 'recomputed on the target from the copied responses',
   tally_stale_versions: 'recomputed on the target',
+  // The fleet figures (migration 0010) follow the responses copied so far, which a resumed copy adds to.
+  kiosk_sequences: 'recomputed on the target from the copied responses',
+  device_kiosk_stored: 'recomputed on the target from the copied responses',
+  sequence_gaps: 'recomputed on the target from the copied responses',
 };
 const FIRST_TABLES = ['devices', 'responses'];
 
@@ -101,6 +106,8 @@ export async function copySqliteToPostgres(from: string, to: string, definitions
       tables.push({ table, source: sourceCount, target: targetCount, inserted });
       log(`${table}: ${inserted} copied, ${sourceCount} in SQLite, ${targetCount} in PostgreSQL`);
     }
+    await inTransaction(pool, (client) => rebuildPgFleetFigures(client));
+    log('fleet figures: recomputed on PostgreSQL from its responses');
     // Every version is recomputed from the rows now on the target (the store's own rule for stale versions).
     await pool.query(
       `INSERT INTO tally_stale_versions (definition_id, definition_version, counts_kept)

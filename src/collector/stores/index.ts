@@ -6,6 +6,7 @@
 export * from './store';
 export { gapsOpenedAbove, rangesLeftAfterStoring, type SequenceRange } from './sequence-figures';
 export { rebuildFleetFigures } from './sqlite-fleet';
+export { rebuildPgFleetFigures } from './pg-fleet';
 export { StoreOpenError, type StoreOpenErrorCode } from './store-error';
 export { describeStoreUrl, isPostgresUrl, openStore, sqliteFileOf, STORE_SCHEMES } from './open-store';
 export { openPostgresStore, type PostgresStoreOptions } from './pg-store';

@@ -91,6 +91,8 @@ const types: pg.CustomTypesConfig = {
 export interface PostgresPoolOptions {
   /** Connections kept at most (default DEFAULT_POOL_MAX). */
   max?: number;
+  /** How long a query waits for a free connection, or a new one, before the store answers busy (default CONNECT_TIMEOUT_MS). */
+  connectionTimeoutMs?: number;
 }
 
 /**
@@ -102,7 +104,7 @@ export async function openPostgresPool(target: PostgresTarget, options: Postgres
   const pool = new pg.Pool({
     connectionString: target.connectionString,
     max: options.max ?? DEFAULT_POOL_MAX,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? CONNECT_TIMEOUT_MS,
     // Set at connection start-up, so even a connection made later (the pool grows) has it before its first query.
     ...(target.schema === undefined ? {} : { options: `-c search_path=${target.schema}` }),
     application_name: 'sipas-collector',
@@ -119,7 +121,42 @@ export async function openPostgresPool(target: PostgresTarget, options: Postgres
     });
     throw connectError(error, target);
   }
+  // After the first round trip: a collector that cannot reach its database at all is refused above, clearly.
+  answerPoolWaitsAsBusy(pool);
   return pool;
+}
+
+/** The SQLSTATE a busy pool's error is given (too_many_connections): what the HTTP layer answers 503 busy with Retry-After. */
+export const POOL_BUSY_SQLSTATE = '53300';
+
+/**
+ * Is this pg's error for a connection that did not come in time: every connection of the pool busy
+ * past connectionTimeoutMillis ("timeout exceeded when trying to connect"), or a new one the server
+ * was too slow to accept? Either way nothing was done and the request may be sent again.
+ */
+export function isPoolWaitTimeout(error: unknown): boolean {
+  return error instanceof Error && (error as { code?: unknown }).code === undefined && /timeout exceeded when trying to connect|connection timeout/i.test(error.message);
+}
+
+/**
+ * Gives the pool's wait timeouts the SQLSTATE of a server refusing for too many connections, so a
+ * batch that found every connection busy is answered 503 busy with Retry-After (the store-busy path of
+ * server/app.ts), not 500. The callback form is kept too: pool.query itself connects through it.
+ */
+function answerPoolWaitsAsBusy(pool: pg.Pool): void {
+  type Done = (error: Error | undefined, client: pg.PoolClient | undefined, release: (release?: unknown) => void) => void;
+  const connect = pool.connect.bind(pool) as unknown as (done?: Done) => Promise<pg.PoolClient> | undefined;
+  const asBusy = (error: unknown): unknown => {
+    if (isPoolWaitTimeout(error)) Object.assign(error as Error, { code: POOL_BUSY_SQLSTATE });
+    return error;
+  };
+  const wrapped = (done?: Done) => {
+    if (done) return connect((error, client, release) => done(error === undefined || error === null ? error : (asBusy(error) as Error), client, release));
+    return (connect() as Promise<pg.PoolClient>).catch((error: unknown) => {
+      throw asBusy(error);
+    });
+  };
+  (pool as unknown as { connect: typeof wrapped }).connect = wrapped;
 }
 
 /** PostgreSQL's SQLSTATE of an error, when it is one the server sent. */

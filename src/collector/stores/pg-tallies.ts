@@ -1,11 +1,11 @@
 /*
- * Scoring tallies on PostgreSQL (migrations/postgres/0009): the same keys, roll-ups, flat layout and
- * arithmetic as SQLite (tally-groups.ts and the shared survey module), for several collector processes
- * at once. A batch's rows are written by one multi-row upsert that adds the counts inside SQL (the
- * answers vector with tally_answers_add), under a shard that no other running batch holds, so
- * concurrent batches of every process neither wait for each other's roll-up rows nor lose a count.
- * Readers sum the shards of a key. A recomputation locks the table against ingest while it rebuilds a
- * version from the rows.
+ * Scoring tallies on PostgreSQL (migrations/postgres/0009): the same keys, roll-ups, flat layout,
+ * stored numbers and arithmetic as SQLite (tally-groups.ts and the shared survey module), for several
+ * collector processes at once. A batch takes a shard of the tally table for its transaction alone (an
+ * advisory lock), reads its keys' rows of that shard and writes them back with the batch added, in two
+ * statements: concurrent batches of every process neither wait for each other's roll-up rows nor lose
+ * a count. Readers sum the shards of a key. A recomputation locks the table against ingest while it
+ * rebuilds a version from the rows.
  */
 import type pg from 'pg';
 import Cursor from 'pg-cursor';
@@ -14,11 +14,10 @@ import { serialiseTally, tallyFromFlat, tallyLayout, TALLY_LAYOUT_VERSION, type 
 import type { Queryable } from './pg-pool';
 import type { PlaceTallyQuery, PlaceTallyRow, TallyDifference, TallyQuery, TallyRow } from './store';
 import {
+  addFlat,
   keyObject,
   lastDayOf,
-  MAX_SLOT_COUNT,
   nextMonth,
-  NO_ANSWERS,
   previousMonth,
   ROLLUP_AGENCY,
   ROLLUP_COUNTER,
@@ -47,61 +46,65 @@ const KEY_COLUMNS_OF_T = KEY_COLUMNS.split(', ')
 /** The tally source columns with PostgreSQL's booleans as 0/1, as tallySourceOfRow reads them. */
 const SOURCE_COLUMNS = TALLY_SOURCE_COLUMNS.map((column) => (column.startsWith('flag_') ? `${column}::int` : column)).join(', ');
 
+const KEY_ARRAYS = '$2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::int[]';
+const KEY_COLUMNS_OF_X = KEY_COLUMNS.split(', ')
+  .map((column) => `x.${column}`)
+  .join(', ');
+
 /**
- * Adds a batch's rows to the stored tallies in one statement. The shard is the first of
- * home, home+1, … whose advisory lock (held to the end of the transaction) no other transaction
- * holds, else home itself: up to TALLY_SHARDS batches write at once without meeting on a row, and
- * the rare one that finds all taken waits for row locks as any upsert would (rows are written in key
- * order, so two of them never wait in a circle). Returns the versions whose rows ended with counts
- * only (empty answers), for the caller to mark stale when its own vectors were not empty.
+ * Takes the batch's shard and reads the batch's rows stored under it; the shard comes back even when
+ * none is stored yet. The shard is the first of home ($1), home+1, … whose advisory lock no other
+ * transaction holds, else (all taken) home itself, waiting for it: a shard has one writer at a time,
+ * to the end of its transaction, so what is read here is what the write adds to.
  */
-const UPSERT_TALLIES = `
-  WITH shard AS (
+const READ_SHARD = `
+  WITH shard AS MATERIALIZED (
     SELECT coalesce(
       (SELECT s FROM (SELECT (($1::int + i) % ${TALLY_SHARDS})::smallint AS s FROM generate_series(0, ${TALLY_SHARDS - 1}) AS i) AS c
        WHERE pg_try_advisory_xact_lock(${TALLY_SHARD_LOCK_KEY}, hashtext(current_schema() || '/' || c.s::text))
        LIMIT 1),
-      $1::smallint) AS s
+      (SELECT $1::smallint FROM (SELECT pg_advisory_xact_lock(${TALLY_SHARD_LOCK_KEY}, hashtext(current_schema() || '/' || $1::text))) AS waited)
+    ) AS s
   ),
-  up AS (
-    INSERT INTO tallies AS x (${KEY_COLUMNS}, shard, responses, partial, other_definition, layout, answers)
-    SELECT ${KEY_COLUMNS_OF_T}, shard.s, t.responses, t.partial, t.other_definition, $2::int, t.answers::bigint[]
-    FROM unnest($3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::int[],
-           $11::bigint[], $12::bigint[], $13::bigint[], $14::text[])
-           WITH ORDINALITY AS t(${KEY_COLUMNS}, responses, partial, other_definition, answers, n),
-         shard
-    ORDER BY t.n
-    ON CONFLICT (${KEY_COLUMNS}, shard) DO UPDATE SET
-      responses = x.responses + EXCLUDED.responses,
-      partial = x.partial + EXCLUDED.partial,
-      other_definition = x.other_definition + EXCLUDED.other_definition,
-      layout = EXCLUDED.layout,
-      answers = tally_answers_add(x.answers, EXCLUDED.answers)
-    RETURNING x.definition_id, x.definition_version, cardinality(x.answers) AS size
+  -- One primary key probe per row of the batch (LATERAL … LIMIT 1): a join would hash the whole shard.
+  stored AS (
+    SELECT ${KEY_COLUMNS_OF_X}, x.responses, x.partial, x.other_definition, x.answers
+    FROM unnest(${KEY_ARRAYS}) AS k(${KEY_COLUMNS})
+    CROSS JOIN LATERAL (
+      SELECT * FROM tallies AS y
+      WHERE ${KEY_COLUMNS.split(', ')
+        .map((column) => `y.${column} = k.${column}`)
+        .join(' AND ')} AND y.shard = (SELECT s FROM shard)
+      LIMIT 1
+    ) AS x
   )
-  SELECT DISTINCT definition_id AS id, definition_version AS version FROM up WHERE size = 0`;
+  SELECT (SELECT s FROM shard) AS shard, stored.* FROM (SELECT 1) AS one LEFT JOIN stored ON true`;
+
+/**
+ * Writes the batch's rows of its shard ($1) with their totals, in key order. The answers vectors
+ * travel as one binary parameter ($14) cut at ($15, $16): sent as text they cost more than the write.
+ */
+const WRITE_SHARD = `
+  INSERT INTO tallies AS x (${KEY_COLUMNS}, shard, responses, partial, other_definition, layout, answers)
+  SELECT ${KEY_COLUMNS_OF_T}, $1::smallint, t.responses, t.partial, t.other_definition, $10::int, substring($14::bytea FROM t.at + 1 FOR t.size)
+  FROM unnest(${KEY_ARRAYS}, $11::bigint[], $12::bigint[], $13::bigint[], $15::int[], $16::int[])
+         WITH ORDINALITY AS t(${KEY_COLUMNS}, responses, partial, other_definition, at, size, n)
+  ORDER BY t.n
+  ON CONFLICT (${KEY_COLUMNS}, shard) DO UPDATE SET
+    responses = EXCLUDED.responses, partial = EXCLUDED.partial, other_definition = EXCLUDED.other_definition,
+    layout = EXCLUDED.layout, answers = EXCLUDED.answers`;
 
 const MARK_STALE = `
   INSERT INTO tally_stale_versions (definition_id, definition_version, counts_kept)
   SELECT id, version, true FROM unnest($1::text[], $2::bigint[]) AS v(id, version)
   ON CONFLICT (definition_id, definition_version) DO NOTHING`;
 
-/** An answers vector as an int8[] literal ('{}' for counts only). */
-function answersLiteral(answers: Uint32Array): string {
-  return `{${answers.join(',')}}`;
-}
-
-/** An int8[] read back as text ('{1,2,3}') as a vector; a count too large for a slot is an error, as on SQLite. */
-function answersFromText(text: string): Uint32Array {
-  if (text.length <= 2) return NO_ANSWERS;
-  const parts = text.slice(1, -1).split(',');
-  const answers = new Uint32Array(parts.length);
-  for (let i = 0; i < parts.length; i++) {
-    const n = Number(parts[i]);
-    if (!Number.isSafeInteger(n) || n < 0 || n > MAX_SLOT_COUNT) throw new Error(`tally: a stored count of ${parts[i]} does not fit a tally slot`);
-    answers[i] = n;
-  }
-  return answers;
+/** A stored answers blob (little-endian uint32, as on SQLite) as a vector, copied: a Buffer from the driver need not be aligned. */
+function answersOf(blob: Buffer): Uint32Array {
+  if (blob.byteLength % 4 !== 0) throw new Error(`tally: an answers blob of ${blob.byteLength} bytes is no uint32 vector`);
+  const counts = new Uint32Array(blob.byteLength / 4);
+  new Uint8Array(counts.buffer).set(blob);
+  return counts;
 }
 
 /** A stable number 0…TALLY_SHARDS-1 for a device or kiosk id: its batches start from the same shard. */
@@ -125,32 +128,76 @@ async function eachRow(client: pg.PoolClient, sql: string, params: unknown[], ea
   }
 }
 
+/** The key columns of some rows as the eight arrays of a statement's unnest. */
+function keyColumns(keys: readonly TallyKey[]): unknown[][] {
+  return Array.from({ length: 8 }, (_, column) => keys.map((key) => key[column]));
+}
+
+/** A stored row's key as TallyGroups names it. */
+function keyIdOf(row: Record<string, unknown>): string {
+  return [row.definition_id, row.rollup, row.agency_code, row.counter_code, row.service_field, row.period, Number(row.definition_version), row.flags].join('\u0000');
+}
+
 /**
  * Writes the gathered groups' rows through `q` (inside the caller's transaction), adding to what is
- * stored, and marks stale the versions whose answers are incomplete: counts only in the batch beside
- * answers stored, or the other way round (the version is then recomputed from the rows).
+ * stored under the shard it takes, and marks stale the versions whose answers are incomplete: counts
+ * only in the batch beside answers stored, or the other way round (recomputed from the rows later),
+ * exactly as sqlite-tallies.ts' writeRows decides.
  */
 async function writeGroups(q: Queryable, groups: TallyGroups, homeShard: number): Promise<void> {
-  const rows = [...groups.rows()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+  const rows = [...groups.rows()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (rows.length === 0) return;
+  const read = await q.query<{ shard: number; definition_id: string | null; responses: number; partial: number; other_definition: number; answers: Buffer }>({
+    name: 'sipas-tally-read',
+    text: READ_SHARD,
+    values: [homeShard, ...keyColumns(rows.map(([, row]) => row.key))],
+  });
+  const shard = Number(read.rows[0].shard);
+  const stored = new Map<string, FlatTally>();
+  for (const row of read.rows) {
+    if (row.definition_id === null) continue;
+    stored.set(keyIdOf(row), { responses: Number(row.responses), partial: Number(row.partial), otherDefinition: Number(row.other_definition), answers: answersOf(row.answers) });
+  }
   const stale = new Map<string, [string, number]>();
-  const withAnswers = new Set<string>();
-  const columns = Array.from({ length: 12 }, () => [] as unknown[]);
-  for (const { key, flat, complete } of rows) {
-    const version = definitionKey(key[0], key[6]);
-    if (!complete) stale.set(version, [key[0], key[6]]);
-    if (flat.answers.length > 0) withAnswers.add(version);
-    key.forEach((value, column) => columns[column].push(value));
-    columns[8].push(flat.responses);
-    columns[9].push(flat.partial);
-    columns[10].push(flat.otherDefinition);
-    columns[11].push(answersLiteral(flat.answers));
+  const totals: FlatTally[] = [];
+  for (const [id, { key, flat, complete }] of rows) {
+    let total = flat;
+    let answersComplete = complete;
+    const found = stored.get(id);
+    if (found) {
+      const storedEmpty = found.answers.length === 0;
+      const sum = addFlat(found, flat);
+      total = sum.into;
+      answersComplete = answersComplete && (sum.complete || (flat.answers.length === 0 && storedEmpty));
+    }
+    if (!answersComplete) stale.set(definitionKey(key[0], key[6]), [key[0], key[6]]);
+    totals.push(total);
   }
-  const countsOnly = await q.query<{ id: string; version: number }>({ name: 'sipas-tally-upsert', text: UPSERT_TALLIES, values: [homeShard, TALLY_LAYOUT_VERSION, ...columns] });
-  for (const { id, version } of countsOnly.rows) {
-    const key = definitionKey(id, Number(version));
-    if (withAnswers.has(key)) stale.set(key, [id, Number(version)]);
+  const at: number[] = [];
+  const size: number[] = [];
+  let offset = 0;
+  for (const total of totals) {
+    at.push(offset);
+    size.push(total.answers.byteLength);
+    offset += total.answers.byteLength;
   }
+  const blob = Buffer.allocUnsafe(offset);
+  totals.forEach((total, i) => blob.set(new Uint8Array(total.answers.buffer, total.answers.byteOffset, total.answers.byteLength), at[i]));
+  await q.query({
+    name: 'sipas-tally-write',
+    text: WRITE_SHARD,
+    values: [
+      shard,
+      ...keyColumns(rows.map(([, row]) => row.key)),
+      TALLY_LAYOUT_VERSION,
+      totals.map((t) => t.responses),
+      totals.map((t) => t.partial),
+      totals.map((t) => t.otherDefinition),
+      blob,
+      at,
+      size,
+    ],
+  });
   if (stale.size > 0) {
     const versions = [...stale.values()];
     await q.query(MARK_STALE, [versions.map((v) => v[0]), versions.map((v) => v[1])]);
@@ -184,8 +231,13 @@ export function pgTallies(pool: pg.Pool) {
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
-      // Ingest adds to tallies under ROW EXCLUSIVE: this waits for running batches and holds new ones
-      // back until the rebuilt tallies commit, so no batch's counts fall between the read and the write.
+      // Every shard, in order, before the table: a running batch holds one to its commit, so this waits
+      // for them, and a new batch waits for its shard until the rebuilt tallies commit, so it reads them,
+      // not what they replace (a batch holds no shard while it waits for one, so none waits in a circle).
+      await client.query(
+        `SELECT pg_advisory_xact_lock(${TALLY_SHARD_LOCK_KEY}, hashtext(current_schema() || '/' || s::text)) FROM generate_series(0, ${TALLY_SHARDS - 1}) AS s ORDER BY s`,
+      );
+      // And the table against any other writer, so no count falls between the read of the rows and the write.
       await client.query('LOCK TABLE tallies IN EXCLUSIVE MODE');
       if (allLayouts) {
         // Tallies kept by a collector with another flat layout are recomputed from the rows, never misread.
@@ -282,24 +334,22 @@ export function pgTallies(pool: pg.Pool) {
           groups.add(source, stale.has(key) ? undefined : byKey.get(key));
         });
         // A logical tally is the sum of its key's shards.
-        await eachRow(
-          client,
-          `SELECT ${KEY_COLUMNS}, sum(responses), sum(partial), sum(other_definition), tally_answers_sum(answers)::text, bool_and(layout = $1)
-           FROM tallies GROUP BY ${KEY_COLUMNS}`,
-          [TALLY_LAYOUT_VERSION],
-          (row) => {
-            const key = row.slice(0, 8).map((value, i) => (i === 1 || i >= 6 ? Number(value) : value)) as TallyKey;
-            const text = row[11] as string;
-            // An unreadable vector is a difference, reported as such (a length no layout has).
-            let answers: Uint32Array;
-            try {
-              answers = answersFromText(text);
-            } catch {
-              answers = new Uint32Array(1);
-            }
-            stored.push({ key, flat: { responses: Number(row[8]), partial: Number(row[9]), otherDefinition: Number(row[10]), answers }, sameLayout: row[12] === true });
-          },
-        );
+        const summedByKey = new Map<string, { key: TallyKey; flat: FlatTally; sameLayout: boolean }>();
+        await eachRow(client, `SELECT ${KEY_COLUMNS}, responses, partial, other_definition, answers, layout FROM tallies`, [], (row) => {
+          const key = row.slice(0, 8).map((value, i) => (i === 1 || i >= 6 ? Number(value) : value)) as TallyKey;
+          const blob = row[11] as Buffer;
+          // An unreadable blob is a difference, reported as such (a length no layout has).
+          const flat: FlatTally = { responses: Number(row[8]), partial: Number(row[9]), otherDefinition: Number(row[10]), answers: blob.byteLength % 4 === 0 ? answersOf(blob) : new Uint32Array(1) };
+          const sameLayout = row[12] === TALLY_LAYOUT_VERSION && blob.byteLength % 4 === 0;
+          const id = key.join('\u0000');
+          const found = summedByKey.get(id);
+          if (!found) summedByKey.set(id, { key, flat, sameLayout });
+          else {
+            found.sameLayout = found.sameLayout && sameLayout && found.flat.answers.length === flat.answers.length;
+            addFlat(found.flat, flat);
+          }
+        });
+        stored.push(...summedByKey.values());
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK').catch((rollbackError: unknown) => {
@@ -332,8 +382,8 @@ export function pgTallies(pool: pg.Pool) {
 }
 
 /**
- * The tally rows of a query summed by version, flags and month inside SQL (shards and days together),
- * as sqlite-tallies.ts' readTallyRows sums them: whole months from the month roll-up, the days of a
+ * The tally rows of a query summed by version, flags and month (shards and days together), as
+ * sqlite-tallies.ts' readTallyRows sums them: whole months from the month roll-up, the days of a
  * month the period cuts from the day rows, both of the roll-up that matches the place and field filters.
  */
 async function readTallyRows(pool: pg.Pool, query: TallyQuery, layoutOf: (version: number) => TallyLayout | null, perPlace = false): Promise<TallyRow[]> {
@@ -365,22 +415,30 @@ async function readTallyRows(pool: pg.Pool, query: TallyQuery, layoutOf: (versio
     ranges.push(`(length(period) = 10 AND period BETWEEN ${param(from ?? '0000-00-00')} AND ${param(to ?? '9999-99-99')})`);
   }
   conditions.push(`(${ranges.join(' OR ')})`);
-  const { rows } = await pool.query<{ agency_code?: string; counter_code?: string; version: number; flags: number; month: string; responses: number; partial: number; other: number; answers: string }>(
-    // Ordered as SQLite meets them walking its primary key (period, version, flags): by each sum's first row.
-    `SELECT ${placeColumns}definition_version AS version, flags, left(period, 7) AS month, sum(responses) AS responses, sum(partial) AS partial,
-       sum(other_definition) AS other, tally_answers_sum(answers)::text AS answers
+  const { rows } = await pool.query<{ agency: string; counter: string; version: number; flags: number; period: string; responses: number; partial: number; other: number; answers: Buffer }>(
+    // In SQLite's primary key order (period, version, flags; then the shard), so the sums come out in the same order.
+    `SELECT agency_code AS agency, counter_code AS counter, definition_version AS version, flags, period, responses, partial,
+       other_definition AS other, answers
      FROM tallies WHERE ${conditions.join(' AND ')}
-     GROUP BY ${placeColumns}definition_version, flags, left(period, 7)
-     ORDER BY min(period), definition_version, flags`,
+     ORDER BY ${placeColumns}period, definition_version, flags, shard`,
     params,
   );
-  return rows.map((row): TallyRow | PlaceTallyRow => {
+  // Summed as numbers (shards and days together), made into tallies once per version, flags and month.
+  const summed = new Map<string, { agency: string; counter: string; version: number; flags: number; month: string; flat: FlatTally }>();
+  for (const row of rows) {
+    const month = row.period.slice(0, 7);
     const version = Number(row.version);
+    const id = `${perPlace ? `${row.agency}\u0000${row.counter}\u0000` : ''}${version}\u0000${row.flags}\u0000${month}`;
+    const flat: FlatTally = { responses: Number(row.responses), partial: Number(row.partial), otherDefinition: Number(row.other), answers: answersOf(row.answers) };
+    const found = summed.get(id);
+    if (found) addFlat(found.flat, flat);
+    else summed.set(id, { agency: row.agency, counter: row.counter, version, flags: Number(row.flags), month, flat });
+  }
+  return [...summed.values()].map(({ agency, counter, version, flags, month, flat }): TallyRow | PlaceTallyRow => {
     const layout = layoutOf(version);
-    const answers = answersFromText(row.answers);
-    const flat = { responses: Number(row.responses), partial: Number(row.partial), otherDefinition: Number(row.other) };
     // Answers of a layout other than the definition's would be misread: counts only, as for a version without its definition.
-    const tallyRow: TallyRow = { definitionVersion: version, flags: Number(row.flags), month: row.month, tally: tallyFromFlat(layout, flat, layout !== null && answers.length === layout.size ? answers : null) };
-    return perPlace ? ({ agencyCode: row.agency_code!, counterCode: row.counter_code!, ...tallyRow } satisfies PlaceTallyRow) : tallyRow;
+    const answers = layout !== null && flat.answers.length === layout.size ? flat.answers : null;
+    const row: TallyRow = { definitionVersion: version, flags, month, tally: tallyFromFlat(layout, flat, answers) };
+    return perPlace ? ({ agencyCode: agency, counterCode: counter, ...row } satisfies PlaceTallyRow) : row;
   });
 }

@@ -22,6 +22,7 @@ import {
   ROLLUP_COUNTER,
   ROLLUP_FIELD,
   sameFlat,
+  TALLY_SOURCE_COLUMNS,
   TallyGroups,
   tallySourceOfRow,
   type FlatTally,
@@ -46,6 +47,14 @@ function answersOf(blob: Buffer): Uint32Array {
   new Uint8Array(counts.buffer).set(blob);
   return counts;
 }
+
+/** Rows read per page by a recomputation. */
+const RECOMPUTE_PAGE_ROWS = 5_000;
+/**
+ * Rows whose groups a recomputation holds before adding them into the stored rows: a few tens of MB of
+ * accumulators at most, and few enough flushes that re-reading a month's roll-up rows stays cheap.
+ */
+const RECOMPUTE_FLUSH_ROWS = 50_000;
 
 /** The tally queries over one SQLite connection. */
 export function sqliteTallies(db: Database.Database) {
@@ -81,11 +90,13 @@ export function sqliteTallies(db: Database.Database) {
          SELECT DISTINCT definition_id, definition_version, 0 FROM tallies WHERE layout <> ?
        ON CONFLICT (definition_id, definition_version) DO UPDATE SET counts_kept = 0`,
     ),
-    versionRows: db
-      .prepare<[string, number]>(
+    // A page of one version's rows after a rowid (its last column): the recomputation reads in pages,
+    // since better-sqlite3 cannot write while a statement's iterator is open.
+    versionRowsPage: db
+      .prepare<[string, number, number, number]>(
         `SELECT definition_id, definition_version, status, agency_code, counter_code, answers_json,
-           flag_too_fast, flag_below_min_interval, flag_place_mismatch, flag_clock_skew, placed_at, ended_by, sections_off
-         FROM responses WHERE definition_id = ? AND definition_version = ?`,
+           flag_too_fast, flag_below_min_interval, flag_place_mismatch, flag_clock_skew, placed_at, ended_by, sections_off, rowid
+         FROM responses WHERE definition_id = ? AND definition_version = ? AND rowid > ? ORDER BY rowid LIMIT ?`,
       )
       .raw(true),
     allRows: db
@@ -125,12 +136,29 @@ export function sqliteTallies(db: Database.Database) {
     }
   }
 
-  /** Recomputes one version's tallies from its rows (answers too when `definition` is given). Inside a write transaction. */
+  /**
+   * Recomputes one version's tallies from its rows (answers too when `definition` is given). Inside a
+   * write transaction. In bounded memory: the groups of at most RECOMPUTE_FLUSH_ROWS rows are held,
+   * then added into the stored rows (which start empty), so a version of millions of rows costs what
+   * its groups weigh, not what its rows do (gathering 1,000,000 rows at once ran out of a 4 GB heap).
+   */
   function recompute(definitionId: string, version: number, definition: SurveyDefinition | undefined): void {
-    const groups = new TallyGroups();
-    for (const row of statements.versionRows.iterate(definitionId, version) as IterableIterator<unknown[]>) groups.add(tallySourceOfRow(row), definition);
     statements.deleteVersion.run(definitionId, version);
-    writeRows(groups, false);
+    const groups = new TallyGroups();
+    let gathered = 0;
+    let afterRowid = 0;
+    for (;;) {
+      const page = statements.versionRowsPage.all(definitionId, version, afterRowid, RECOMPUTE_PAGE_ROWS) as unknown[][];
+      if (page.length === 0) break;
+      for (const row of page) groups.add(tallySourceOfRow(row), definition);
+      afterRowid = page[page.length - 1][TALLY_SOURCE_COLUMNS.length] as number;
+      gathered += page.length;
+      if (gathered >= RECOMPUTE_FLUSH_ROWS) {
+        writeRows(groups, true);
+        gathered = 0;
+      }
+    }
+    writeRows(groups, true);
     if (definition) statements.clearStale.run(definitionId, version);
     else statements.setCountsKept.run(definitionId, version);
   }

@@ -101,6 +101,10 @@ let opening: Promise<KioskDatabase> | null = null;
 export function openKioskDb(): Promise<KioskDatabase> {
   opening ??= openDB<KioskDB>(DB_NAME, DB_VERSION, {
     upgrade(db, oldVersion, _newVersion, transaction) {
+      // An upgrade that fails (a full disk on the very first open) aborts, and openDB rejects with it:
+      // the callers see that failure, so the transaction's own rejection is not left unhandled. First,
+      // because a put below may throw before the end of this function is reached.
+      transaction.done.catch(() => undefined);
       if (oldVersion < 1) {
         // v1: responses with their outbox index, a key-value meta store, staff alerts.
         const responses = db.createObjectStore(RESPONSES, { keyPath: 'id' });
@@ -109,11 +113,11 @@ export function openKioskDb(): Promise<KioskDatabase> {
         responses.createIndex('by-sent-at', 'sentAt');
         const meta = db.createObjectStore(META);
         // The installation id is made with the database so it can never change under queued responses.
-        void meta.put(crypto.randomUUID(), 'kioskId');
-        void meta.put(1, 'nextSeq');
+        // A failed put aborts the upgrade, which openDB reports (above): nothing more to handle here.
+        meta.put(crypto.randomUUID(), 'kioskId').catch(() => undefined);
+        meta.put(1, 'nextSeq').catch(() => undefined);
         db.createObjectStore(ALERTS, { keyPath: 'id', autoIncrement: true });
       }
-      void transaction.done;
     },
     blocking() {
       // A newer version of the app in another tab needs to upgrade: let it, this page reloads on

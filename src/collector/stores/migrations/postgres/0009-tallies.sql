@@ -1,13 +1,17 @@
 -- tallies: per-item answer counts kept at ingest so reports cost what the answer is worth
 -- PostgreSQL mirror of the SQLite step (see it for the groups, the roll-up bits, the periods and the
--- flat layout): the response counts as bigint columns, the answer counts as one int8[] vector in the
--- definition's tally layout (shared/survey/tally.ts, version in `layout`; empty: counts only).
+-- flat layout): the response counts as bigint columns, the answer counts as the same blob of
+-- little-endian uint32 in the definition's tally layout (shared/survey/tally.ts, version in `layout`;
+-- empty: counts only), so both stores keep and add the very same numbers.
 -- One difference, for several collector processes: `shard`. Every batch of every process adds to the
 -- same roll-up rows (all places, a whole month), so with one row per key concurrent batches would
--- queue on its row lock. A batch writes all its rows under one shard (0–15) that no other running
--- batch holds (an advisory lock per shard, pg-tallies.ts), so they rarely meet; a logical tally is
--- the sum of its key's shards, which every reader takes. The key of the SQLite table plus the shard
--- is the primary key. fillfactor leaves room on each page so that adding to a row is a HOT update.
+-- queue on its row lock. A batch writes all its rows under one shard (0–15) that it holds alone for
+-- its transaction (an advisory lock per shard, pg-tallies.ts), so concurrent batches never meet on a
+-- row and a batch adds to what it read without another writer in between; a logical tally is the sum
+-- of its key's shards, which every reader takes. The primary key is SQLite's plus the shard.
+-- fillfactor leaves room on each page so that rewriting a row is a HOT update; toast_tuple_target
+-- keeps a row of a few kilobytes uncompressed in its page (compressing the rows of a batch cost more
+-- than the rest of its write, measured here).
 CREATE TABLE tallies (
   definition_id text COLLATE "C" NOT NULL,
   rollup integer NOT NULL CHECK (rollup BETWEEN 0 AND 7),
@@ -22,21 +26,9 @@ CREATE TABLE tallies (
   partial bigint NOT NULL CHECK (partial >= 0),
   other_definition bigint NOT NULL CHECK (other_definition >= 0),
   layout integer NOT NULL,
-  answers bigint[] NOT NULL,
+  answers bytea NOT NULL,
   PRIMARY KEY (definition_id, rollup, agency_code, counter_code, service_field, period, definition_version, flags, shard)
-) WITH (fillfactor = 80);
-
--- Two answers vectors added number by number, as addFlat in tally-groups.ts: vectors of one layout
--- (the same length) add; counts only (empty) on either side, or two layouts, give counts only, and
--- the version is recomputed from the rows (ingest marks it stale).
-CREATE FUNCTION tally_answers_add(a bigint[], b bigint[]) RETURNS bigint[]
-  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-  AS $$
-    SELECT CASE WHEN cardinality(a) = cardinality(b) THEN ARRAY(SELECT x + y FROM unnest(a, b) AS v(x, y)) ELSE '{}'::bigint[] END
-  $$;
-
--- The sum of a key's shards (and of the rows a report adds together), with tally_answers_add.
-CREATE AGGREGATE tally_answers_sum(bigint[]) (SFUNC = tally_answers_add, STYPE = bigint[], PARALLEL = SAFE);
+) WITH (fillfactor = 80, toast_tuple_target = 8160);
 
 CREATE TABLE tally_stale_versions (
   definition_id text COLLATE "C" NOT NULL,

@@ -1,0 +1,18 @@
+import { randomUUID } from 'node:crypto';
+import { openStore } from '../../src/collector';
+import { DEFINITIONS_DIR, loadDefinitionsFromDir } from '../../src/build/definitions';
+import { tempDatabase } from '../collector/helpers';
+import { sipasResponse } from './collector-admin';
+import { bulkSeed } from './bulk-seed';
+const n = Number(process.argv[2] ?? 120_000);
+const { definitions } = loadDefinitionsFromDir(DEFINITIONS_DIR);
+const db = tempDatabase();
+const kioskIds = Array.from({ length: 20 }, () => randomUUID());
+await bulkSeed(db.file, n, (i) => sipasResponse(i, kioskIds));
+const store = await openStore(db.file);
+const t = performance.now();
+await store.useDefinitions(definitions);
+console.log('recompute ms', Math.round(performance.now() - t));
+const diffs = await (store as any).checkTallies(definitions);
+console.log('differences', diffs.length, JSON.stringify(diffs.slice(0, 2)).slice(0, 500));
+await store.close(); db.cleanup();
