@@ -101,6 +101,8 @@ export const filterQuerySchema = z
     headers: z.enum(EXPORT_HEADERS).optional(),
     /** CSV separator (default comma). */
     sep: z.enum(Object.keys(CSV_SEPARATORS) as [CsvSeparatorName, ...CsvSeparatorName[]]).optional(),
+    /** `rollup=0`: a unit's report counts only its own counters, not the units below it (default: rolled up). */
+    rollup: z.enum(['0', '1']).optional(),
   })
   .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'the start date on or before the end date', path: ['to'] })
   .refine((q) => typeof q.version !== 'number' || q.definition !== undefined, { message: 'a questionnaire when a version is given', path: ['version'] })
@@ -111,7 +113,27 @@ export const filterQuerySchema = z
   // A chosen period is a range of whole days: everything downstream (store filters, tallies) reads from/to.
   .transform((q) => (q.period === undefined ? q : { ...q, ...periodDays(q.period) }));
 
-export type FilterQuery = z.infer<typeof filterQuerySchema>;
+/**
+ * A checked query; `agencyCodes` is set by the caller that knows the unit tree (never from the query
+ * string): the report's unit and every unit below it, read instead of the one `agency` code.
+ */
+export type FilterQuery = z.infer<typeof filterQuerySchema> & { agencyCodes?: readonly string[] };
+
+/**
+ * The units a report of `query` rolls up (issue 11 part 1): its unit and every unit below it, when the
+ * tree knows the unit, has units below it, and `rollup` is not 0; otherwise undefined (the one code as given).
+ */
+export function rolledUpAgencies(query: { agency?: string; rollup?: string }, tree: { descendantUnits(code: string): string[] }): string[] | undefined {
+  if (query.agency === undefined || query.rollup === '0') return undefined;
+  const units = tree.descendantUnits(query.agency);
+  return units.length > 1 ? units : undefined;
+}
+
+/** The agency part of a store filter: the rolled-up units when known, else the one code, else nothing. */
+export function agencyFilter(query: FilterQuery): { agencyCodes: readonly string[] } | { agencyCode: string } | Record<string, never> {
+  if (query.agencyCodes !== undefined) return { agencyCodes: query.agencyCodes };
+  return query.agency !== undefined ? { agencyCode: query.agency } : {};
+}
 
 /** Drops empty values and keeps only the first of repeated keys, as forms send them. */
 export function cleanQuery(query: unknown): Record<string, string> {
@@ -128,7 +150,7 @@ export function cleanQuery(query: unknown): Record<string, string> {
 /** The store filter for a checked query. */
 export function toResponseFilter(query: FilterQuery): ResponseFilter {
   const filter: ResponseFilter = {};
-  if (query.agency !== undefined) filter.agencyCode = query.agency;
+  Object.assign(filter, agencyFilter(query));
   if (query.counter !== undefined) filter.counterCode = query.counter;
   if (query.definition !== undefined) filter.definitionId = query.definition;
   if (typeof query.version === 'number') filter.definitionVersion = query.version;

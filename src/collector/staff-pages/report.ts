@@ -28,6 +28,7 @@ import {
   periodDays,
   REPORT_FLAGS,
   toResponseFilter,
+  agencyFilter,
   type FilterQuery,
   type PeriodGranularity,
   type ReportFlag,
@@ -295,7 +296,7 @@ export async function buildReport(store: ResponseStore, definitions: readonly Su
   // index with and without flagged responses come from the same rows.
   const rows = await store.readTallies({
     definitionId: id,
-    ...(query.agency !== undefined ? { agencyCode: query.agency } : {}),
+    ...agencyFilter(query),
     ...(query.counter !== undefined ? { counterCode: query.counter } : {}),
     ...(query.field !== undefined ? { serviceField: query.field } : {}),
     ...(query.from !== undefined ? { fromDay: query.from } : {}),

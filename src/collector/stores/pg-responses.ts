@@ -149,6 +149,7 @@ export function pgWhereClause(filter: ResponseFilter): { where: string; params: 
     return `$${params.length}`;
   };
   if (filter.agencyCode !== undefined) conditions.push(`agency_code = ${param(filter.agencyCode)}`);
+  if (filter.agencyCodes !== undefined) conditions.push(`agency_code = ANY(${param([...filter.agencyCodes])}::text[])`);
   if (filter.counterCode !== undefined) conditions.push(`counter_code = ${param(filter.counterCode)}`);
   if (filter.definitionId !== undefined) {
     conditions.push(`definition_id = ${param(filter.definitionId)}`);

@@ -388,7 +388,9 @@ export function pgTallies(pool: pg.Pool) {
  */
 async function readTallyRows(pool: pg.Pool, query: TallyQuery, layoutOf: (version: number) => TallyLayout | null, perPlace = false): Promise<TallyRow[]> {
   // Per place: the roll-up that keeps agency and counter, every place's rows at once, summed per place.
-  const rollup = (query.agencyCode === undefined && !perPlace ? ROLLUP_AGENCY : 0) | (query.counterCode === undefined && !perPlace ? ROLLUP_COUNTER : 0) | (query.serviceField === undefined ? ROLLUP_FIELD : 0);
+  // Several agencies (a unit and the units below it): the roll-up that keeps the agency, any of them, summed below.
+  const agencies = query.agencyCodes;
+  const rollup = (query.agencyCode === undefined && agencies === undefined && !perPlace ? ROLLUP_AGENCY : 0) | (query.counterCode === undefined && !perPlace ? ROLLUP_COUNTER : 0) | (query.serviceField === undefined ? ROLLUP_FIELD : 0);
   const params: unknown[] = [];
   const param = (value: unknown) => {
     params.push(value);
@@ -397,9 +399,10 @@ async function readTallyRows(pool: pg.Pool, query: TallyQuery, layoutOf: (versio
   const conditions = [
     `definition_id = ${param(query.definitionId)}`,
     `rollup = ${param(rollup)}`,
-    ...(perPlace ? [] : [`agency_code = ${param(query.agencyCode ?? '')}`, `counter_code = ${param(query.counterCode ?? '')}`]),
+    ...(perPlace ? [] : [agencies !== undefined ? `agency_code = ANY(${param([...agencies])}::text[])` : `agency_code = ${param(query.agencyCode ?? '')}`, `counter_code = ${param(query.counterCode ?? '')}`]),
     `service_field = ${param(query.serviceField ?? '')}`,
   ];
+  if (perPlace && agencies !== undefined) conditions.push(`agency_code = ANY(${param([...agencies])}::text[])`);
   const placeColumns = perPlace ? 'agency_code, counter_code, ' : '';
   if (query.definitionVersion !== undefined) conditions.push(`definition_version = ${param(query.definitionVersion)}`);
   const from = query.fromDay;

@@ -406,6 +406,11 @@ function whereClause(filter: ResponseFilter): { where: string; params: Record<st
     conditions.push('agency_code = @agencyCode');
     params.agencyCode = filter.agencyCode;
   }
+  // A unit and its descendants: one JSON parameter, however many units the tree holds.
+  if (filter.agencyCodes !== undefined) {
+    conditions.push('agency_code IN (SELECT value FROM json_each(@agencyCodes))');
+    params.agencyCodes = JSON.stringify(filter.agencyCodes);
+  }
   if (filter.counterCode !== undefined) {
     conditions.push('counter_code = @counterCode');
     params.counterCode = filter.counterCode;

@@ -259,7 +259,9 @@ export function sqliteTallies(db: Database.Database) {
  */
 function readTallyRows(db: Database.Database, query: TallyQuery, layoutOf: (version: number) => TallyLayout | null, perPlace = false): TallyRow[] {
   // Per place: the roll-up that keeps agency and counter, every place's rows at once.
-  const rollup = (query.agencyCode === undefined && !perPlace ? ROLLUP_AGENCY : 0) | (query.counterCode === undefined && !perPlace ? ROLLUP_COUNTER : 0) | (query.serviceField === undefined ? ROLLUP_FIELD : 0);
+  // Several agencies (a unit and the units below it): the roll-up that keeps the agency, any of them, summed below.
+  const byAgencies = query.agencyCodes !== undefined;
+  const rollup = (query.agencyCode === undefined && !byAgencies && !perPlace ? ROLLUP_AGENCY : 0) | (query.counterCode === undefined && !perPlace ? ROLLUP_COUNTER : 0) | (query.serviceField === undefined ? ROLLUP_FIELD : 0);
   const params: Record<string, unknown> = {
     definitionId: query.definitionId,
     rollup,
@@ -267,8 +269,13 @@ function readTallyRows(db: Database.Database, query: TallyQuery, layoutOf: (vers
     counter: query.counterCode ?? '',
     field: query.serviceField ?? '',
   };
-  const conditions = ['definition_id = @definitionId', 'rollup = @rollup', ...(perPlace ? [] : ['agency_code = @agency', 'counter_code = @counter']), 'service_field = @field'];
+  const conditions = ['definition_id = @definitionId', 'rollup = @rollup', ...(perPlace ? [] : [byAgencies ? 'agency_code IN (SELECT value FROM json_each(@agencies))' : 'agency_code = @agency', 'counter_code = @counter']), 'service_field = @field'];
   if (perPlace) (delete params.agency, delete params.counter);
+  if (byAgencies) {
+    delete params.agency;
+    params.agencies = JSON.stringify(query.agencyCodes);
+    if (perPlace) conditions.push('agency_code IN (SELECT value FROM json_each(@agencies))');
+  }
   if (query.definitionVersion !== undefined) {
     conditions.push('definition_version = @version');
     params.version = query.definitionVersion;

@@ -115,6 +115,8 @@ export interface SequenceGap {
  */
 export interface ResponseFilter {
   agencyCode?: string;
+  /** Any of these agencies: a unit and the units below it (a roll-up up the tree). When given, agencyCode is not; empty matches nothing. */
+  agencyCodes?: readonly string[];
   counterCode?: string;
   definitionId?: string;
   /** Only with definitionId. */
@@ -455,6 +457,8 @@ export interface TallyQuery {
   definitionId: string;
   definitionVersion?: number;
   agencyCode?: string;
+  /** Any of these agencies (a unit and the units below it), summed; when given, agencyCode is not. Empty matches nothing. */
+  agencyCodes?: readonly string[];
   counterCode?: string;
   /** The answer to TALLY_SERVICE_FIELD_QUESTION. */
   serviceField?: string;

@@ -7,7 +7,7 @@
  */
 import { formatCount, formatDateTime, formatDay, formatPercentage, formatShare, localize } from '../../../shared/l10n';
 import type { SurveyDefinition } from '../../../shared/survey';
-import { ALL_VERSIONS, EXCLUDE_ALL, queryString, SERVICE_FIELD_QUESTION } from '../filters';
+import { ALL_VERSIONS, EXCLUDE_ALL, queryString, rolledUpAgencies, SERVICE_FIELD_QUESTION } from '../filters';
 import { Figure, MethodBox } from './Figures';
 import { PeriodFields, periodLabel } from './PeriodFields';
 import type { SipasReport } from '../report';
@@ -80,6 +80,20 @@ export function ReportPage(props: {
   );
 }
 
+/** Which units a rolled-up unit's figures include, by name ("Gồm: …"), with the switch to its own counters only and back. */
+function RollupLine({ ctx, report, places }: { ctx: PageContext; report: SipasReport; places?: ReportPlaces }) {
+  const { agency, rollup } = report.query;
+  if (!places || agency === undefined || places.tree.descendantUnits(agency).length < 2) return null;
+  const included = rolledUpAgencies(report.query, places.tree);
+  const link = `${queryString({ ...report.query, rollup: included ? '0' : undefined })}`;
+  return (
+    <p class="rollup-units">
+      {included ? ctx.t('rollup.includes', { names: included.map((code) => places.tree.displayName(code)).join(', ') }) : ctx.t('rollup.ownOnly', { name: places.tree.displayName(agency) })}{' '}
+      <a href={link}>{ctx.t(rollup === '0' ? 'rollup.showRolledUp' : 'rollup.showOwnOnly')}</a>
+    </p>
+  );
+}
+
 function ScopeLine({ ctx, report }: { ctx: PageContext; report: SipasReport }) {
   const { t, lang } = ctx;
   const q = report.query;
@@ -124,6 +138,7 @@ function ReportBody({ ctx, report, definition, places }: { ctx: PageContext; rep
     return (
       <>
         <ScopeLine ctx={ctx} report={shownReport} />
+        <RollupLine ctx={ctx} report={report} places={places} />
         <VersionsBox ctx={ctx} report={report} />
         <p class="note">{t('report.noData')}</p>
         {report.flags.excludedResponses ? <FlagsBox ctx={ctx} report={report} /> : null}
@@ -160,6 +175,7 @@ function ReportBody({ ctx, report, definition, places }: { ctx: PageContext; rep
   return (
     <>
       <ScopeLine ctx={ctx} report={shownReport} />
+      <RollupLine ctx={ctx} report={report} places={places} />
       <VersionsBox ctx={ctx} report={report} />
       <section aria-labelledby="overall">
         <h2 id="overall">{t('report.overall')}</h2>

@@ -15,6 +15,13 @@ import { attachmentDisposition, EXPORT_CONTENT_TYPES, excelFileName } from '../e
 import { REPORT_FLAGS } from '../filters';
 import { buildRanking, RankingScopeError, type RankingReport } from '../ranking';
 import { reportXlsxBuffer } from '../report-xlsx';
+import { rolledUpAgencies } from '../filters';
+
+/** The query with the report's unit rolled up the tree (its unit and the units below it; rollup=0: its own counters only). */
+async function withRollup(side: StaffSide, query: FilterQuery): Promise<FilterQuery> {
+  const agencyCodes = query.agency === undefined ? undefined : rolledUpAgencies(query, await unitTree(side.store));
+  return agencyCodes === undefined ? query : { ...query, agencyCodes };
+}
 
 /** The questionnaire a report is about: the one named, else the default one (or the first known). */
 function reportId(side: StaffSide, query: FilterQuery): string {
@@ -58,7 +65,7 @@ export const reportPages: FastifyPluginAsync<StaffPluginOptions> = async (pages,
       const problems = [ctx.t('errors.unknownDefinition', { id })];
       return side.sendPage(reply, <ReportPage ctx={ctx} options={form} report={null} problems={problems} definition={undefined} today={vietnamDay(side.now())} />, 400);
     }
-    const report = await side.reader.report(known, { query: { ...parsed.query, definition: id }, values: parsed.values, generatedAt: side.now().toISOString() });
+    const report = await side.reader.report(known, { query: { ...(await withRollup(side, parsed.query)), definition: id }, values: parsed.values, generatedAt: side.now().toISOString() });
     const shown = known.find((d) => d.version === report.definition.version);
     const funnel = await reportFunnel(side, report, shown ?? known[0], parsed.query);
     await side.audit(request, 'report', 'success', { via: 'page', filters: parsed.values });
@@ -83,7 +90,7 @@ export const reportApi: FastifyPluginAsync<StaffPluginOptions> = async (api, { s
       });
     }
     await side.audit(request, 'report', 'success', { via: 'json', filters: parsed.values });
-    const report = await side.reader.report(known, { query: { ...parsed.query, definition: id }, values: parsed.values, generatedAt: side.now().toISOString() });
+    const report = await side.reader.report(known, { query: { ...(await withRollup(side, parsed.query)), definition: id }, values: parsed.values, generatedAt: side.now().toISOString() });
     const shown = known.find((d) => d.version === report.definition.version) ?? known[0];
     // The method box's words travel with the figures, so a reader of the JSON gets the same rules.
     const explanation = Object.fromEntries(LANGS.map((lang) => [lang, methodParagraphs(staffT(lang), report.figures.minValid)]));
@@ -136,7 +143,7 @@ export const reportXlsxApi: FastifyPluginAsync<StaffPluginOptions> = async (api,
     const t = staffT(lang);
     const query = { ...parsed.query, definition: id };
     const generatedAt = side.now().toISOString();
-    const report = await side.reader.report(known, { query, values: parsed.values, generatedAt });
+    const report = await side.reader.report(known, { query: await withRollup(side, query), values: parsed.values, generatedAt });
     const shown = known.find((d) => d.version === report.definition.version) ?? known[0];
     const [places, ranked] = await Promise.all([reportPlaces(side, parsed.query, generatedAt), reportRanking(side, query, parsed.values, generatedAt, t)]);
     const body = await reportXlsxBuffer({ report, ranking: ranked.ranking, rankingProblem: ranked.problem, places, definition: shown, lang });
