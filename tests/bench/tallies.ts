@@ -55,13 +55,14 @@ const INGEST_SEED_MAX = 100_000;
  * quarter). Up to INGEST_SEED_MAX through ingest (seedPerSecond is its rate with tallies); above,
  * rows in bulk and the tallies recomputed per group by the store (seedPerSecond counts both).
  */
-export async function benchTallies(n: number, options: { countsOnly?: boolean; store?: BenchStore } = {}): Promise<TalliesBenchResult> {
+export async function benchTallies(n: number, options: { countsOnly?: boolean; store?: BenchStore; ingestSeed?: boolean } = {}): Promise<TalliesBenchResult> {
   const { definitions } = loadDefinitionsFromDir(DEFINITIONS_DIR);
   const kind = options.store ?? 'sqlite';
   // PostgreSQL: a fresh schema in TEST_DATABASE_URL, always seeded by COPY (the tallies then by the store's recompute).
   const db = kind === 'postgres' ? freshPostgresDatabase(TEST_DATABASE_URL) : (() => { const file = tempDatabase(); return { url: file.file, cleanup: async () => file.cleanup() }; })();
   const kioskIds = Array.from({ length: 20 }, () => randomUUID());
-  const bulk = (n > INGEST_SEED_MAX || kind === 'postgres') && !options.countsOnly;
+  // ingestSeed: through the store's ingest at any size (tallies kept batch by batch, no recomputation).
+  const bulk = (n > INGEST_SEED_MAX || kind === 'postgres') && !options.countsOnly && !options.ingestSeed;
   const began = performance.now();
   if (bulk && kind === 'postgres') await bulkSeedPostgres(db.url, n, (i) => sipasResponse(i, kioskIds));
   else if (bulk) await bulkSeed(db.url, n, (i) => sipasResponse(i, kioskIds));
@@ -90,9 +91,10 @@ export async function benchTallies(n: number, options: { countsOnly?: boolean; s
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
   const args = process.argv.slice(2);
   const store = args.includes('postgres') ? 'postgres' : 'sqlite';
+  const ingestSeed = args.includes('--ingest-seed');
   const sizes = args.map(Number).filter((v) => v > 0);
   for (const n of sizes.length > 0 ? sizes : [100_000]) {
-    const full = await benchTallies(n, { store });
+    const full = await benchTallies(n, { store, ingestSeed });
     const countsOnly = await benchTallies(Math.min(n, 100_000), { countsOnly: true });
     console.log(JSON.stringify({ ...full, seedCountsOnlyPerSecond: countsOnly.seedPerSecond }));
   }
