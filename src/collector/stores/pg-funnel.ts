@@ -1,32 +1,12 @@
 import type pg from 'pg';
 import { inTransaction } from './pg-pool';
-import type { DeviceFunnelTotals, DeviceStore, FunnelFilter, FunnelRow } from './store';
+import type { DeviceStore, FunnelFilter } from './store';
+import { FUNNEL_GROUP, deviceFunnelTotalsOf, funnelRowsOf, type DeviceAbandonedRow, type DeviceTotalsRow, type FunnelAbandonedRow, type FunnelDayRow } from './funnel-rows';
 
 /*
  * The drop-off funnel's queries on PostgreSQL (the semantics of sqlite-funnel.ts): cumulative counts
  * upserted keeping the larger of stored and sent, read summed per day, place and definition version.
  */
-
-interface FunnelDayRow {
-  day: string;
-  agency_code: string;
-  counter_code: string;
-  definition_id: string;
-  definition_version: number;
-  started: number;
-  completed: number;
-  completed_by_timeout: number;
-}
-
-interface AbandonedRow {
-  day: string;
-  agency_code: string;
-  counter_code: string;
-  definition_id: string;
-  definition_version: number;
-  question_id: string;
-  abandoned: number;
-}
 
 /** The WHERE clause (over funnel_days as d) and its $n parameters for a filter. */
 function whereOf(filter: FunnelFilter): { sql: string; params: Array<string | number> } {
@@ -46,9 +26,7 @@ function whereOf(filter: FunnelFilter): { sql: string; params: Array<string | nu
   return { sql: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }
 
-const GROUP = 'd.day, d.agency_code, d.counter_code, d.definition_id, d.definition_version';
-const groupKey = (row: { day: string; agency_code: string; counter_code: string; definition_id: string; definition_version: number }) =>
-  JSON.stringify([row.day, row.agency_code, row.counter_code, row.definition_id, row.definition_version]);
+const GROUP = FUNNEL_GROUP;
 
 /** The funnel queries of the PostgreSQL device store (funnel_days and funnel_abandoned, migration 0008). */
 export function pgFunnelQueries(pool: pg.Pool): Pick<DeviceStore, 'recordFunnel' | 'readFunnel' | 'readFunnelByDevice'> {
@@ -95,7 +73,7 @@ export function pgFunnelQueries(pool: pg.Pool): Pick<DeviceStore, 'recordFunnel'
             )
           ).rows,
           abandoned: (
-            await client.query<AbandonedRow>(
+            await client.query<FunnelAbandonedRow>(
               `SELECT ${GROUP}, a.question_id, sum(a.abandoned) AS abandoned
                FROM funnel_abandoned a
                JOIN funnel_days d USING (device_id, kiosk_id, day, definition_id, definition_version)
@@ -106,39 +84,21 @@ export function pgFunnelQueries(pool: pg.Pool): Pick<DeviceStore, 'recordFunnel'
         }),
         'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
       );
-      const rows = new Map<string, FunnelRow>();
-      for (const row of days) {
-        rows.set(groupKey(row), {
-          day: row.day,
-          agencyCode: row.agency_code,
-          counterCode: row.counter_code,
-          definitionId: row.definition_id,
-          definitionVersion: row.definition_version,
-          started: row.started,
-          completed: row.completed,
-          completedByTimeout: row.completed_by_timeout,
-          abandoned: {},
-        });
-      }
-      for (const row of abandoned) {
-        const target = rows.get(groupKey(row));
-        if (target) target.abandoned[row.question_id] = row.abandoned;
-      }
-      return [...rows.values()];
+      return funnelRowsOf(days, abandoned);
     },
     async readFunnelByDevice(fromDay) {
       const { totals, abandoned } = await inTransaction(
         pool,
         async (client) => ({
           totals: (
-            await client.query<{ device_id: string; started: number; completed: number; completed_by_timeout: number }>(
+            await client.query<DeviceTotalsRow>(
               `SELECT d.device_id, sum(d.started) AS started, sum(d.completed) AS completed, sum(d.completed_by_timeout) AS completed_by_timeout
                FROM funnel_days d WHERE d.day >= $1 GROUP BY d.device_id ORDER BY d.device_id`,
               [fromDay],
             )
           ).rows,
           abandoned: (
-            await client.query<{ device_id: string; question_id: string; abandoned: number }>(
+            await client.query<DeviceAbandonedRow>(
               `SELECT a.device_id, a.question_id, sum(a.abandoned) AS abandoned
                FROM funnel_abandoned a WHERE a.day >= $1 GROUP BY a.device_id, a.question_id ORDER BY a.device_id, a.question_id`,
               [fromDay],
@@ -147,15 +107,7 @@ export function pgFunnelQueries(pool: pg.Pool): Pick<DeviceStore, 'recordFunnel'
         }),
         'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
       );
-      const byDevice = new Map<string, DeviceFunnelTotals>();
-      for (const row of totals) {
-        byDevice.set(row.device_id, { deviceId: row.device_id, started: row.started, completed: row.completed, completedByTimeout: row.completed_by_timeout, abandoned: {} });
-      }
-      for (const row of abandoned) {
-        const target = byDevice.get(row.device_id);
-        if (target) target.abandoned[row.question_id] = row.abandoned;
-      }
-      return [...byDevice.values()];
+      return deviceFunnelTotalsOf(totals, abandoned);
     },
   };
 }

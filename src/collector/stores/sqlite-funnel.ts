@@ -1,41 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { FunnelDay } from '../../shared/wire';
-import type { DeviceFunnelTotals, DeviceStore, FunnelFilter, FunnelRow } from './store';
-
-/** A summed funnel_days group as SQLite returns it. */
-interface FunnelDayRow {
-  day: string;
-  agency_code: string;
-  counter_code: string;
-  definition_id: string;
-  definition_version: number;
-  started: number;
-  completed: number;
-  completed_by_timeout: number;
-}
-
-interface AbandonedRow {
-  day: string;
-  agency_code: string;
-  counter_code: string;
-  definition_id: string;
-  definition_version: number;
-  question_id: string;
-  abandoned: number;
-}
-
-interface DeviceTotalsRow {
-  device_id: string;
-  started: number;
-  completed: number;
-  completed_by_timeout: number;
-}
-
-interface DeviceAbandonedRow {
-  device_id: string;
-  question_id: string;
-  abandoned: number;
-}
+import type { DeviceStore, FunnelFilter } from './store';
+import { FUNNEL_GROUP, deviceFunnelTotalsOf, funnelRowsOf, type DeviceAbandonedRow, type DeviceTotalsRow, type FunnelAbandonedRow, type FunnelDayRow } from './funnel-rows';
 
 /** The WHERE clause (over funnel_days as d) and its parameters for a filter; every value a parameter. */
 function whereOf(filter: FunnelFilter): { sql: string; params: Array<string | number> } {
@@ -55,9 +21,7 @@ function whereOf(filter: FunnelFilter): { sql: string; params: Array<string | nu
   return { sql: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }
 
-const GROUP = 'd.day, d.agency_code, d.counter_code, d.definition_id, d.definition_version';
-const groupKey = (row: { day: string; agency_code: string; counter_code: string; definition_id: string; definition_version: number }) =>
-  JSON.stringify([row.day, row.agency_code, row.counter_code, row.definition_id, row.definition_version]);
+const GROUP = FUNNEL_GROUP;
 
 /** The funnel queries of the device store (funnel_days and funnel_abandoned, migration 0008). */
 export function sqliteFunnelQueries(db: Database.Database): Pick<DeviceStore, 'recordFunnel' | 'readFunnel' | 'readFunnelByDevice'> {
@@ -111,7 +75,7 @@ export function sqliteFunnelQueries(db: Database.Database): Pick<DeviceStore, 'r
           )
           .all(...where.params),
         abandoned: db
-          .prepare<Array<string | number>, AbandonedRow>(
+          .prepare<Array<string | number>, FunnelAbandonedRow>(
             `SELECT ${GROUP}, a.question_id, sum(a.abandoned) AS abandoned
              FROM funnel_abandoned a
              JOIN funnel_days d USING (device_id, kiosk_id, day, definition_id, definition_version)
@@ -120,38 +84,12 @@ export function sqliteFunnelQueries(db: Database.Database): Pick<DeviceStore, 'r
           .all(...where.params),
       }));
       const { days, abandoned } = read();
-      const rows = new Map<string, FunnelRow>();
-      for (const row of days) {
-        rows.set(groupKey(row), {
-          day: row.day,
-          agencyCode: row.agency_code,
-          counterCode: row.counter_code,
-          definitionId: row.definition_id,
-          definitionVersion: row.definition_version,
-          started: row.started,
-          completed: row.completed,
-          completedByTimeout: row.completed_by_timeout,
-          abandoned: {},
-        });
-      }
-      for (const row of abandoned) {
-        const target = rows.get(groupKey(row));
-        if (target) target.abandoned[row.question_id] = row.abandoned;
-      }
-      return [...rows.values()];
+      return funnelRowsOf(days, abandoned);
     },
     async readFunnelByDevice(fromDay) {
       const read = db.transaction(() => ({ totals: byDeviceTotals.all(fromDay), abandoned: byDeviceAbandoned.all(fromDay) }));
       const { totals, abandoned } = read();
-      const byDevice = new Map<string, DeviceFunnelTotals>();
-      for (const row of totals) {
-        byDevice.set(row.device_id, { deviceId: row.device_id, started: row.started, completed: row.completed, completedByTimeout: row.completed_by_timeout, abandoned: {} });
-      }
-      for (const row of abandoned) {
-        const target = byDevice.get(row.device_id);
-        if (target) target.abandoned[row.question_id] = row.abandoned;
-      }
-      return [...byDevice.values()];
+      return deviceFunnelTotalsOf(totals, abandoned);
     },
   };
 }
