@@ -2,8 +2,8 @@ import type pg from 'pg';
 import type { KioskReport } from '../../shared/schemas';
 import { pgFunnelQueries } from './pg-funnel';
 import type { Queryable } from './pg-pool';
-import { batchClockSkew } from './sqlite-set-aside';
-import { reportAfterBatch, type DeviceRecord, type DeviceStore, type IngestBatch, type IngestOutcome, type KioskOnSeveralDevices, type NewDevice } from './store';
+import { batchClockSkew, toKiosksOnSeveralDevices, type SharedKioskRow } from './store-rows';
+import { reportAfterBatch, type DeviceRecord, type DeviceStore, type IngestBatch, type IngestOutcome, type NewDevice } from './store';
 
 /** A `devices` row as PostgreSQL returns it (int8 read as a number by the pool). */
 interface DeviceRow {
@@ -91,24 +91,6 @@ export async function pgRecordBatchContact(q: Queryable, batch: IngestBatch, out
   await noteKiosksSeen(q, batch.deviceId, seen, batch.receivedAt);
 }
 
-/** A device_kiosks row of a kiosk id seen through several devices. */
-interface SharedKioskRow {
-  kiosk_id: string;
-  device_id: string;
-  first_seen_at: string;
-  last_seen_at: string;
-}
-
-/** Groups the rows (ordered by kiosk id, then first sight) into one entry per kiosk id. */
-function toKiosksOnSeveralDevices(rows: readonly SharedKioskRow[]): KioskOnSeveralDevices[] {
-  const byKiosk = new Map<string, KioskOnSeveralDevices>();
-  for (const row of rows) {
-    let entry = byKiosk.get(row.kiosk_id);
-    if (!entry) byKiosk.set(row.kiosk_id, (entry = { kioskId: row.kiosk_id, devices: [] }));
-    entry.devices.push({ deviceId: row.device_id, firstSeenAt: row.first_seen_at, lastSeenAt: row.last_seen_at });
-  }
-  return [...byKiosk.values()];
-}
 
 /** The device queries over a PostgreSQL pool (the same semantics as sqliteDeviceStore). */
 export function pgDeviceStore(pool: pg.Pool): DeviceStore {

@@ -32,8 +32,7 @@ import type {
   StoredRow,
 } from './store';
 import { NO_COLLECTOR_FLAGS, reportAfterBatch, type LatestAnswers } from './store';
-// A pure function of the batch (no SQLite in it): the same rule for both stores.
-import { batchClockSkew } from './sqlite-set-aside';
+import { batchClockSkew } from './store-rows';
 
 /** Rows a snapshot hands over at a time (as SQLite's), unless the caller asks for another size. */
 const SNAPSHOT_BATCH_ROWS = 256;

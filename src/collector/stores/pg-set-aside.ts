@@ -5,10 +5,9 @@
  */
 import type pg from 'pg';
 import type { SurveyResponse } from '../../shared/survey';
-import { accountGaps } from './sqlite-set-aside';
+import { accountGaps, pageLimit, type ConflictRow, type RejectionRow } from './store-rows';
 import {
   SEQUENCE_ACCOUNT_MAX,
-  SET_ASIDE_PAGE_MAX,
   type ConflictRecord,
   type RejectionRecord,
   type SequenceGap,
@@ -18,23 +17,6 @@ import {
   type StoredRow,
 } from './store';
 
-interface ConflictRow {
-  id: number;
-  response_id: string;
-  device_id: string | null;
-  received_at: string;
-  body_json: string;
-}
-
-interface RejectionRow {
-  id: number;
-  device_id: string | null;
-  response_id: string | null;
-  kiosk_id: string | null;
-  seq: number | null;
-  received_at: string;
-  reason: string;
-}
 
 /** A listing's WHERE clause over one table's device_id and received_at, with its $n parameters. */
 function setAsideWhere(filter: SetAsideFilter, withCursor: boolean): { where: string; params: unknown[] } {
@@ -51,10 +33,6 @@ function setAsideWhere(filter: SetAsideFilter, withCursor: boolean): { where: st
   return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }
 
-function pageLimit(filter: SetAsideFilter): number {
-  const limit = filter.limit ?? SET_ASIDE_PAGE_MAX;
-  return Math.max(1, Math.min(SET_ASIDE_PAGE_MAX, Math.floor(limit)));
-}
 
 // The kiosks that sent through a device ($1): by its stored responses, its rejections and its conflicts.
 const KIOSKS = `kiosks(kiosk_id) AS (

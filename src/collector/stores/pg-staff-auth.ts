@@ -1,23 +1,8 @@
 import type pg from 'pg';
 import { inTransaction } from './pg-pool';
 import type { AdminSession, AuditAction, AuditOutcome, LoginAttemptClaim, StaffAuthStore, StoredAuditEntry } from './store';
+import type { AuditRow, ThrottleRow } from './store-rows';
 
-interface ThrottleRow {
-  failures: number;
-  lockedUntil: string;
-  attemptUntil: string | null;
-  refused: number;
-  updatedAt: string;
-}
-
-interface AuditRow {
-  id: number;
-  at: string;
-  address: string | null;
-  action: string;
-  outcome: string;
-  detailsJson: string;
-}
 
 /** The staff password, session, sign-in lock-out and audit log queries over a PostgreSQL pool (the semantics of sqliteStaffAuthStore). */
 export function pgStaffAuthStore(pool: pg.Pool): StaffAuthStore {

@@ -3,7 +3,7 @@
  * storing sequence numbers does to a kiosk's highest number and its missing ranges, and how the rows
  * a store reads for the whole fleet become each device's figures.
  */
-import { accountGaps } from './sqlite-set-aside';
+import { accountGaps } from './store-rows';
 import type { DeviceFleetFigures, SequenceGap, SetAsideSequence } from './store';
 
 /** A run of sequence numbers, both ends included. */

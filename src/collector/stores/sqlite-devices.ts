@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { KioskReport } from '../../shared/schemas';
-import type { DeviceRecord, DeviceStore, KioskOnSeveralDevices, NewDevice } from './store';
+import type { DeviceRecord, DeviceStore, NewDevice } from './store';
 import { sqliteFunnelQueries } from './sqlite-funnel';
+import { toKiosksOnSeveralDevices, type SharedKioskRow } from './store-rows';
 
 /** A `devices` row as SQLite returns it. */
 interface DeviceRow {
@@ -71,24 +72,6 @@ export function kioskSightingWriter(db: Database.Database): (deviceId: string, k
   };
 }
 
-/** A device_kiosks row of a kiosk id seen through several devices. */
-interface SharedKioskRow {
-  kiosk_id: string;
-  device_id: string;
-  first_seen_at: string;
-  last_seen_at: string;
-}
-
-/** Groups the rows (ordered by kiosk id, then first sight) into one entry per kiosk id. */
-function toKiosksOnSeveralDevices(rows: readonly SharedKioskRow[]): KioskOnSeveralDevices[] {
-  const byKiosk = new Map<string, KioskOnSeveralDevices>();
-  for (const row of rows) {
-    let entry = byKiosk.get(row.kiosk_id);
-    if (!entry) byKiosk.set(row.kiosk_id, (entry = { kioskId: row.kiosk_id, devices: [] }));
-    entry.devices.push({ deviceId: row.device_id, firstSeenAt: row.first_seen_at, lastSeenAt: row.last_seen_at });
-  }
-  return [...byKiosk.values()];
-}
 
 /** The device queries over one SQLite connection. */
 export function sqliteDeviceStore(db: Database.Database): DeviceStore {

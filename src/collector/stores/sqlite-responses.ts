@@ -17,7 +17,8 @@ import type {
   StoredRow,
 } from './store';
 import { NO_COLLECTOR_FLAGS, reportAfterBatch } from './store';
-import { batchClockSkew, sqliteSetAsideQueries } from './sqlite-set-aside';
+import { sqliteSetAsideQueries } from './sqlite-set-aside';
+import { batchClockSkew } from './store-rows';
 import { sqliteTallies } from './sqlite-tallies';
 import { sqliteFleetFigures } from './sqlite-fleet';
 import { TALLY_FLAG_BITS, type LatestAnswers } from './store';

@@ -8,44 +8,15 @@ import type Database from 'better-sqlite3';
 import type { SurveyResponse } from '../../shared/survey';
 import {
   SEQUENCE_ACCOUNT_MAX,
-  SET_ASIDE_PAGE_MAX,
   type ConflictRecord,
-  type IngestBatch,
   type RejectionRecord,
-  type SequenceAccount,
   type SequenceGap,
   type SetAsideFilter,
   type SetAsideSequence,
   type SetAsideStore,
   type StoredRow,
 } from './store';
-
-/** The clock skew a batch tells: the envelope's, else the first checked item's. Null when nothing says. */
-export function batchClockSkew(batch: IngestBatch): number | null {
-  if (typeof batch.clockSkewMs === 'number') return batch.clockSkewMs;
-  for (const item of batch.items) {
-    if (item.kind === 'valid' && typeof item.collectorFlags?.clockSkewMs === 'number') return item.collectorFlags.clockSkewMs;
-  }
-  return null;
-}
-
-interface ConflictRow {
-  id: number;
-  response_id: string;
-  device_id: string | null;
-  received_at: string;
-  body_json: string;
-}
-
-interface RejectionRow {
-  id: number;
-  device_id: string | null;
-  response_id: string | null;
-  kiosk_id: string | null;
-  seq: number | null;
-  received_at: string;
-  reason: string;
-}
+import { accountGaps, pageLimit, type ConflictRow, type RejectionRow } from './store-rows';
 
 /** A listing's WHERE clause over one table's device_id and received_at, named parameters only. */
 function setAsideWhere(filter: SetAsideFilter, withCursor: boolean): { where: string; params: Record<string, unknown> } {
@@ -68,49 +39,6 @@ function setAsideWhere(filter: SetAsideFilter, withCursor: boolean): { where: st
     params.beforeId = filter.beforeId;
   }
   return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
-}
-
-function pageLimit(filter: SetAsideFilter): number {
-  const limit = filter.limit ?? SET_ASIDE_PAGE_MAX;
-  return Math.max(1, Math.min(SET_ASIDE_PAGE_MAX, Math.floor(limit)));
-}
-
-/**
- * Splits the gaps of the stored responses into numbers never received and numbers set aside. Numbers
- * set aside above a kiosk's highest stored one extend its range first (stored 1–2 and 5 rejected:
- * 3–4 were never received).
- */
-export function accountGaps(storedGaps: readonly SequenceGap[], highest: ReadonlyMap<string, number>, setAside: readonly SetAsideSequence[]): SequenceAccount {
-  const byKiosk = new Map<string, number[]>();
-  const unique: SetAsideSequence[] = [];
-  const seen = new Set<string>();
-  for (const entry of setAside) {
-    const key = `${entry.kioskId}\u0000${entry.seq}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    unique.push(entry);
-    const list = byKiosk.get(entry.kioskId) ?? [];
-    list.push(entry.seq);
-    byKiosk.set(entry.kioskId, list);
-  }
-  const ranges: SequenceGap[] = [...storedGaps];
-  for (const [kioskId, seqs] of byKiosk) {
-    const top = Math.max(...seqs);
-    const stored = highest.get(kioskId) ?? 0;
-    if (top > stored) ranges.push({ kioskId, from: stored + 1, to: top });
-  }
-  const missing: SequenceGap[] = [];
-  for (const gap of ranges) {
-    const inside = (byKiosk.get(gap.kioskId) ?? []).filter((seq) => seq >= gap.from && seq <= gap.to).sort((a, b) => a - b);
-    let from = gap.from;
-    for (const seq of inside) {
-      if (seq > from) missing.push({ kioskId: gap.kioskId, from, to: seq - 1 });
-      from = seq + 1;
-    }
-    if (from <= gap.to) missing.push({ kioskId: gap.kioskId, from, to: gap.to });
-  }
-  missing.sort((a, b) => (a.kioskId < b.kioskId ? -1 : a.kioskId > b.kioskId ? 1 : a.from - b.from));
-  return { missing, setAside: unique };
 }
 
 /**

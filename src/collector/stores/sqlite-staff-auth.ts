@@ -1,22 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { AdminSession, AuditAction, AuditOutcome, LoginAttemptClaim, StaffAuthStore, StoredAuditEntry } from './store';
+import type { AuditRow, ThrottleRow } from './store-rows';
 
-interface ThrottleRow {
-  failures: number;
-  lockedUntil: string;
-  attemptUntil: string | null;
-  refused: number;
-  updatedAt: string;
-}
-
-interface AuditRow {
-  id: number;
-  at: string;
-  address: string | null;
-  action: string;
-  outcome: string;
-  detailsJson: string;
-}
 
 /** The staff password, session, sign-in lock-out and audit log queries over one SQLite connection. */
 export function sqliteStaffAuthStore(db: Database.Database): StaffAuthStore {
