@@ -17,7 +17,7 @@ export interface Migration {
 }
 
 /** The schema the queries of this folder are written for, in every dialect: the migration files must end at it. */
-export const SCHEMA_VERSION = 13;
+export const SCHEMA_VERSION = 14;
 
 /** The dialects whose steps live in migrations/<folder>, with the name messages use. */
 export type MigrationDialect = 'SQLite' | 'PostgreSQL';

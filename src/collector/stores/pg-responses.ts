@@ -11,7 +11,7 @@
 import type { Pool, PoolClient } from 'pg';
 import Cursor from 'pg-cursor';
 import { isQuestionId } from '../../shared/ids';
-import { canonicalJson, type SurveyResponse } from '../../shared/survey';
+import { canonicalJson, type SurveyDefinition, type SurveyResponse } from '../../shared/survey';
 import { pgSetAsideQueries } from './pg-set-aside';
 import { noteKiosksSeen, writeDeviceContact } from './pg-devices';
 import { homeShardOf, pgTallies } from './pg-tallies';
@@ -32,7 +32,7 @@ import type {
   StoredRow,
 } from './store';
 import { NO_COLLECTOR_FLAGS, reportAfterBatch, type LatestAnswers } from './store';
-import { batchClockSkew } from './store-rows';
+import { batchClockSkew, textAnswerMark } from './store-rows';
 
 /** Rows a snapshot hands over at a time (as SQLite's), unless the caller asks for another size. */
 const SNAPSHOT_BATCH_ROWS = 256;
@@ -205,19 +205,18 @@ const INSERT_RESPONSES = `
     id, device_id, kiosk_id, seq, definition_id, definition_version, status, agency_code, counter_code,
     locale, started_at, completed_at, duration_ms, flag_too_fast, flag_below_min_interval, device_label,
     app_version, answers_json, content_hash, received_at, source,
-    clock_skew_ms, flag_clock_skew, placed_at, flag_place_mismatch, ended_by, sections_off)
+    clock_skew_ms, flag_clock_skew, placed_at, flag_place_mismatch, ended_by, sections_off, has_text_answer)
   SELECT u.id, $2::text, u.kiosk_id, u.seq, u.definition_id, u.definition_version, u.status, u.agency_code, u.counter_code,
     u.locale, u.started_at, u.completed_at, u.duration_ms, u.flag_too_fast, u.flag_below_min_interval, u.device_label,
     u.app_version, u.answers_json, u.content_hash, $3::text, $4::text,
-    u.clock_skew_ms, u.flag_clock_skew, u.placed_at, u.flag_place_mismatch, u.ended_by, u.sections_off
+    u.clock_skew_ms, u.flag_clock_skew, u.placed_at, u.flag_place_mismatch, u.ended_by, u.sections_off, u.has_text_answer
   FROM unnest($1::text[], $5::text[], $6::bigint[], $7::text[], $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[],
     $13::text[], $14::text[], $15::bigint[], $16::boolean[], $17::boolean[], $18::text[], $19::text[], $20::text[], $21::text[],
-    $22::bigint[], $23::boolean[], $24::text[], $25::boolean[], $26::text[], $27::text[])
+    $22::bigint[], $23::boolean[], $24::text[], $25::boolean[], $26::text[], $27::text[], $28::boolean[])
     WITH ORDINALITY AS u(id, kiosk_id, seq, definition_id, definition_version, status, agency_code, counter_code, locale,
       started_at, completed_at, duration_ms, flag_too_fast, flag_below_min_interval, device_label, app_version, answers_json,
-      content_hash, clock_skew_ms, flag_clock_skew, placed_at, flag_place_mismatch, ended_by, sections_off, n)
-  -- In batch order, so the table's physical order is arrival order as SQLite's rowid is (the comments'
-  -- tie-break). Two batches sharing ids in opposite orders can deadlock: PostgreSQL aborts one and
+      content_hash, clock_skew_ms, flag_clock_skew, placed_at, flag_place_mismatch, ended_by, sections_off, has_text_answer, n)
+  -- In batch order, so the table's physical order is arrival order as SQLite's rowid is. Two batches sharing ids in opposite orders can deadlock: PostgreSQL aborts one and
   -- inRetriedTransaction runs it again.
   ORDER BY u.n
   ON CONFLICT (id) DO NOTHING
@@ -229,7 +228,7 @@ type ResponseValues = [
   counterCode: string, locale: string, startedAt: string, completedAt: string, durationMs: number, tooFast: boolean,
   belowMinInterval: boolean, deviceLabel: string, appVersion: string, answersJson: string, contentHash: string,
   clockSkewMs: number | null, clockSkew: boolean, placedAt: string, placeMismatch: boolean, endedBy: string | null,
-  sectionsOff: string | null,
+  sectionsOff: string | null, hasTextAnswer: boolean | null,
 ];
 
 /** Stores one batch through `client`, already inside its transaction; the outcomes in batch order. */
@@ -240,7 +239,7 @@ async function ingestWith(client: PoolClient, batch: IngestBatch, tallies: Retur
   // then (the first one, or an older row), exactly as SQLite's one-by-one inserts decide.
   const firstAt = new Map<string, number>();
   const placedAtOf = new Map<string, string>();
-  const columns = { id: [] as string[], values: Array.from({ length: 23 }, () => [] as unknown[]) };
+  const columns = { id: [] as string[], values: Array.from({ length: 24 }, () => [] as unknown[]) };
   batch.items.forEach((item, index) => {
     if (item.kind === 'rejected') {
       rejections.push([item.responseId, item.reason, item.kioskId ?? null, item.seq ?? null]);
@@ -259,6 +258,7 @@ async function ingestWith(client: PoolClient, batch: IngestBatch, tallies: Retur
       utc(r.startedAt), completedAt, r.durationMs, r.flags.tooFast, r.flags.belowMinInterval,
       r.deviceLabel, r.appVersion, canonicalJson(r.answers), item.contentHash,
       flags.clockSkewMs, flags.clockSkew, placedAt, flags.placeMismatch, r.endedBy ?? null, sectionsOffJson(r.sectionsOff),
+      textAnswerMark(tallies.definitionOf(r.definitionId, r.definitionVersion), r.answers),
     ];
     columns.id.push(r.id);
     placedAtOf.set(r.id, placedAt);
@@ -363,6 +363,36 @@ async function ingestWith(client: PoolClient, batch: IngestBatch, tallies: Retur
   return settled;
 }
 
+/** Rows marked per statement: each page is a short transaction of its own, never the whole table at once. */
+const MARK_PAGE_ROWS = 5_000;
+
+/**
+ * Marks the rows stored unmarked (before migration 0014, or under a definition not known then) of
+ * `definitions`, page by page, with the same rule as ingest; rows of other definitions stay unmarked.
+ * Several processes starting at once may mark the same page: each writes the same mark, only where
+ * none is yet.
+ */
+async function markTextAnswers(pool: Pool, definitions: readonly SurveyDefinition[]): Promise<void> {
+  for (const definition of definitions) {
+    let after = '';
+    for (;;) {
+      const page = await pool.query<{ id: string; answers_json: string }>(
+        `SELECT id, answers_json FROM responses
+         WHERE has_text_answer IS NULL AND definition_id = $1 AND definition_version = $2 AND id > $3 ORDER BY id LIMIT $4`,
+        [definition.id, definition.version, after, MARK_PAGE_ROWS],
+      );
+      if (page.rows.length === 0) break;
+      const marks = page.rows.map((row) => textAnswerMark(definition, JSON.parse(row.answers_json) as SurveyResponse['answers']));
+      await pool.query(
+        `UPDATE responses AS r SET has_text_answer = m.mark FROM unnest($1::text[], $2::boolean[]) AS m(id, mark)
+         WHERE r.id = m.id AND r.has_text_answer IS NULL`,
+        [page.rows.map((row) => row.id), marks],
+      );
+      after = page.rows[page.rows.length - 1].id;
+    }
+  }
+}
+
 /** The close functions of the snapshots still holding a client of the pool. */
 export type OpenSnapshots = Set<() => Promise<void>>;
 
@@ -427,6 +457,7 @@ export function pgResponseStore(pool: Pool, openSnapshots: OpenSnapshots = new S
     },
     async useDefinitions(definitions) {
       await tallies.useDefinitions(definitions);
+      await markTextAnswers(pool, definitions);
     },
     async readTallies(query) {
       return tallies.readTallies(query);
@@ -519,30 +550,40 @@ async function openSnapshot(pool: Pool, openSnapshots: OpenSnapshots, filter: Re
 }
 
 /**
- * Walks the matching complete responses newest first (ties in arrival order, the table's physical
- * order: responses are never updated or deleted) through a cursor and keeps those with a non-blank
- * text answer to one of the questions, until `limit` are found: as sqlite-responses.ts' latestAnswers.
+ * Walks the matching complete responses newest first (ties by id, so the text answers' index gives the
+ * order and the walk stops at the limit) through a cursor and keeps those with a non-blank text answer
+ * to one of the questions, until `limit` are found: as sqlite-responses.ts' latestAnswers.
  */
 async function latestAnswers(pool: Pool, filter: ResponseFilter, versions: readonly number[], questionIds: readonly string[], limit: number): Promise<LatestAnswers[]> {
   if (versions.length === 0 || questionIds.length === 0 || limit <= 0) return [];
   for (const questionId of questionIds) if (!isQuestionId(questionId)) throw new Error(`not a question id: ${JSON.stringify(questionId)}`);
   const { where, params } = pgWhereClause({ ...filter, definitionVersion: undefined });
   params.push(versions, [...questionIds]);
-  const conditions = [where === '' ? 'true' : where.slice('WHERE '.length), "status = 'complete'", `definition_version = ANY($${params.length - 1}::bigint[])`, `answers_json::jsonb ?| $${params.length}::text[]`];
+  // Rows marked as having no text answer (migration 0014) are left out by the partial indexes' own
+  // terms; unmarked rows (NULL) are read and their answers checked below, as every row once was.
+  const conditions = [
+    where === '' ? 'true' : where.slice('WHERE '.length),
+    'has_text_answer IS NOT FALSE',
+    "status = 'complete'",
+    `definition_version = ANY($${params.length - 1}::bigint[])`,
+    `answers_json::jsonb ?| $${params.length}::text[]`,
+  ];
+  // Pages of a LIMIT each, the next one after the last row read (keyset): with a LIMIT the planner walks
+  // an index newest first and stops; a cursor without one is planned for every row, sorted (190 ms at
+  // 100,000 rows against 7 ms). One REPEATABLE READ snapshot holds the pages together.
+  const page = Math.min(1_000, Math.max(limit * 2, 50));
+  params.push(null, null, page);
+  const [afterAt, afterId, pageSize] = [params.length - 2, params.length - 1, params.length];
+  const sql = `SELECT completed_at, agency_code, counter_code, answers_json, id FROM responses
+    WHERE ${conditions.join(' AND ')} AND ($${afterAt}::text IS NULL OR (completed_at, id) < ($${afterAt}::text, $${afterId}::text))
+    ORDER BY completed_at DESC, id DESC LIMIT $${pageSize}`;
   const client = await pool.connect();
   const found: LatestAnswers[] = [];
   let broken: Error | undefined;
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const cursor = client.query(
-      new Cursor<unknown[]>(
-        `SELECT completed_at, agency_code, counter_code, answers_json FROM responses WHERE ${conditions.join(' AND ')} ORDER BY completed_at DESC, ctid`,
-        params,
-        { rowMode: 'array' },
-      ),
-    );
     reading: for (;;) {
-      const rows = await cursor.read(Math.min(1_000, Math.max(limit * 2, 50)));
+      const { rows } = await client.query<unknown[]>({ text: sql, values: params, rowMode: 'array' });
       for (const row of rows) {
         const all = JSON.parse(row[3] as string) as Record<string, unknown>;
         const answers: Record<string, unknown> = {};
@@ -556,9 +597,11 @@ async function latestAnswers(pool: Pool, filter: ResponseFilter, versions: reado
         found.push({ completedAt: row[0] as string, agencyCode: row[1] as string, counterCode: row[2] as string, answers });
         if (found.length >= limit) break reading;
       }
-      if (rows.length === 0) break;
+      if (rows.length < page) break;
+      const last = rows[rows.length - 1];
+      params[afterAt - 1] = last[0];
+      params[afterId - 1] = last[4];
     }
-    await cursor.close();
     await client.query('COMMIT');
   } catch (error) {
     broken = error instanceof Error ? error : new Error(String(error));

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { isQuestionId } from '../../shared/ids';
-import { canonicalJson, type SurveyResponse } from '../../shared/survey';
+import { canonicalJson, type SurveyDefinition, type SurveyResponse } from '../../shared/survey';
 import { contactWriter, kioskSightingWriter } from './sqlite-devices';
 import type {
   DefinitionCount,
@@ -18,7 +18,7 @@ import type {
 } from './store';
 import { NO_COLLECTOR_FLAGS, reportAfterBatch } from './store';
 import { sqliteSetAsideQueries } from './sqlite-set-aside';
-import { batchClockSkew } from './store-rows';
+import { batchClockSkew, textAnswerMark } from './store-rows';
 import { sqliteTallies } from './sqlite-tallies';
 import { sqliteFleetFigures } from './sqlite-fleet';
 import { TALLY_FLAG_BITS, type LatestAnswers } from './store';
@@ -39,8 +39,8 @@ export function sqliteResponseStore(db: Database.Database): ResponseStore {
          id, device_id, kiosk_id, seq, definition_id, definition_version, status, agency_code, counter_code,
          locale, started_at, completed_at, duration_ms, flag_too_fast, flag_below_min_interval, device_label,
          app_version, answers_json, content_hash, received_at, source,
-         clock_skew_ms, flag_clock_skew, placed_at, flag_place_mismatch, ended_by, sections_off)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         clock_skew_ms, flag_clock_skew, placed_at, flag_place_mismatch, ended_by, sections_off, has_text_answer)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO NOTHING`,
     ),
     storedHash: db.prepare<[string], { content_hash: string; received_at: string }>(
@@ -91,7 +91,7 @@ export function sqliteResponseStore(db: Database.Database): ResponseStore {
         r.counterCode, r.locale, utc(r.startedAt), completedAt, r.durationMs, r.flags.tooFast ? 1 : 0,
         r.flags.belowMinInterval ? 1 : 0, r.deviceLabel, r.appVersion, canonicalJson(r.answers), item.contentHash,
         batch.receivedAt, batch.source, flags.clockSkewMs, flags.clockSkew ? 1 : 0, placedAt, flags.placeMismatch ? 1 : 0,
-        r.endedBy ?? null, sectionsOffJson(r.sectionsOff),
+        r.endedBy ?? null, sectionsOffJson(r.sectionsOff), sqliteMark(textAnswerMark(tallies.definitionOf(r.definitionId, r.definitionVersion), r.answers)),
       );
       if (inserted.changes === 1) {
         tallyBatch.add({
@@ -173,6 +173,7 @@ export function sqliteResponseStore(db: Database.Database): ResponseStore {
     },
     async useDefinitions(definitions) {
       tallies.useDefinitions(definitions);
+      markTextAnswers(db, definitions);
     },
     async readTallies(query) {
       return tallies.readTallies(query);
@@ -287,13 +288,22 @@ function latestAnswers(db: Database.Database, filter: ResponseFilter, versions: 
     params[`textPath${i}`] = `$.${questionId}`;
   });
   params.versions = JSON.stringify(versions);
-  const conditions = [where === '' ? '1' : where.slice('WHERE '.length), "status = 'complete'", 'definition_version IN (SELECT value FROM json_each(@versions))', `(${answered.join(' OR ')})`];
-  // Without a period, walking the completed_at index newest first stops at the limit. With one, the
-  // placed_at index bounds the rows and they are sorted (`+completed_at` keeps SQLite from walking the
-  // completed_at index over every row after the period instead).
-  const order = filter.completedFrom !== undefined || filter.completedBefore !== undefined ? '+completed_at' : 'completed_at';
+  // Rows marked as having no text answer (migration 0014) are left out by the partial indexes' own
+  // terms, which must appear as written for SQLite to use them; unmarked rows (NULL) are read and checked.
+  const conditions = [
+    where === '' ? '1' : where.slice('WHERE '.length),
+    'has_text_answer IS NOT 0',
+    "status = 'complete'",
+    'definition_version IN (SELECT value FROM json_each(@versions))',
+    `(${answered.join(' OR ')})`,
+  ];
+  // Without a period, walking the text answers' completed_at index newest first stops at the limit.
+  // With one, their placed_at index bounds the rows and they are sorted (`+completed_at` keeps SQLite
+  // from walking the completed_at index over every row after the period instead). Ties by id, newest
+  // first read backwards, as on PostgreSQL, so both stores list the same comments.
+  const order = filter.completedFrom !== undefined || filter.completedBefore !== undefined ? '+completed_at DESC, id DESC' : 'completed_at DESC, id DESC';
   const statement = db.prepare<Record<string, unknown>, { completed_at: string; agency_code: string; counter_code: string; answers_json: string }>(
-    `SELECT completed_at, agency_code, counter_code, answers_json FROM responses WHERE ${conditions.join(' AND ')} ORDER BY ${order} DESC, rowid`,
+    `SELECT completed_at, agency_code, counter_code, answers_json FROM responses WHERE ${conditions.join(' AND ')} ORDER BY ${order}`,
   );
   const found: LatestAnswers[] = [];
   for (const row of statement.iterate(params)) {
@@ -310,6 +320,40 @@ function latestAnswers(db: Database.Database, filter: ResponseFilter, versions: 
     if (found.length >= limit) break;
   }
   return found;
+}
+
+/** Rows marked per transaction: the writer is held for one page at a time, never for the whole table. */
+const MARK_PAGE_ROWS = 5_000;
+
+/**
+ * Marks the rows stored unmarked (before migration 0014, or under a definition not known then) of
+ * `definitions`, page by page, with the same rule as ingest; rows of other definitions stay unmarked.
+ */
+function markTextAnswers(db: Database.Database, definitions: readonly SurveyDefinition[]): void {
+  const page = db
+    .prepare<[string, number, string, number], [string, string]>(
+      `SELECT id, answers_json FROM responses INDEXED BY responses_text_answers_unmarked
+       WHERE has_text_answer IS NULL AND definition_id = ? AND definition_version = ? AND id > ? ORDER BY id LIMIT ?`,
+    )
+    .raw(true);
+  const mark = db.prepare<[0 | 1, string]>('UPDATE responses SET has_text_answer = ? WHERE id = ? AND has_text_answer IS NULL');
+  const markPage = db.transaction((rows: ReadonlyArray<[string, string]>, definition: SurveyDefinition) => {
+    for (const [id, answersJson] of rows) mark.run(textAnswerMark(definition, JSON.parse(answersJson) as SurveyResponse['answers']) ? 1 : 0, id);
+  });
+  for (const definition of definitions) {
+    let after = '';
+    for (;;) {
+      const rows = page.all(definition.id, definition.version, after, MARK_PAGE_ROWS);
+      if (rows.length === 0) break;
+      markPage(rows, definition);
+      after = rows[rows.length - 1][0];
+    }
+  }
+}
+
+/** A has_text_answer mark as SQLite stores it. */
+function sqliteMark(mark: boolean | null): 0 | 1 | null {
+  return mark === null ? null : mark ? 1 : 0;
 }
 
 /** The columns a full response is read from, in the order toStoredRow reads them. */

@@ -196,6 +196,11 @@ export function sqliteTallies(db: Database.Database) {
       };
     },
 
+    /** The definition the store tallies a version with, if it was given one. */
+    definitionOf(definitionId: string, version: number): SurveyDefinition | undefined {
+      return known.get(definitionKey(definitionId, version));
+    },
+
     /** The store tallies answers with these definitions from now on, and recomputes the stale versions among them. */
     useDefinitions(definitions: readonly SurveyDefinition[]): void {
       for (const definition of definitions) known.set(definitionKey(definition.id, definition.version), definition);

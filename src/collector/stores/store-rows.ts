@@ -11,6 +11,7 @@ import {
   type SetAsideFilter,
   type SetAsideSequence,
 } from './store';
+import type { SurveyDefinition, SurveyResponse } from '../../shared/survey';
 
 /** The clock skew a batch tells: the envelope's, else the first checked item's. Null when nothing says. */
 export function batchClockSkew(batch: IngestBatch): number | null {
@@ -122,4 +123,26 @@ export function toKiosksOnSeveralDevices(rows: readonly SharedKioskRow[]): Kiosk
     entry.devices.push({ deviceId: row.device_id, firstSeenAt: row.first_seen_at, lastSeenAt: row.last_seen_at });
   }
   return [...byKiosk.values()];
+}
+
+/** The text questions of each definition, found once. */
+const textQuestionsOf = new WeakMap<SurveyDefinition, readonly string[]>();
+
+/**
+ * The has_text_answer mark of a response stored under `definition`: whether one of its text questions
+ * has a non-blank answer; null when the store does not know the definition (the comments read then
+ * checks the row's answers itself, as it always does).
+ */
+export function textAnswerMark(definition: SurveyDefinition | undefined, answers: SurveyResponse['answers']): boolean | null {
+  if (!definition) return null;
+  let ids = textQuestionsOf.get(definition);
+  if (!ids) {
+    ids = definition.sections.flatMap((section) => section.questions.filter((question) => question.kind === 'text').map((question) => question.id));
+    textQuestionsOf.set(definition, ids);
+  }
+  for (const id of ids) {
+    const value = Object.prototype.hasOwnProperty.call(answers, id) ? answers[id] : undefined;
+    if (typeof value === 'string' && value.trim() !== '') return true;
+  }
+  return false;
 }

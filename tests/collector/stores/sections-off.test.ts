@@ -73,7 +73,7 @@ describeEachStore('tallies with switched-off sections, kept at ingest', defer, (
 
 describe('tallies with switched-off sections, migration 0013 (SQLite)', () => {
   it('are recomputed from the rows after migration 0013, with sections_off NULL for the older responses', async () => {
-    expect(SCHEMA_VERSION).toBe(13);
+    expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(13);
     const db = tempDatabase();
     defer(() => db.cleanup());
     // A database as a collector of schema 12 left it: one response, and a tally row of the old layout (1).

@@ -1,0 +1,11 @@
+-- text answers: a mark kept at ingest of which responses carry a non-blank free text, so a report's latest comments walk an index of those alone
+-- PostgreSQL mirror of the SQLite step: true, false, or NULL when not known (rows stored before this
+-- step, or under a definition the collector did not know then); the comments read takes every row
+-- not marked false and still checks the answers, so NULL is never wrong, only slower. Adding a
+-- nullable column without a default rewrites nothing.
+ALTER TABLE responses ADD COLUMN has_text_answer boolean;
+CREATE INDEX responses_text_answers_latest ON responses (definition_id, completed_at DESC, id DESC) WHERE has_text_answer IS NOT FALSE AND status = 'complete';
+CREATE INDEX responses_text_answers_placed ON responses (definition_id, placed_at) WHERE has_text_answer IS NOT FALSE AND status = 'complete';
+-- The rows still to mark: the store marks them once it is given their definition (useDefinitions),
+-- a few thousand per transaction, and this index empties as it goes.
+CREATE INDEX responses_text_answers_unmarked ON responses (definition_id, definition_version, id) WHERE has_text_answer IS NULL;
