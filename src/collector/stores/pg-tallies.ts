@@ -33,6 +33,11 @@ import {
 
 /** Rows a recomputation or a check reads from the cursor at a time. */
 const READ_CHUNK = 2_000;
+/** Rows a recomputation reads per page, and how many it gathers before adding their groups to the stored rows (as sqlite-tallies.ts). */
+const RECOMPUTE_PAGE_ROWS = 5_000;
+const RECOMPUTE_FLUSH_ROWS = 50_000;
+/** Tally rows one read-and-write of writeGroups carries: a recomputation's flush is written in several. */
+const WRITE_CHUNK_ROWS = 2_000;
 /** Shards of each tally key (the table's check allows 0–15). */
 export const TALLY_SHARDS = 16;
 /** First half of the advisory lock key of a shard; the second is the schema and the shard hashed (`hashtext(schema || '/' || shard)`). */
@@ -146,7 +151,14 @@ function keyIdOf(row: Record<string, unknown>): string {
  */
 async function writeGroups(q: Queryable, groups: TallyGroups, homeShard: number): Promise<void> {
   const rows = [...groups.rows()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  if (rows.length === 0) return;
+  // A batch's rows are one chunk; a recomputation's flush several, all to the shard the first took
+  // (this transaction holds its lock, so each next chunk is given the same one).
+  let shard = homeShard;
+  for (let start = 0; start < rows.length; start += WRITE_CHUNK_ROWS) shard = await writeRowsChunk(q, rows.slice(start, start + WRITE_CHUNK_ROWS), shard);
+}
+
+/** Writes sorted rows under the first free shard from `homeShard` (see READ_SHARD) and says which it was. */
+async function writeRowsChunk(q: Queryable, rows: Array<[string, { key: TallyKey; flat: FlatTally; complete: boolean }]>, homeShard: number): Promise<number> {
   const read = await q.query<{ shard: number; definition_id: string | null; responses: number; partial: number; other_definition: number; answers: Buffer }>({
     name: 'sipas-tally-read',
     text: READ_SHARD,
@@ -202,6 +214,7 @@ async function writeGroups(q: Queryable, groups: TallyGroups, homeShard: number)
     const versions = [...stale.values()];
     await q.query(MARK_STALE, [versions.map((v) => v[0]), versions.map((v) => v[1])]);
   }
+  return shard;
 }
 
 /** The tally queries over a pool: a batch writer for ingest, reads for the report, and the check. */
@@ -209,13 +222,34 @@ export function pgTallies(pool: pg.Pool) {
   /** The definitions this process tallies answers with (each process is given the same set at start). */
   const known = new Map<string, SurveyDefinition>();
 
-  /** Rebuilds one version's tallies from its rows; the caller holds the table lock. */
+  /**
+   * Rebuilds one version's tallies from its rows; the caller holds the table lock. In bounded memory,
+   * as on SQLite: rows are read in pages by id, and the groups of at most RECOMPUTE_FLUSH_ROWS rows are
+   * held, then added into the stored rows (which start empty). Gathering a version of 1,000,000 rows
+   * at once, and writing its tallies in one statement, took 8.6 GB.
+   */
   async function recompute(client: pg.PoolClient, definitionId: string, version: number, definition: SurveyDefinition | undefined): Promise<void> {
-    const groups = new TallyGroups();
-    await eachRow(client, `SELECT ${SOURCE_COLUMNS} FROM responses WHERE definition_id = $1 AND definition_version = $2`, [definitionId, version], (row) => {
-      groups.add(tallySourceOfRow(row), definition);
-    });
     await client.query('DELETE FROM tallies WHERE definition_id = $1 AND definition_version = $2', [definitionId, version]);
+    const groups = new TallyGroups();
+    let gathered = 0;
+    let afterId = '';
+    for (;;) {
+      const page = await client.query<unknown[]>({
+        name: 'sipas-tally-recompute-page',
+        text: `SELECT ${SOURCE_COLUMNS}, id FROM responses WHERE definition_id = $1 AND definition_version = $2 AND id > $3 ORDER BY id LIMIT $4`,
+        values: [definitionId, version, afterId, RECOMPUTE_PAGE_ROWS],
+        rowMode: 'array',
+      });
+      if (page.rows.length === 0) break;
+      for (const row of page.rows) groups.add(tallySourceOfRow(row), definition);
+      afterId = page.rows[page.rows.length - 1][TALLY_SOURCE_COLUMNS.length] as string;
+      gathered += page.rows.length;
+      if (gathered >= RECOMPUTE_FLUSH_ROWS) {
+        await writeGroups(client, groups, 0);
+        gathered = 0;
+      }
+      if (page.rows.length < RECOMPUTE_PAGE_ROWS) break;
+    }
     await writeGroups(client, groups, 0);
     if (definition) await client.query('DELETE FROM tally_stale_versions WHERE definition_id = $1 AND definition_version = $2', [definitionId, version]);
     else await client.query('UPDATE tally_stale_versions SET counts_kept = true WHERE definition_id = $1 AND definition_version = $2', [definitionId, version]);
@@ -296,6 +330,11 @@ export function pgTallies(pool: pg.Pool) {
         await client.query(MARK_STALE, [versions.map((v) => v[0]), versions.map((v) => v[1])]);
       }
       await writeGroups(client, groups, homeShard);
+    },
+
+    /** The definition this process tallies a version with, if it was given one. */
+    definitionOf(definitionId: string, version: number): SurveyDefinition | undefined {
+      return known.get(definitionKey(definitionId, version));
     },
 
     async useDefinitions(definitions: readonly SurveyDefinition[]): Promise<void> {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { addTally, emptyTally, scoreFromTally, scoreResponses, type SurveyResponse } from '../../../src/shared/survey';
 import { vietnamDay } from '../../../src/shared/l10n';
 import type { CollectorStore, IngestItem, TallyQuery } from '../../../src/collector/stores';
-import { DEFINITIONS, deferCleanups, makeResponse, validItem } from '../helpers';
+import { DEFINITIONS, deferCleanups, makeResponse, seedResponses, validItem } from '../helpers';
 import pg from 'pg';
 import { openStore, TALLY_SHARD_LOCK_KEY, TALLY_SHARDS } from '../../../src/collector/stores';
 import { freshPostgresDatabase, queryPostgres, TEST_DATABASE_URL } from '../test-databases';
@@ -142,6 +142,18 @@ describeEachStore('scoring tallies kept at ingest', defer, (kit) => {
     // As migration 0009 leaves a database: rows without tallies, their versions marked stale.
     await raw(kit, file, `DELETE FROM tallies; INSERT INTO tally_stale_versions SELECT DISTINCT definition_id, definition_version, ${kit.kind === 'SQLite' ? 0 : false} FROM responses`);
     expect((await store.checkTallies(DEFINITIONS)).length).toBeGreaterThan(0);
+    await store.useDefinitions(DEFINITIONS);
+    expect(await store.checkTallies(DEFINITIONS)).toEqual([]);
+    expect(await scoreOfTallies(store, {})).toEqual(scoreResponses(definition, stored));
+  });
+
+  it('are recomputed exactly over more rows than one page of the recomputation reads (5,000)', async () => {
+    const { store, file } = await freshStore();
+    await store.useDefinitions(DEFINITIONS);
+    const next = random(13);
+    const stored = Array.from({ length: 5_300 }, (_, i) => randomResponse(next, i + 1));
+    await seedResponses(store, null, stored.length, (i) => stored[i], 'import');
+    await raw(kit, file, `DELETE FROM tallies; INSERT INTO tally_stale_versions SELECT DISTINCT definition_id, definition_version, ${kit.kind === 'SQLite' ? 0 : false} FROM responses`);
     await store.useDefinitions(DEFINITIONS);
     expect(await store.checkTallies(DEFINITIONS)).toEqual([]);
     expect(await scoreOfTallies(store, {})).toEqual(scoreResponses(definition, stored));
