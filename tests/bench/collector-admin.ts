@@ -28,7 +28,7 @@ const LEVELS = ['veryMuch', 'much', 'little'];
 const FIELDS = ['land', 'justice', 'construction', 'business', 'labour', 'transport', 'other'];
 
 /** A varied, valid sipas-2023 response: every item answered or skipped, feedback for one in four, optional parts for some. */
-export function sipasResponse(i: number, kioskIds: readonly string[]): SurveyResponse {
+export function sipasResponse(i: number, kioskIds: readonly string[], msApart = 5 * 60_000): SurveyResponse {
   const code = (k: number) => ((i * 7 + k * 3 + (i >> 3)) % 5) + 1;
   const answers: SurveyResponse['answers'] = {};
   ITEMS.forEach((id, k) => {
@@ -48,7 +48,7 @@ export function sipasResponse(i: number, kioskIds: readonly string[]): SurveyRes
   if (i % 2 === 0) for (let p = 1; p <= 8; p++) answers[`PRI${p}`] = LEVELS[(i + p) % 3];
   if (i % 5 !== 4) answers.FIELD = FIELDS[i % FIELDS.length];
   if (i % 10 === 0) answers.COMMENT = 'Cán bộ hướng dẫn tận tình, thủ tục nhanh gọn; cần thêm ghế chờ.';
-  const completed = Date.UTC(2025, 0, 1) + i * 5 * 60_000;
+  const completed = Date.UTC(2025, 0, 1) + Math.floor(i * msApart);
   return makeResponse({
     kioskId: kioskIds[i % kioskIds.length],
     seq: Math.floor(i / kioskIds.length) + 1,

@@ -39,7 +39,8 @@ export async function benchStoreIngest(kind: 'SQLite' | 'PostgreSQL', n = 10_000
       const batches: IngestItem[][] = [];
       for (let start = 0; start < n; start += batchSize) {
         const items: IngestItem[] = [];
-        for (let i = start; i < Math.min(n, start + batchSize); i++) items.push(validItem(sipasResponse(i, kioskIds)));
+        // At the device's place, as a real kiosk's responses are (a batch then spans a few service fields and days, not a dozen places).
+        for (let i = start; i < Math.min(n, start + batchSize); i++) items.push(validItem({ ...sipasResponse(i, kioskIds), agencyCode: 'SNV', counterCode: 'Q01' }));
         batches.push(items);
       }
       const batchMs: number[] = [];

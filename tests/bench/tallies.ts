@@ -47,6 +47,8 @@ async function timeReport(store: CollectorStore, query: Record<string, string>):
   return Math.round(median(times) * 10) / 10;
 }
 
+const YEAR_MS = 365 * 86_400_000;
+
 /** Above this many responses the bench seeds in bulk (bulk-seed.ts): through ingest, 1M would take longer than the rest of the bench. */
 const INGEST_SEED_MAX = 100_000;
 
@@ -61,19 +63,24 @@ export async function benchTallies(n: number, options: { countsOnly?: boolean; s
   // PostgreSQL: a fresh schema in TEST_DATABASE_URL, always seeded by COPY (the tallies then by the store's recompute).
   const db = kind === 'postgres' ? freshPostgresDatabase(TEST_DATABASE_URL) : (() => { const file = tempDatabase(); return { url: file.file, cleanup: async () => file.cleanup() }; })();
   const kioskIds = Array.from({ length: 20 }, () => randomUUID());
+  // One year of responses at every size, as a province's or the nation's year: the report then covers
+  // the same 12 months whatever n is, so its time compares sizes, not spans (5 minutes apart, 1M
+  // responses would run to 2034 and the report would chart 114 months).
+  const msApart = YEAR_MS / n;
+  const make = (i: number) => sipasResponse(i, kioskIds, msApart);
   // ingestSeed: through the store's ingest at any size (tallies kept batch by batch, no recomputation).
   const bulk = (n > INGEST_SEED_MAX || kind === 'postgres') && !options.countsOnly && !options.ingestSeed;
   const began = performance.now();
-  if (bulk && kind === 'postgres') await bulkSeedPostgres(db.url, n, (i) => sipasResponse(i, kioskIds));
-  else if (bulk) await bulkSeed(db.url, n, (i) => sipasResponse(i, kioskIds));
+  if (bulk && kind === 'postgres') await bulkSeedPostgres(db.url, n, make);
+  else if (bulk) await bulkSeed(db.url, n, make);
   const store = await openStore(db.url);
   try {
     // In bulk, this is where the stale versions' tallies are computed from the rows.
     if (!options.countsOnly) await store.useDefinitions(definitions);
-    if (!bulk) await seedResponses(store, null, n, (i) => sipasResponse(i, kioskIds), 'import');
+    if (!bulk) await seedResponses(store, null, n, make, 'import');
     const seedPerSecond = Math.round(n / ((performance.now() - began) / 1000));
     if (options.countsOnly) return { store: kind, responses: n, seedPerSecond, reportMs: NaN, filteredReportMs: NaN };
-    // sipasResponse places one response every 5 minutes from 2025-01-01: the second quarter of 2025 is inside every size here.
+    // The responses run through 2025: its second quarter is inside every size here.
     return {
       store: kind,
       responses: n,

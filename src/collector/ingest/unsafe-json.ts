@@ -28,6 +28,9 @@ export interface UnsafeJsonOptions {
  */
 export function findUnsafeJson(value: unknown, root = '$', options: UnsafeJsonOptions = {}): string[] {
   const depthLimit = options.depthLimit ?? MAX_JSON_DEPTH;
+  // Nearly every body is clean: one walk that builds no paths says so, and only a body with a problem
+  // pays for the walk below that names where (paths for every node were a tenth of checking a batch).
+  if (isClean(value, 0, depthLimit, options.skipItemsOf)) return [];
   const problems: string[] = [];
   // A key's own problem waits on the stack in its place, so problems come out in document order.
   type Entry = { value: unknown; path: PropertyKey[]; problem?: string };
@@ -74,6 +77,28 @@ export function findUnsafeJson(value: unknown, root = '$', options: UnsafeJsonOp
   return problems.slice(0, MAX_PROBLEMS);
 }
 
+/** findUnsafeJson's verdict without its words: no prototype key, lone surrogate or excess depth anywhere. */
+function isClean(value: unknown, depth: number, depthLimit: number, skipItemsOf: string | undefined): boolean {
+  if (typeof value === 'string') return loneSurrogateAt(value) < 0;
+  if (value === null || typeof value !== 'object') return true;
+  if (depth >= depthLimit) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!isClean(item, depth + 1, depthLimit, undefined)) return false;
+    return true;
+  }
+  for (const key of Object.keys(value)) {
+    if (PROTOTYPE_KEYS.includes(key) || loneSurrogateAt(key) >= 0) return false;
+    const child = (value as Record<string, unknown>)[key];
+    // The items of the skipped list are judged one by one later; the list itself is still walked to.
+    if (depth === 0 && key === skipItemsOf && Array.isArray(child)) {
+      if (depth + 1 >= depthLimit) return false;
+      continue;
+    }
+    if (!isClean(child, depth + 1, depthLimit, undefined)) return false;
+  }
+  return true;
+}
+
 const SURROGATE = /[\uD800-\uDFFF]/;
 
 /** Index of the first lone surrogate in `text`, or -1. */
@@ -106,23 +131,30 @@ const MAX_COLLISIONS = 5;
  */
 export function normalizeText(value: unknown, root = '$'): { ok: true; value: unknown } | { ok: false; problems: string[] } {
   const problems: string[] = [];
-  const walk = (current: unknown, path: PropertyKey[]): unknown => {
+  // The path is a chain of parents, made into a list only for a problem: most values have none.
+  type Path = { parent: Path; key: PropertyKey } | null;
+  const pathOf = (path: Path): PropertyKey[] => {
+    const keys: PropertyKey[] = [];
+    for (let at = path; at !== null; at = at.parent) keys.push(at.key);
+    return keys.reverse();
+  };
+  const walk = (current: unknown, path: Path): unknown => {
     if (typeof current === 'string') return current.normalize('NFC');
-    if (Array.isArray(current)) return current.map((item, index) => walk(item, [...path, index]));
+    if (Array.isArray(current)) return current.map((item, index) => walk(item, { parent: path, key: index }));
     if (current === null || typeof current !== 'object') return current;
     const copy: Record<string, unknown> = {};
     for (const key of Object.keys(current)) {
       const normal = key.normalize('NFC');
       if (Object.hasOwn(copy, normal)) {
         if (problems.length < MAX_COLLISIONS) {
-          problems.push(`${formatPath(root, [...path, normal])}: expected each key once, found it twice in different Unicode forms (NFC and another)`);
+          problems.push(`${formatPath(root, [...pathOf(path), normal])}: expected each key once, found it twice in different Unicode forms (NFC and another)`);
         }
         continue;
       }
-      copy[normal] = walk((current as Record<string, unknown>)[key], [...path, normal]);
+      copy[normal] = walk((current as Record<string, unknown>)[key], { parent: path, key: normal });
     }
     return copy;
   };
-  const normalized = walk(value, []);
+  const normalized = walk(value, null);
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value: normalized };
 }

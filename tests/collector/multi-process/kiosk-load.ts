@@ -21,14 +21,18 @@ export interface SimulatedKiosk {
   token: string;
   deviceId: string;
   kioskId: string;
+  /** The place its device is registered at, which its responses carry (as a real kiosk's do). */
+  agencyCode: string;
+  counterCode: string;
 }
 
 /** Registers `count` devices, one kiosk behind each, in the store. */
 export async function registerKiosks(store: DeviceStore, count: number): Promise<SimulatedKiosk[]> {
   const kiosks: SimulatedKiosk[] = [];
   for (let k = 0; k < count; k++) {
-    const { deviceId, token } = await registerDevice(store, { label: `Kiosk ${k + 1}`, agencyCode: ['SNV', 'STP', 'STNMT'][k % 3], counterCode: `Q0${(k % 4) + 1}` });
-    kiosks.push({ token, deviceId, kioskId: randomUUID() });
+    const place = { agencyCode: ['SNV', 'STP', 'STNMT'][k % 3], counterCode: `Q0${(k % 4) + 1}` };
+    const { deviceId, token } = await registerDevice(store, { label: `Kiosk ${k + 1}`, ...place });
+    kiosks.push({ token, deviceId, kioskId: randomUUID(), ...place });
   }
   return kiosks;
 }
@@ -39,7 +43,9 @@ export function kioskBodies(kiosk: SimulatedKiosk, batches: number, batchSize: n
   for (let b = 0; b < batches; b++) {
     const responses = [];
     // sipasResponse with one kiosk id numbers the responses 1, 2, 3 … : this kiosk's own sequence.
-    for (let i = b * batchSize; i < (b + 1) * batchSize; i++) responses.push(sipasResponse(i, [kiosk.kioskId]));
+    // At its device's place: a kiosk stands at one counter (responses from elsewhere would be flagged
+    // as a place mismatch and would spread one batch over a dozen places' tallies).
+    for (let i = b * batchSize; i < (b + 1) * batchSize; i++) responses.push({ ...sipasResponse(i, [kiosk.kioskId]), agencyCode: kiosk.agencyCode, counterCode: kiosk.counterCode });
     bodies.push(JSON.stringify({ kiosk: makeReport({ kioskId: kiosk.kioskId, definition: 'sipas-2023@1', queueDepth: (batches - b) * batchSize }), responses }));
   }
   return bodies;
