@@ -79,6 +79,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated device, set by the device-token hook on protected routes. */
     device: DeviceRecord | null;
+    /** The request's contact is written already (a batch's ingest writes it in its own transaction). */
+    contactWritten: boolean;
   }
 }
 
@@ -106,6 +108,7 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
     },
   });
   app.decorateRequest('device', null);
+  app.decorateRequest('contactWritten', false);
 
   // Our own reading of bodies: gzip decoded within the limit (other codings 415), JSON as strict UTF-8
   // of bounded depth (invalid bytes named by offset), an empty or truncated body told precisely
@@ -146,12 +149,33 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
   );
 
   /** Runs before the body is read: a bad token never costs us a 2 MB parse. */
-  const requireDevice = async (request: FastifyRequest, reply: FastifyReply) => {
+  const authenticateDevice = async (request: FastifyRequest, reply: FastifyReply) => {
     const device = await authenticateToken(store, bearerToken(request.headers.authorization));
     if (!device) return sendError(reply.header('www-authenticate', 'Bearer'), 'deviceUnauthorized');
     request.device = device;
+  };
+  const requireDevice = async (request: FastifyRequest, reply: FastifyReply) => {
+    const refused = await authenticateDevice(request, reply);
+    if (refused) return refused;
     // Every authenticated request is a sign of life, whatever becomes of its body.
-    await store.recordContact(device.id, now().toISOString(), null);
+    await store.recordContact(request.device!.id, now().toISOString(), null);
+  };
+  /**
+   * A batch's sign of life: its ingest writes the contact in the batch's own transaction, so only a
+   * batch that never got there (refused, busy, failed) has it written here, before its answer leaves.
+   * One write per batch instead of two (each its own commit on PostgreSQL).
+   */
+  const recordContactUnlessWritten = async (request: FastifyRequest, _reply: FastifyReply, payload: unknown) => {
+    if (request.device && !request.contactWritten) {
+      request.contactWritten = true;
+      try {
+        await store.recordContact(request.device.id, now().toISOString(), null);
+      } catch (error) {
+        // The answer still goes out: a contact not noted is a fleet figure a minute stale, nothing lost.
+        request.log.error({ err: error }, 'noting the device contact failed');
+      }
+    }
+    return payload;
   };
 
   // Batches in flight, counted from admission to the end of the answer (or the client going away).
@@ -174,7 +198,7 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
     time: now().toISOString(),
   }));
 
-  app.post(SUBMIT_PATH, { onRequest: [requireDevice, admitBatch], bodyLimit: MAX_BODY_BYTES }, async (request, reply) => {
+  app.post(SUBMIT_PATH, { onRequest: [authenticateDevice, admitBatch], onSend: recordContactUnlessWritten, bodyLimit: MAX_BODY_BYTES }, async (request, reply) => {
     const device = request.device!;
     const body = request.body;
     if (body === undefined) throw new HttpError('emptyBody');
@@ -213,6 +237,8 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
       reply.header('retry-after', String(busyRetryAfterSeconds)); // kept by the error handler that writes the 503
       throw new HttpError('busy', { retryAfterSeconds: busyRetryAfterSeconds });
     });
+    // A 'sync' batch of a device: the ingest transaction wrote its contact, report and kiosks seen.
+    request.contactWritten = true;
     if (funnel !== undefined && funnel.length > 0) {
       try {
         await store.recordFunnel(device.id, report.kioskId, { agencyCode: device.agencyCode, counterCode: device.counterCode }, funnel, receivedAt);

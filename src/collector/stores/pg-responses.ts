@@ -13,7 +13,7 @@ import Cursor from 'pg-cursor';
 import { isQuestionId } from '../../shared/ids';
 import { canonicalJson, type SurveyDefinition, type SurveyResponse } from '../../shared/survey';
 import { pgSetAsideQueries } from './pg-set-aside';
-import { noteKiosksSeen, writeDeviceContact } from './pg-devices';
+import { pgRecordBatchContact } from './pg-devices';
 import { homeShardOf, pgTallies } from './pg-tallies';
 import { addToFleetFigures, pgFleetFigures } from './pg-fleet';
 import { tallyFlagBits, type TallySource } from './tally-groups';
@@ -31,8 +31,8 @@ import type {
   StoredFlag,
   StoredRow,
 } from './store';
-import { NO_COLLECTOR_FLAGS, reportAfterBatch, type LatestAnswers } from './store';
-import { batchClockSkew, textAnswerMark } from './store-rows';
+import { NO_COLLECTOR_FLAGS, type LatestAnswers } from './store';
+import { textAnswerMark } from './store-rows';
 
 /** Rows a snapshot hands over at a time (as SQLite's), unless the caller asks for another size. */
 const SNAPSHOT_BATCH_ROWS = 256;
@@ -350,12 +350,7 @@ async function ingestWith(client: PoolClient, batch: IngestBatch, tallies: Retur
   const settled = outcomes as IngestOutcome[];
   // Written after the items, in the same transaction, as on SQLite: the report kept is the kiosk as it
   // stands after this batch, and the kiosk ids that came through the device are noted for the fleet view.
-  if (batch.deviceId !== null && batch.source === 'sync') {
-    await writeDeviceContact(client, batch.deviceId, batch.receivedAt, batch.report && reportAfterBatch(batch.report, settled), batchClockSkew(batch));
-    const seen = new Set<string>(batch.report ? [batch.report.kioskId] : []);
-    for (const item of batch.items) if (item.kind === 'valid') seen.add(item.response.kioskId);
-    await noteKiosksSeen(client, batch.deviceId, [...seen].sort(), batch.receivedAt);
-  }
+  await pgRecordBatchContact(client, batch, settled);
   // Last before COMMIT: the tally rows (and the shard's advisory lock) are held from this upsert to the
   // commit, so nothing else of the batch runs while they are. A device's batches start from its own
   // shard and take another when a running batch holds it, so concurrent kiosks rarely meet on a row.

@@ -33,6 +33,35 @@ describe('POST /api/v1/responses when the collector is busy', () => {
     expect(await c.store.countResponses(c.deviceId)).toBe(2);
   });
 
+  it('notes the contact of a batch refused as busy, and writes a stored batch\'s contact once, in its ingest', async () => {
+    let clock = Date.parse('2026-03-02T02:00:00.000Z');
+    const c = await startTestCollector({ maxConcurrentBatches: 0, now: () => new Date(clock) });
+    defer(() => c.close());
+    let contacts = 0;
+    const recordContact = c.store.recordContact.bind(c.store);
+    (c.store as CollectorStore).recordContact = async (...args) => {
+      contacts++;
+      return recordContact(...args);
+    };
+    expect((await c.submit(makeBatch([makeResponse({ seq: 1 })]))).statusCode).toBe(503);
+    expect(contacts).toBe(1);
+    expect((await c.store.getDevice(c.deviceId))?.lastContactAt).toBe('2026-03-02T02:00:00.000Z');
+
+    const open = await startTestCollector({ now: () => new Date(clock) });
+    defer(() => open.close());
+    let openContacts = 0;
+    const recordOpen = open.store.recordContact.bind(open.store);
+    (open.store as CollectorStore).recordContact = async (...args) => {
+      openContacts++;
+      return recordOpen(...args);
+    };
+    clock = Date.parse('2026-03-02T02:05:00.000Z');
+    expect(resultsOf(await open.submit(makeBatch([makeResponse({ seq: 1, completedAt: '2026-03-02T02:04:00.000Z' })]))).results[0].status).toBe('created');
+    // The ingest wrote it in the batch's transaction; no second write of the same contact.
+    expect(openContacts).toBe(0);
+    expect((await open.store.getDevice(open.deviceId))?.lastContactAt).toBe('2026-03-02T02:05:00.000Z');
+  });
+
   it.each(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', '53300'])('answers 503 busy with Retry-After when the store reports %s, storing nothing', async (code) => {
     const c = await startTestCollector({ busyRetryAfterSeconds: 7 });
     defer(() => c.close());
