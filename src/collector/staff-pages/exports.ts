@@ -249,10 +249,14 @@ export function csvStream(columns: readonly ExportColumn[], batches: AsyncIterab
   async function* chunks(): AsyncGenerator<string> {
     let chunk = CSV_BOM + headerRows(columns, options.headers).map((row) => csvLine(row, separator)).join('');
     for await (const batch of batches) {
-      for (const row of batch) chunk += csvLine(columns.map((c) => cellOf(c, row)), separator);
-      if (chunk.length >= CHUNK_CHARS) {
-        yield chunk;
-        chunk = '';
+      for (const row of batch) {
+        chunk += csvLine(columns.map((c) => cellOf(c, row)), separator);
+        // Checked per row, not per batch: a chunk is CHUNK_CHARS and one row at most, so what waits for
+        // the client is a few chunks whatever the rows are like.
+        if (chunk.length >= CHUNK_CHARS) {
+          yield chunk;
+          chunk = '';
+        }
       }
     }
     yield chunk;
@@ -269,10 +273,10 @@ export function jsonStream(batches: AsyncIterable<readonly StoredRow[]>): Readab
       for (const { response } of batch) {
         chunk += (first ? '\n' : ',\n') + JSON.stringify(response);
         first = false;
-      }
-      if (chunk.length >= CHUNK_CHARS) {
-        yield chunk;
-        chunk = '';
+        if (chunk.length >= CHUNK_CHARS) {
+          yield chunk;
+          chunk = '';
+        }
       }
     }
     yield `${chunk}\n]\n`;

@@ -4,6 +4,7 @@
  * catalogue when they fail, and leave the kiosks' thread free while they run.
  */
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { get as httpGet } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +18,7 @@ import { ERROR_CODES, HTTP_ERRORS } from '../../../src/collector/errors';
 import { ReadPool, type ReadPoolOptions } from '../../../src/collector/staff-pages';
 import { SUBMIT_PATH } from '../../../src/shared/wire';
 import { ADMIN_PASSWORD, DEFINITIONS, deferCleanups, makeBatch, makeResponse, resultsOf, seedResponses, signIn, tempDatabase } from '../helpers';
-import { GATE_OPEN, GATE_REACHED, type Script } from './read-worker-fixtures/gate';
+import { GATE_OPEN, GATE_REACHED, ROWS_READ, type Script } from './read-worker-fixtures/gate';
 
 const defer = deferCleanups();
 const NOW = new Date('2026-03-03T02:00:00.000Z');
@@ -237,6 +238,37 @@ describe('read worker', () => {
         raw.close();
       }
     });
+  });
+
+  it('reads an export no further ahead of its reader than a few chunks: an unread export stops the worker', async () => {
+    const db = tempDatabase();
+    defer(db.cleanup);
+    const store = await openStore(db.file);
+    defer(() => store.close());
+    const total = 3_000;
+    // Fat rows (about 1.5 KB of CSV each), so a few 64 KB chunks hold a small share of the export.
+    await seedResponses(store, null, total, (i) => makeResponse({ seq: i + 1, answers: { TC1: 4, COMMENT: `${i} ${'ý kiến '.repeat(200)}` } }), 'import');
+    const rows = new SharedArrayBuffer(4);
+    const read = new Int32Array(rows);
+    const pool = scripted(store, db.file, { mode: 'count', rows }, { workers: 1, jobsPerWorker: 1 });
+    defer(() => pool.close());
+    const unread = await pool.export(DEFINITIONS, {}, 'vi', 'csv');
+    expect(unread.rowCount).toBe(total);
+    // The first chunk has arrived; nobody reads further (a client that stopped reading).
+    await once(unread.stream, 'readable');
+    const chunk = unread.stream.read() as Buffer;
+    const rowsPerChunk = chunk.toString('utf8').split('\r\n').length;
+    await unread.close();
+    // One read at a time on one worker: the next export starts once the unread one was released, so
+    // the count is final. A worker that ran ahead would have read the whole export by now.
+    const empty = await pool.export(DEFINITIONS, { from: '2030-01-01' }, 'vi', 'csv');
+    expect(empty.rowCount).toBe(0);
+    await empty.close();
+    expect(rowsPerChunk).toBeLessThan(100);
+    expect(Atomics.load(read, ROWS_READ)).toBeGreaterThan(0);
+    // The chunks asked for, the one being written and one batch of the snapshot (256 rows) at most.
+    expect(Atomics.load(read, ROWS_READ)).toBeLessThanOrEqual(8 * rowsPerChunk + 256);
+    expect(Atomics.load(read, ROWS_READ)).toBeLessThan(total / 3);
   });
 
   it('ends its worker threads when the app closes', async () => {
