@@ -5,6 +5,7 @@
  * apart from it the read of what it shows (loadFleet), the part that grew with the responses.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createCollector, openStore, registerDevice, setAdminPassword } from '../../src/collector';
 import { DEFINITIONS_DIR, loadDefinitionsFromDir } from '../../src/build/definitions';
@@ -58,12 +59,22 @@ function seqOf(k: number): number {
 export async function benchFleet(devices: number, n: number, kind: BenchStore = 'sqlite'): Promise<FleetBenchResult> {
   const { definitions } = loadDefinitionsFromDir(DEFINITIONS_DIR);
   // PostgreSQL: a fresh schema in TEST_DATABASE_URL, seeded above INGEST_SEED_MAX by COPY and the store's fleet rebuild.
-  const db = kind === 'postgres' ? freshPostgresDatabase(TEST_DATABASE_URL) : (() => { const file = tempDatabase(); return { url: file.file, cleanup: async () => file.cleanup() }; })();
+  // FLEET_BENCH_FILE names a SQLite file kept between runs: seeded once when missing, then reused
+  // (seeding a million rows takes minutes; profiling the page takes several runs).
+  const kept = kind === 'sqlite' ? process.env.FLEET_BENCH_FILE : undefined;
+  const reuse = kept !== undefined && existsSync(kept);
+  const db =
+    kind === 'postgres'
+      ? freshPostgresDatabase(TEST_DATABASE_URL)
+      : kept !== undefined
+        ? { url: kept, cleanup: async () => undefined }
+        : (() => { const file = tempDatabase(); return { url: file.file, cleanup: async () => file.cleanup() }; })();
   try {
     const ids: string[] = [];
     const registering = await openStore(db.url);
     try {
-      for (let d = 0; d < devices; d++) {
+      if (reuse) ids.push(...(await registering.listDevices()).map((d) => d.id));
+      else for (let d = 0; d < devices; d++) {
         ids.push((await registerDevice(registering, { label: `Quầy ${d + 1}`, agencyCode: `CQ${d % 50}`, counterCode: `Q${d}` })).deviceId);
       }
     } finally {
@@ -76,11 +87,15 @@ export async function benchFleet(devices: number, n: number, kind: BenchStore = 
     const response = (i: number) => makeResponse({ kioskId: kioskIds[Math.floor(i / perDevice)], seq: seqOf(i % perDevice) });
     const deviceOf = (i: number) => ids[Math.floor(i / perDevice)];
     const began = performance.now();
-    if (n > INGEST_SEED_MAX && kind === 'postgres') await bulkSeedPostgres(db.url, n, response, deviceOf);
+    if (reuse) {
+      // Seeded by an earlier run.
+    } else if (n > INGEST_SEED_MAX && kind === 'postgres') await bulkSeedPostgres(db.url, n, response, deviceOf);
     else if (n > INGEST_SEED_MAX) await bulkSeed(db.url, n, response, deviceOf);
     const store = await openStore(db.url);
     try {
-      if (n > INGEST_SEED_MAX) {
+      if (reuse) {
+        // Seeded, health reports included, by an earlier run.
+      } else if (n > INGEST_SEED_MAX) {
         // One health report per device, so that each has a last contact as through ingest.
         for (const id of ids) await store.ingest({ deviceId: id, receivedAt: new Date().toISOString(), report: null, source: 'sync', items: [] });
       } else {

@@ -6,7 +6,7 @@
  * one kiosk through two processes take turns; the fleet view reads them in six queries.
  */
 import type pg from 'pg';
-import { fleetFiguresFromRows, gapsOpenedAbove, rangesLeftAfterStoring, type SequenceRange } from './sequence-figures';
+import { fleetFiguresFromRows, gapsOpenedAbove, rangesLeftAfterStoring, rangesOfText, type SequenceRange } from './sequence-figures';
 import type { Queryable } from './pg-pool';
 import { SEQUENCE_ACCOUNT_MAX, type DeviceFleetFigures, type SequenceGap, type SetAsideSequence } from './store';
 
@@ -128,10 +128,12 @@ export function pgFleetFigures(pool: pg.Pool) {
       try {
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
         const received = await client.query<{ deviceId: string; n: number }>('SELECT device_id AS "deviceId", sum(stored) AS n FROM device_kiosk_stored GROUP BY device_id');
-        const gaps = await client.query<[string, string, number, number]>({
-          text: `SELECT k.device_id, k.kiosk_id, g.from_seq, g.to_seq
+        // One row per device and kiosk, its ranges as "from-to,…" in order (as on SQLite): a row per
+        // range is tens of thousands of rows to parse for a fleet of a thousand kiosks.
+        const gaps = await client.query<[string, string, string]>({
+          text: `SELECT k.device_id, k.kiosk_id, string_agg(g.from_seq || '-' || g.to_seq, ',' ORDER BY g.from_seq)
                  FROM device_kiosk_stored AS k JOIN sequence_gaps AS g ON g.kiosk_id = k.kiosk_id
-                 ORDER BY k.device_id, k.kiosk_id, g.from_seq`,
+                 GROUP BY k.device_id, k.kiosk_id ORDER BY k.device_id, k.kiosk_id`,
           rowMode: 'array',
         });
         const highest = await client.query<{ deviceId: string; kioskId: string; top: number }>(
@@ -164,7 +166,7 @@ export function pgFleetFigures(pool: pg.Pool) {
         await client.query('COMMIT');
         return fleetFiguresFromRows({
           received: received.rows.map((row) => ({ deviceId: row.deviceId, n: Number(row.n) })),
-          gaps: gaps.rows.map(([deviceId, kioskId, from, to]) => ({ deviceId, kioskId, from: Number(from), to: Number(to) })),
+          gaps: gaps.rows.flatMap(([deviceId, kioskId, ranges]) => rangesOfText(deviceId, kioskId, ranges)),
           highest: highest.rows.map((row) => ({ ...row, top: Number(row.top) })),
           setAside: setAside.rows.map((row) => ({ ...row, seq: Number(row.seq) })),
           conflicts: conflicts.rows.map((row) => ({ deviceId: row.deviceId, n: Number(row.n) })),

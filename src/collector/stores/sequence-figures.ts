@@ -86,3 +86,14 @@ export function fleetFiguresFromRows(rows: FleetFigureRows): DeviceFleetFigures[
     setAsideCounts: { conflicts: conflicts.get(deviceId) ?? 0, rejections: rejections.get(deviceId) ?? 0 },
   }));
 }
+
+/**
+ * The missing ranges of one device and kiosk from the text the fleet read aggregates them into
+ * ("3-4,7-7", in order): one row per kiosk instead of one per range.
+ */
+export function rangesOfText(deviceId: string, kioskId: string, ranges: string): Array<{ deviceId: string; kioskId: string; from: number; to: number }> {
+  return ranges.split(',').map((range) => {
+    const dash = range.indexOf('-');
+    return { deviceId, kioskId, from: Number(range.slice(0, dash)), to: Number(range.slice(dash + 1)) };
+  });
+}

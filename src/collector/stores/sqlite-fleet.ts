@@ -5,7 +5,7 @@
  * them instead of a window over every response.
  */
 import type Database from 'better-sqlite3';
-import { fleetFiguresFromRows, gapsOpenedAbove, rangesLeftAfterStoring } from './sequence-figures';
+import { fleetFiguresFromRows, gapsOpenedAbove, rangesLeftAfterStoring, rangesOfText } from './sequence-figures';
 import { SEQUENCE_ACCOUNT_MAX, type DeviceFleetFigures, type SequenceGap, type SetAsideSequence } from './store';
 
 /** The figures of one ingest batch: add each response stored, then flush once, inside the batch's transaction. */
@@ -40,13 +40,14 @@ export function sqliteFleetFigures(db: Database.Database) {
     ),
     // The whole fleet in six reads, none of them over the responses but for index probes.
     fleetReceived: db.prepare<[], { deviceId: string; n: number }>('SELECT device_id AS deviceId, sum(stored) AS n FROM device_kiosk_stored GROUP BY device_id'),
-    // As arrays (raw mode), ordered as both primary keys walk (no sort): a fleet may have tens of
-    // thousands of ranges, and an object per row costs more than the read.
+    // One row per device and kiosk, its ranges as "from-to,from-to…" in order: a fleet may have tens
+    // of thousands of ranges, and handing each over as a row of its own cost most of the fleet read
+    // (200 ms for 20,000 ranges here, against 2 ms to split the text). As arrays (raw mode).
     fleetGaps: db
-      .prepare<[], [deviceId: string, kioskId: string, from: number, to: number]>(
-        `SELECT k.device_id, k.kiosk_id, g.from_seq, g.to_seq
+      .prepare<[], [deviceId: string, kioskId: string, ranges: string]>(
+        `SELECT k.device_id, k.kiosk_id, group_concat(g.from_seq || '-' || g.to_seq, ',' ORDER BY g.from_seq)
          FROM device_kiosk_stored AS k JOIN sequence_gaps AS g ON g.kiosk_id = k.kiosk_id
-         ORDER BY k.device_id, k.kiosk_id, g.from_seq`,
+         GROUP BY k.device_id, k.kiosk_id ORDER BY k.device_id, k.kiosk_id`,
       )
       .raw(true),
     fleetHighest: db.prepare<[], { deviceId: string; kioskId: string; top: number }>(
@@ -127,7 +128,7 @@ export function sqliteFleetFigures(db: Database.Database) {
       return db.transaction(() =>
         fleetFiguresFromRows({
           received: statements.fleetReceived.all(),
-          gaps: statements.fleetGaps.all().map(([deviceId, kioskId, from, to]) => ({ deviceId, kioskId, from, to })),
+          gaps: statements.fleetGaps.all().flatMap(([deviceId, kioskId, ranges]) => rangesOfText(deviceId, kioskId, ranges)),
           highest: statements.fleetHighest.all(),
           setAside: statements.fleetSetAside.all({ max: SEQUENCE_ACCOUNT_MAX }),
           conflicts: statements.fleetConflicts.all(),
