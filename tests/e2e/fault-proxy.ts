@@ -23,8 +23,49 @@ export interface FaultProxy {
 /** Throttle step: small slices, so a throttled body trickles as it would over a slow link. */
 const SLICE_MS = 100;
 
-/** A stream that lets `bytesPerSecond` through, in slices every SLICE_MS. */
-function throttle(bytesPerSecond: number): Transform {
+/** The time a throttled link runs on: real time by default, or a test's LinkClock. */
+interface LinkTime {
+  after(ms: number, run: () => void): void;
+}
+
+const REAL_TIME: LinkTime = { after: (ms, run) => void setTimeout(run, ms) };
+
+interface DueSlice {
+  atMs: number;
+  run: () => void;
+}
+
+/**
+ * Time for the throttled link that passes only when a test advances it, in step with the kiosk's
+ * Playwright clock: a minute of 10 kbit/s link then costs seconds, not a minute, and the kiosk's
+ * timeouts still measure the link's time, as on a tablet.
+ */
+export class LinkClock implements LinkTime {
+  private nowMs = 0;
+  private readonly due: DueSlice[] = [];
+
+  after(ms: number, run: () => void): void {
+    this.due.push({ atMs: this.nowMs + ms, run });
+  }
+
+  /** Lets `ms` of link time pass, releasing each slice at its time and the I/O it starts before the next. */
+  async advance(ms: number): Promise<void> {
+    const targetMs = this.nowMs + ms;
+    for (;;) {
+      const next = this.due.reduce<DueSlice | undefined>((soonest, entry) => (entry.atMs <= targetMs && (!soonest || entry.atMs < soonest.atMs) ? entry : soonest), undefined);
+      if (!next) break;
+      this.due.splice(this.due.indexOf(next), 1);
+      this.nowMs = next.atMs;
+      next.run();
+      // The pushed slice reaches the socket, and the stream hands over its next chunk, before time moves on.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    this.nowMs = targetMs;
+  }
+}
+
+/** A stream that lets `bytesPerSecond` through, in slices every SLICE_MS of `time`. */
+function throttle(bytesPerSecond: number, time: LinkTime): Transform {
   const perSlice = Math.max(1, Math.round((bytesPerSecond * SLICE_MS) / 1000));
   return new Transform({
     transform(chunk: Buffer, _encoding, done: TransformCallback) {
@@ -32,16 +73,20 @@ function throttle(bytesPerSecond: number): Transform {
       const push = () => {
         this.push(chunk.subarray(offset, offset + perSlice));
         offset += perSlice;
-        if (offset < chunk.length) setTimeout(push, SLICE_MS);
-        else setTimeout(done, SLICE_MS);
+        if (offset < chunk.length) time.after(SLICE_MS, push);
+        else time.after(SLICE_MS, done);
       };
       push();
     },
   });
 }
 
-/** Starts the proxy on a loopback port, forwarding to `target` (http://127.0.0.1:port). */
-export async function startFaultProxy(target: string): Promise<FaultProxy> {
+/**
+ * Starts the proxy on a loopback port, forwarding to `target` (http://127.0.0.1:port); a throttled
+ * link runs on `clock` when one is given.
+ */
+export async function startFaultProxy(target: string, options: { clock?: LinkClock } = {}): Promise<FaultProxy> {
+  const time: LinkTime = options.clock ?? REAL_TIME;
   const upstream = new URL(target);
   let mode: FaultMode = { kind: 'pass' };
   const counts = new Map<string, number>();
@@ -67,7 +112,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     }
     const out = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
-      (current.bytesPerSecond ? answer.pipe(throttle(current.bytesPerSecond)) : answer).pipe(res);
+      (current.bytesPerSecond ? answer.pipe(throttle(current.bytesPerSecond, time)) : answer).pipe(res);
     });
     out.on('error', () => {
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
@@ -75,7 +120,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     });
     // The client may give up (a kiosk timeout): stop forwarding what it no longer waits for.
     res.on('close', () => out.destroy());
-    (current.bytesPerSecond ? req.pipe(throttle(current.bytesPerSecond)) : req).pipe(out);
+    (current.bytesPerSecond ? req.pipe(throttle(current.bytesPerSecond, time)) : req).pipe(out);
   };
 
   const server: Server = createServer(handle);

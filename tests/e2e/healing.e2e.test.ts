@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerDevice } from '../../src/collector';
 import { buildProvisioningLink, SUBMIT_PATH } from '../../src/shared/wire';
 import { launchProfile, removeProfile } from './browser';
-import { startFaultProxy, type FaultProxy } from './fault-proxy';
+import { LinkClock, startFaultProxy, type FaultProxy } from './fault-proxy';
 import { installKioskClock, queueResponsesInPage, startCollector, storedResponses, waitUntilDelivered, type RunningCollector } from './harness';
 import { withKioskStorage } from './kiosk-storage';
 
@@ -15,12 +15,14 @@ import { withKioskStorage } from './kiosk-storage';
 
 let collector: RunningCollector;
 let proxy: FaultProxy;
+let link: LinkClock;
 let profile: Awaited<ReturnType<typeof launchProfile>>;
 let deviceId: string;
 
 beforeEach(async () => {
   collector = await startCollector();
-  proxy = await startFaultProxy(collector.url);
+  link = new LinkClock();
+  proxy = await startFaultProxy(collector.url, { clock: link });
   profile = await launchProfile();
 });
 
@@ -68,14 +70,27 @@ const posts = () => proxy.counts.get(`POST ${SUBMIT_PATH}`) ?? 0;
 
 describe('the kiosk heals itself', { timeout: 300_000 }, () => {
   it('delivers 100 queued responses over a 10 kbit/s link within 5 minutes', async () => {
+    // The link's time and the kiosk's run together, a second at a time: the kiosk's request timeouts
+    // meet the link's real byte rate as on a tablet, without the test sitting through the minute.
+    await installKioskClock(profile.context);
     const page = await openKioskBehindProxy(profile.context);
     proxy.setMode({ kind: 'pass', bytesPerSecond: 1_250 });
     await queueResponsesInPage(page, 100);
-    const started = Date.now();
+    const kioskNow = () => page.evaluate(() => Date.now());
+    const started = await kioskNow();
     await page.evaluate(() => window.dispatchEvent(new Event('online')));
-    await waitUntilDelivered(page, 5 * 60_000);
-    const seconds = (Date.now() - started) / 1000;
-    console.log(`100 responses over 10 kbit/s: ${seconds.toFixed(1)} s, ${posts()} batch requests`);
+    let linkSeconds = 0;
+    while ((await pendingCount(page)) > 0 && linkSeconds < 6 * 60) {
+      await link.advance(1_000);
+      // Real time for the released bytes to cross loopback and the collector to answer.
+      await page.waitForTimeout(20);
+      await page.clock.runFor(1_000);
+      linkSeconds += 1;
+    }
+    // The kiosk's clock also ran at real speed meanwhile: this is at least the link's time.
+    const seconds = ((await kioskNow()) - started) / 1000;
+    console.log(`100 responses over 10 kbit/s: ${seconds.toFixed(1)} s (kiosk clock; ${linkSeconds} s of link time), ${posts()} batch requests`);
+    expect(seconds).toBeLessThanOrEqual(5 * 60);
     await expectDeliveredOnce(page, 100);
   });
 

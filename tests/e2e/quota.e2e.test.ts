@@ -54,21 +54,31 @@ async function openKioskBehindProxy(context: BrowserContext): Promise<{ page: Pa
   return { page, deviceId };
 }
 
-/** Cuts the origin's quota to one byte (below its usage: every write fails), or gives the default back. */
+/**
+ * The origin's quota from before the kiosk first opens (its files and database take well under 1 MiB):
+ * a small disk, so that the space Chromium remembers as remaining stays below PROBE_BYTES.
+ */
+const START_QUOTA_BYTES = 16 * 1024 * 1024;
+/** A probe write larger than any space Chromium can still remember as remaining. */
+const PROBE_BYTES = 2 * START_QUOTA_BYTES;
+
+/** Cuts the origin's quota to one byte (below its usage: every write fails), or gives the small disk back. */
 async function setQuota(cdp: CDPSession, full: boolean): Promise<void> {
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin: proxy.url, ...(full ? { quotaSize: 1 } : {}) });
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: proxy.url, quotaSize: full ? 1 : START_QUOTA_BYTES });
 }
 
 /**
- * Waits until the kiosk's database refuses writes. Chromium 156 checks an open database's writes
- * against the space it last found remaining, found again only 30 s after the last look, so a cut
- * quota bites up to 30 s late (a restored one at once). The probe writes back a value unchanged.
+ * Waits until the kiosk's database refuses writes. Chromium 156 approves an open database's writes
+ * against the space it last found remaining (decaying over 30 s) without asking again, so a cut quota
+ * bites up to 30 s late; a write larger than that remembered space makes it ask at once, and the
+ * answer (none left) then holds for every later write (a restored quota is found at once). The probe
+ * is such a write, to a key the kiosk never reads; it is refused, never stored.
  */
 async function waitUntilWritesFail(page: Page, timeoutMs = 45_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const outcome = await page.evaluate(
-      ([name, store]) =>
+      ([name, store, bytes]) =>
         new Promise<string>((resolve) => {
           const open = indexedDB.open(name);
           open.onerror = () => resolve(`open ${open.error?.name}`);
@@ -76,14 +86,23 @@ async function waitUntilWritesFail(page: Page, timeoutMs = 45_000): Promise<void
             const db = open.result;
             const tx = db.transaction(store, 'readwrite');
             const meta = tx.objectStore(store);
-            const read = meta.get('kioskId');
-            read.onsuccess = () => meta.put(read.result, 'kioskId');
-            tx.oncomplete = () => resolve('written');
-            tx.onabort = () => resolve(String(tx.error?.name));
-            db.close();
+            meta.put(new Uint8Array(bytes), 'e2e-quota-probe');
+            // Written after all (space the probe did not outgrow): take it out again before looking once more.
+            tx.oncomplete = () => {
+              const undo = db.transaction(store, 'readwrite');
+              undo.objectStore(store).delete('e2e-quota-probe');
+              undo.oncomplete = () => {
+                db.close();
+                resolve('written');
+              };
+            };
+            tx.onabort = () => {
+              db.close();
+              resolve(String(tx.error?.name));
+            };
           };
         }),
-      [DB_NAME, 'meta'],
+      [DB_NAME, 'meta', PROBE_BYTES] as const,
     );
     if (outcome === 'QuotaExceededError') return;
     if (Date.now() > deadline) throw new Error(`writes still succeed after the quota cut (${outcome})`);
@@ -96,8 +115,10 @@ const PIN = '246813';
 describe('storage full (issue 9)', { timeout: 180_000 }, () => {
   it('holds the citizen\'s response, lets staff in to send, download and see the alert without a re-upload loop, then writes and delivers it once space is back', async () => {
     await installKioskClock(profile.context);
+    // The small disk is in place before the kiosk's first write (through the profile's first, blank page).
+    const cdp = await profile.context.newCDPSession(profile.context.pages()[0] ?? (await profile.context.newPage()));
+    await setQuota(cdp, false);
     const { page, deviceId } = await openKioskBehindProxy(profile.context);
-    const cdp = await profile.context.newCDPSession(page);
     const uploads = submissionLog(page);
     await writeKioskSettings(page, { disabledSections: SIPAS_2023_OPTIONAL_SECTIONS });
     await page.reload();
@@ -157,7 +178,9 @@ describe('storage full (issue 9)', { timeout: 180_000 }, () => {
     const during = await staffFleetEntry(office, collector, deviceId);
     expect(during.problems).toContainEqual({ kind: 'storageFull', heldInMemory: 1, error: expect.stringMatching(/QuotaExceededError/) });
 
-    // Staff download the held response as an evacuation file.
+    // Staff download the held response as an evacuation file, back at the tablet (on screen again:
+    // Chromium hardly runs a background tab's animation frames, which each tap waits for).
+    await page.bringToFront();
     const downloading = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Tải tệp các phiếu đang giữ' }).click();
     const download = await downloading;

@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it, vi } from 'vitest';
 import { type SurveyResponse } from '../../../src/shared/survey';
 import { surveyResponseSchema } from '../../../src/shared/schemas';
-import { makeBatch, makeResponse, resultsOf, seedResponses, deferCleanups, adminCollectors, validItem } from '../helpers';
+import { makeBatch, makeResponse, resultsOf, seedResponses, deferCleanups, adminCollectors, validItem, type AdminTestCollector } from '../helpers';
 import { COLLECTOR_TESTS_ON_POSTGRES, queryTestDatabase } from '../test-databases';
 
 const defer = deferCleanups();
@@ -210,21 +210,67 @@ describe('JSON export', () => {
 });
 
 /**
- * The streaming tests seed 20,000 responses through store.ingest first: measured at a load average of
- * 12–13 on this 2-core machine, 3.5–3.8 s on SQLite and 7.6–9.2 s on PostgreSQL (ingest keeps tallies
- * in the same transaction), then 2 s for the CSV and 7–14 s for the XLSX export on either store; in a
- * full run at a load of 15–17 that passed 30 s on PostgreSQL. The time is the machine's, not a hang.
+ * Watches the exports' snapshots on `store`: counts the rows they take and, while a hold is set, holds
+ * each export before its last batch, as a client that has stopped reading holds it. A test can then act
+ * while an export is surely under way with a couple of thousand rows, not the 20,000 it took to be
+ * likely (the loopback socket and the client's buffers swallow megabytes).
  */
-const STREAMING_TIMEOUT_MS = 120_000;
+function watchExports(store: AdminTestCollector['store']): { taken: () => number; hold: () => Promise<void>; release: () => void } {
+  let taken = 0;
+  let gate: { reached: () => void; released: Promise<void>; release: () => void } | undefined;
+  const open = store.openResponseSnapshot.bind(store);
+  store.openResponseSnapshot = async (filter, options) => {
+    const snapshot = await open(filter, options);
+    const responses = snapshot.responses.bind(snapshot);
+    return Object.assign(Object.create(snapshot) as typeof snapshot, {
+      async *responses() {
+        let mine = 0;
+        for await (const batch of responses()) {
+          mine += batch.length;
+          if (gate && mine >= (snapshot.count ?? Infinity)) {
+            gate.reached();
+            await gate.released;
+          }
+          taken += batch.length;
+          yield batch;
+        }
+      },
+    });
+  };
+  return {
+    taken: () => taken,
+    hold: () => {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      return new Promise<void>((reached) => (gate = { reached, released, release }));
+    },
+    release: () => {
+      gate?.release();
+      gate = undefined;
+    },
+  };
+}
+
+/**
+ * Enough rows for several snapshot batches (256 each) and for the XLSX writer to have sent bytes before
+ * half of them are read (it does after two batches); 20,000 took a minute of the suite to prove the same.
+ */
+const STREAMED_ROWS = 2_000;
+const STREAMED_XLSX_ROWS = 5_000;
+
+/** Seeding and exporting thousands of rows on a loaded 2-core machine, PostgreSQL especially: time, not a hang. */
+const STREAMING_TIMEOUT_MS = 60_000;
 
 describe('streaming', { timeout: STREAMING_TIMEOUT_MS }, () => {
-  it('streams 20,000 responses completely over HTTP while kiosks keep sending, from a consistent snapshot', async () => {
+  it('streams every response completely over HTTP while kiosks keep sending, from a consistent snapshot', async () => {
     const c = await admin();
     const kioskId = randomUUID();
-    const n = 20_000;
+    const n = STREAMED_ROWS;
     await seedResponses(c.store, c.deviceId, n, (i) =>
       makeResponse({ kioskId, seq: i + 1, completedAt: at('2026-01-01T00:00:00.000Z', i * 60_000), answers: { TC1: (i % 5) + 1, PA0: 'no', COMMENT: `Ý kiến số ${i}, "trích dẫn"` } }),
     );
+    const exports = watchExports(c.store);
+    const held = exports.hold();
     await c.app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = c.app.server.address() as AddressInfo;
 
@@ -233,19 +279,24 @@ describe('streaming', { timeout: STREAMING_TIMEOUT_MS }, () => {
     expect(response.headers.get('x-row-count')).toBe(String(n));
     const reader = response.body!.getReader();
     const chunks: Uint8Array[] = [];
-    const first = await reader.read();
-    chunks.push(first.value!);
+    const reading = (async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        chunks.push(value);
+      }
+    })();
 
-    // Mid-export, a kiosk's batch is stored at once (the export reads through its own connection) …
+    // Mid-export (held before its last batch), a kiosk's batch is stored at once (the export reads
+    // through its own connection) …
+    await held;
+    expect(exports.taken()).toBeLessThan(n);
     // Completed a minute ago: later than every seeded row, and not after its receipt (which the collector refuses).
     const late = makeResponse({ kioskId, seq: n + 1, completedAt: new Date(Date.now() - 60_000).toISOString() });
     expect(resultsOf(await c.submit(makeBatch([late]))).results[0].status).toBe('created');
+    exports.release();
+    await reading;
 
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-    }
     const body = Buffer.concat(chunks).toString('utf8');
     const records = csvRecords(body);
     // … but does not appear in an export that had already counted its rows.
@@ -263,11 +314,15 @@ describe('streaming', { timeout: STREAMING_TIMEOUT_MS }, () => {
 
   it('releases the export when the client goes away half-way', async () => {
     const c = await admin();
-    await seedResponses(c.store, c.deviceId, 20_000, (i) => makeResponse({ seq: i + 1, completedAt: at('2026-01-01T00:00:00.000Z', i * 1000) }));
+    const n = STREAMED_ROWS;
+    await seedResponses(c.store, c.deviceId, n, (i) => makeResponse({ seq: i + 1, completedAt: at('2026-01-01T00:00:00.000Z', i * 1000) }));
+    const exports = watchExports(c.store);
     await c.app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = c.app.server.address() as AddressInfo;
     for (const format of ['csv', 'xlsx', 'json']) {
-      // A browser cancelling a download closes the connection after the first bytes.
+      // A browser cancelling a download closes the connection after the first bytes, while the export
+      // is held before its last batch: it cannot have finished first.
+      void exports.hold();
       await new Promise<void>((resolve) => {
         const request = httpGet(`http://127.0.0.1:${port}/api/v1/admin/responses.${format}`, { headers: { cookie: c.cookie } }, (response) => {
           expect(response.statusCode).toBe(200);
@@ -275,10 +330,11 @@ describe('streaming', { timeout: STREAMING_TIMEOUT_MS }, () => {
         });
         request.on('close', resolve);
       });
+      exports.release();
     }
     // The collector still answers and still writes …
-    expect(resultsOf(await c.submit(makeBatch([makeResponse({ seq: 20_001 })]))).results[0].status).toBe('created');
-    expect((await c.get('/api/v1/admin/responses.csv?from=2026-01-01&to=2026-01-01')).headers['x-row-count']).toBe('20000');
+    expect(resultsOf(await c.submit(makeBatch([makeResponse({ seq: n + 1 })]))).results[0].status).toBe('created');
+    expect((await c.get('/api/v1/admin/responses.csv?from=2026-01-01&to=2026-01-01')).headers['x-row-count']).toBe(String(n));
     // … and no export still holds a read snapshot.
     await vi.waitFor(async () => {
       if (COLLECTOR_TESTS_ON_POSTGRES) {
@@ -306,23 +362,10 @@ describe('streaming', { timeout: STREAMING_TIMEOUT_MS }, () => {
 describe('XLSX streaming', { timeout: STREAMING_TIMEOUT_MS }, () => {
   it('sends the workbook while it is being written, not after reading every row', async () => {
     const c = await admin();
-    const n = 20_000;
+    const n = STREAMED_XLSX_ROWS;
     await seedResponses(c.store, c.deviceId, n, (i) => makeResponse({ seq: i + 1, completedAt: at('2026-01-01T00:00:00.000Z', i * 1000), answers: { TC1: 4, PA0: 'no', COMMENT: `Ý kiến ${i}` } }));
     // Count the rows the export has taken from its snapshot.
-    let taken = 0;
-    const open = c.store.openResponseSnapshot.bind(c.store);
-    c.store.openResponseSnapshot = async (filter, options) => {
-      const snapshot = await open(filter, options);
-      const responses = snapshot.responses.bind(snapshot);
-      return Object.assign(Object.create(snapshot) as typeof snapshot, {
-        async *responses() {
-          for await (const batch of responses()) {
-            taken += batch.length;
-            yield batch;
-          }
-        },
-      });
-    };
+    const exports = watchExports(c.store);
     await c.app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = c.app.server.address() as AddressInfo;
     const response = await fetch(`http://127.0.0.1:${port}/api/v1/admin/responses.xlsx`, { headers: { cookie: c.cookie } });
@@ -332,7 +375,7 @@ describe('XLSX streaming', { timeout: STREAMING_TIMEOUT_MS }, () => {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (takenAtFirstBytes < 0 && value.length > 0) takenAtFirstBytes = taken;
+      if (takenAtFirstBytes < 0 && value.length > 0) takenAtFirstBytes = exports.taken();
       chunks.push(value);
     }
     expect(takenAtFirstBytes).toBeGreaterThanOrEqual(0);

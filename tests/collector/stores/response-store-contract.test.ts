@@ -314,12 +314,13 @@ describeEachStore('response store contract', defer, ({ open }) => {
     expect(await store.listCaseDuplicateIds()).toEqual([]);
   });
 
-  it('streams 20,000 rows in bounded batches without holding them all', async () => {
+  it('streams 2,000 rows in bounded batches without holding them all', async () => {
+    // Forty batches prove the bounding as well at 50 rows each as at 500: a tenth of the seeding time.
     const { store, deviceId } = await storeWithDevice();
-    await seedResponses(store, deviceId, 20_000, (i) => makeResponse({ seq: i + 1 }));
-    const snapshot = await store.openResponseSnapshot({}, { batchRows: 500 });
+    await seedResponses(store, deviceId, 2_000, (i) => makeResponse({ seq: i + 1 }));
+    const snapshot = await store.openResponseSnapshot({}, { batchRows: 50 });
     defer(() => snapshot.close());
-    expect(snapshot.count).toBe(20_000);
+    expect(snapshot.count).toBe(2_000);
     const sizes: number[] = [];
     const before = process.memoryUsage().heapUsed;
     let peak = before;
@@ -336,9 +337,9 @@ describeEachStore('response store contract', defer, ({ open }) => {
       }
       peak = Math.max(peak, process.memoryUsage().heapUsed);
     }
-    expect(sizes).toEqual(Array.from({ length: 40 }, () => 500));
-    expect([ordered, seqs.size]).toEqual([true, 20_000]);
-    // Reported, not asserted: the heap a 20,000-row read grew by while streaming.
-    console.info(`snapshot of 20,000 rows in batches of 500: heap grew by at most ${((peak - before) / 1e6).toFixed(1)} MB`);
+    expect(sizes).toEqual(Array.from({ length: 40 }, () => 50));
+    expect([ordered, seqs.size]).toEqual([true, 2_000]);
+    // Reported, not asserted: the heap the read grew by while streaming (tests/bench/export-memory.ts measures it at scale).
+    console.info(`snapshot of 2,000 rows in batches of 50: heap grew by at most ${((peak - before) / 1e6).toFixed(1)} MB`);
   }, 60_000);
 });
