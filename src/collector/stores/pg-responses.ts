@@ -545,8 +545,8 @@ async function openSnapshot(pool: Pool, openSnapshots: OpenSnapshots, filter: Re
 }
 
 /**
- * Walks the matching complete responses newest first (ties by id, so the text answers' index gives the
- * order and the walk stops at the limit) through a cursor and keeps those with a non-blank text answer
+ * Walks the matching complete responses newest first by placed time, the report's time axis (ties by
+ * id, so the text answers' indexes give the order and the walk stops at the limit) through a cursor and keeps those with a non-blank text answer
  * to one of the questions, until `limit` are found: as sqlite-responses.ts' latestAnswers.
  */
 async function latestAnswers(pool: Pool, filter: ResponseFilter, versions: readonly number[], questionIds: readonly string[], limit: number): Promise<LatestAnswers[]> {
@@ -569,9 +569,9 @@ async function latestAnswers(pool: Pool, filter: ResponseFilter, versions: reado
   const page = Math.min(1_000, Math.max(limit * 2, 50));
   params.push(null, null, page);
   const [afterAt, afterId, pageSize] = [params.length - 2, params.length - 1, params.length];
-  const sql = `SELECT completed_at, agency_code, counter_code, answers_json, id FROM responses
-    WHERE ${conditions.join(' AND ')} AND ($${afterAt}::text IS NULL OR (completed_at, id) < ($${afterAt}::text, $${afterId}::text))
-    ORDER BY completed_at DESC, id DESC LIMIT $${pageSize}`;
+  const sql = `SELECT completed_at, agency_code, counter_code, answers_json, id, placed_at FROM responses
+    WHERE ${conditions.join(' AND ')} AND ($${afterAt}::text IS NULL OR (placed_at, id) < ($${afterAt}::text, $${afterId}::text))
+    ORDER BY placed_at DESC, id DESC LIMIT $${pageSize}`;
   const client = await pool.connect();
   const found: LatestAnswers[] = [];
   let broken: Error | undefined;
@@ -594,7 +594,7 @@ async function latestAnswers(pool: Pool, filter: ResponseFilter, versions: reado
       }
       if (rows.length < page) break;
       const last = rows[rows.length - 1];
-      params[afterAt - 1] = last[0];
+      params[afterAt - 1] = last[5];
       params[afterId - 1] = last[4];
     }
     await client.query('COMMIT');

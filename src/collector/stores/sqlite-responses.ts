@@ -279,7 +279,7 @@ function openSnapshot(db: Database.Database, filter: ResponseFilter, options: Sn
 }
 
 /**
- * Walks the matching complete responses newest first and keeps those that answered one of the
+ * Walks the matching complete responses newest first (by placed time) and keeps those that answered one of the
  * questions, until `limit` are found: a report's comments cost the rows up to the latest comments,
  * not the whole table (json_extract decides in SQLite which rows have an answer at all).
  */
@@ -302,13 +302,11 @@ function latestAnswers(db: Database.Database, filter: ResponseFilter, versions: 
     'definition_version IN (SELECT value FROM json_each(@versions))',
     `(${answered.join(' OR ')})`,
   ];
-  // Without a period, walking the text answers' completed_at index newest first stops at the limit.
-  // With one, their placed_at index bounds the rows and they are sorted (`+completed_at` keeps SQLite
-  // from walking the completed_at index over every row after the period instead). Ties by id, newest
-  // first read backwards, as on PostgreSQL, so both stores list the same comments.
-  const order = filter.completedFrom !== undefined || filter.completedBefore !== undefined ? '+completed_at DESC, id DESC' : 'completed_at DESC, id DESC';
+  // Newest first by placed time (the report's time axis; ties by id, as on PostgreSQL): the text
+  // answers' indexes (migration 0014), of every unit or of one, are walked backwards from the end of
+  // the period and the walk stops at the limit.
   const statement = db.prepare<Record<string, unknown>, { completed_at: string; agency_code: string; counter_code: string; answers_json: string }>(
-    `SELECT completed_at, agency_code, counter_code, answers_json FROM responses WHERE ${conditions.join(' AND ')} ORDER BY ${order}`,
+    `SELECT completed_at, agency_code, counter_code, answers_json FROM responses WHERE ${conditions.join(' AND ')} ORDER BY placed_at DESC, id DESC`,
   );
   const found: LatestAnswers[] = [];
   for (const row of statement.iterate(params)) {

@@ -4,8 +4,10 @@
 -- not marked false and still checks the answers, so NULL is never wrong, only slower. Adding a
 -- nullable column without a default rewrites nothing.
 ALTER TABLE responses ADD COLUMN has_text_answer boolean;
-CREATE INDEX responses_text_answers_latest ON responses (definition_id, completed_at DESC, id DESC) WHERE has_text_answer IS NOT FALSE AND status = 'complete';
-CREATE INDEX responses_text_answers_placed ON responses (definition_id, placed_at) WHERE has_text_answer IS NOT FALSE AND status = 'complete';
+-- Newest first by placed time (the report's time axis; ties by id) over every unit, and within one
+-- unit: the walk stops at the comments shown, with or without a period.
+CREATE INDEX responses_text_answers_latest ON responses (definition_id, placed_at DESC, id DESC) WHERE has_text_answer IS NOT FALSE AND status = 'complete';
+CREATE INDEX responses_text_answers_by_agency ON responses (definition_id, agency_code, placed_at DESC, id DESC) WHERE has_text_answer IS NOT FALSE AND status = 'complete';
 -- The rows still to mark: the store marks them once it is given their definition (useDefinitions),
 -- a few thousand per transaction, and this index empties as it goes.
 CREATE INDEX responses_text_answers_unmarked ON responses (definition_id, definition_version, id) WHERE has_text_answer IS NULL;
