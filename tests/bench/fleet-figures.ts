@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createCollector, openStore, registerDevice, setAdminPassword } from '../../src/collector';
 import { DEFINITIONS_DIR, loadDefinitionsFromDir } from '../../src/build/definitions';
-import { loadFleet } from '../../src/collector/staff-pages';
+import { FLEET_PAGE_ROWS, loadFleet } from '../../src/collector/staff-pages';
 import type { IngestItem } from '../../src/collector/stores';
 import { makeResponse, signIn, tempDatabase, validItem } from '../collector/helpers';
 import { bulkSeed } from './bulk-seed';
@@ -23,8 +23,13 @@ export interface FleetBenchResult {
   devices: number;
   responses: number;
   seedSeconds: number;
-  /** Median of 5 page loads after one warm-up, in ms. */
+  /** Median of 5 page loads after one warm-up, in ms (the first page: FLEET_PAGE_ROWS devices, the counts of all). */
   pageMs: number;
+  /** The same for the last page, and for a search by agency code (the ways staff reach the other devices). */
+  lastPageMs: number;
+  searchMs: number;
+  /** Device rows on the first page. */
+  rowsShown: number;
   /** Median of 5 reads of what the page shows (loadFleet: the store's figures, judged and ordered), in ms. */
   figuresMs: number;
   /** Missing numbers the page showed, summed over devices (a check that it read the gaps). */
@@ -110,16 +115,19 @@ export async function benchFleet(devices: number, n: number, kind: BenchStore = 
       const app = await createCollector({ store, definitions });
       try {
         const cookie = await signIn(app, 'bench-password-fleet');
-        const load = async () => {
-          const answer = await app.inject({ method: 'GET', url: '/admin/fleet', headers: { cookie } });
+        const load = async (url = '/admin/fleet') => {
+          const answer = await app.inject({ method: 'GET', url, headers: { cookie } });
           if (answer.statusCode !== 200) throw new Error(`fleet page answered ${answer.statusCode}: ${answer.body.slice(0, 200)}`);
           return answer.body;
         };
         const pageMs = await medianMs(load);
+        const rowsShown = ((await load()).match(/<tr class="(attention|ok|revoked)">/g) ?? []).length;
+        const lastPageMs = await medianMs(() => load(`/admin/fleet?page=${Math.max(1, Math.ceil(ids.length / FLEET_PAGE_ROWS))}`));
+        const searchMs = await medianMs(() => load('/admin/fleet?q=CQ7'));
         const figuresMs = await medianMs(() => loadFleet(store, new Date()));
         const api = await app.inject({ method: 'GET', url: '/api/v1/admin/fleet', headers: { cookie } });
         const missingShown = (JSON.parse(api.body) as { devices: Array<{ missing: number }> }).devices.reduce((sum, d) => sum + d.missing, 0);
-        return { store: kind, devices, responses: n, seedSeconds, pageMs, figuresMs, missingShown };
+        return { store: kind, devices, responses: n, seedSeconds, pageMs, lastPageMs, searchMs, rowsShown, figuresMs, missingShown };
       } finally {
         await app.close();
       }

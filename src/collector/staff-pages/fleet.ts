@@ -2,8 +2,10 @@
  * The fleet view's judgement of each kiosk device: what is wrong with it, in a form the page can put
  * into words, and an order that puts the ones needing a visit first.
  */
-import { CLOCK_SKEW_LIMIT_MS } from '../ingest';
+import { z } from 'zod';
+import { CLOCK_SKEW_LIMIT_MS, parseOrExplain } from '../ingest';
 import type { CollectorStore, DeviceFleetFigures, DeviceRecord, KioskOnSeveralDevices, SequenceGap, SetAsideSequence } from '../stores';
+import { cleanQuery } from './filters';
 import { loadFleetFunnels, type FleetFunnel } from './funnel';
 
 /** A device not heard from for this long is stale. */
@@ -229,4 +231,114 @@ export async function loadFleet(store: CollectorStore, now: Date): Promise<Fleet
     return funnel ? { ...entry, funnel } : entry;
   });
   return sortFleet(entries);
+}
+
+/**
+ * Devices one fleet page shows: a province's thousand tablets on one page cost most of a second of
+ * rendering (issue 12), and staff looking for the tablets to visit read the first page, where they are.
+ */
+export const FLEET_PAGE_ROWS = 100;
+
+/** The states a device can be in, in the page's order; also the values of the page's state filter. */
+export const FLEET_STATES = ['attention', 'ok', 'revoked'] as const;
+
+/** Longest search text: longer than any label and codes together, short enough to stay cheap. */
+export const FLEET_SEARCH_MAX = 100;
+
+/** The fleet page's query string; empty form fields count as not given (the language switch is left out). */
+export const fleetQuerySchema = z
+  .object({
+    /** Page number from 1; at most 9 digits, so that a number is never rounded. */
+    page: z.string().regex(/^[1-9][0-9]{0,8}$/, 'a page number (a whole number from 1)').optional(),
+    /** Words to find in a device's label, agency code, counter code or id. */
+    q: z.string().max(FLEET_SEARCH_MAX).optional(),
+    state: z.enum(FLEET_STATES).optional(),
+  })
+  .strict();
+
+/** A checked fleet query. */
+export interface FleetQuery {
+  page: number;
+  q?: string;
+  state?: FleetEntry['state'];
+}
+
+/** The checked fleet query, or its problems naming the parameter; `values` are the fields as given. */
+export function parseFleetQuery(
+  query: unknown,
+): { ok: true; query: FleetQuery; values: Record<string, string> } | { ok: false; problems: string[]; values: Record<string, string> } {
+  const values = cleanQuery(query);
+  delete values.lang;
+  const parsed = parseOrExplain(fleetQuerySchema, values, '?');
+  if (!parsed.ok) return { ok: false, problems: parsed.problems, values };
+  const { page, ...rest } = parsed.data;
+  return { ok: true, query: { ...rest, page: page === undefined ? 1 : Number(page) }, values };
+}
+
+/**
+ * Text as the search compares it: lower case, without Vietnamese tone and vowel marks, đ as d, so that
+ * "quay 1" typed on a keyboard without a Vietnamese layout finds "Quầy 1".
+ */
+export function searchFold(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[đĐ]/g, 'd')
+    .toLowerCase();
+}
+
+/** Shortest start of a device id the search takes as the id: shorter ones ("099") would hit random ids. */
+const ID_PREFIX_MIN = 8;
+
+/**
+ * Whether each word of the search is in the device's label, agency code or counter code ("CQ1/Q3"
+ * too), or, when at least ID_PREFIX_MIN characters long, starts its id (pasted from a link or a log).
+ */
+export function matchesFleetSearch(entry: FleetEntry, search: string): boolean {
+  const words = searchFold(search).split(/\s+/).filter((word) => word !== '');
+  const haystack = searchFold(`${entry.label} ${entry.agencyCode} ${entry.counterCode} ${entry.agencyCode}/${entry.counterCode}`);
+  const id = entry.id.toLowerCase();
+  return words.every((word) => haystack.includes(word) || (word.length >= ID_PREFIX_MIN && id.startsWith(word)));
+}
+
+/** What one fleet page shows. */
+export interface FleetPageView {
+  /** Devices in each state, over the whole fleet whatever the filters and page. */
+  counts: Record<FleetEntry['state'], number>;
+  /** Devices of the whole fleet. */
+  total: number;
+  /** Devices the search and state filter keep (all of them without filters). */
+  matching: number;
+  /** The page shown, from 1, and how many there are (at least 1, even with nothing to show). */
+  page: number;
+  pages: number;
+  /** The page asked for, when it lay past the last one and the last one is shown instead. */
+  pastLast: number | null;
+  /** Position in the kept devices of the first row shown, from 0. */
+  offset: number;
+  rows: FleetEntry[];
+}
+
+/**
+ * One page of the ordered fleet: the filters narrow it, the counts stay the whole fleet's, and a page
+ * past the last shows the last one and says so (a bookmarked page 10 of a fleet that shrank).
+ */
+export function pageOfFleet(entries: readonly FleetEntry[], query: FleetQuery, pageRows = FLEET_PAGE_ROWS): FleetPageView {
+  const counts: FleetPageView['counts'] = { attention: 0, ok: 0, revoked: 0 };
+  for (const entry of entries) counts[entry.state]++;
+  const search = query.q?.trim() ?? '';
+  const kept = entries.filter((entry) => (query.state === undefined || entry.state === query.state) && (search === '' || matchesFleetSearch(entry, search)));
+  const pages = Math.max(1, Math.ceil(kept.length / pageRows));
+  const page = Math.min(query.page, pages);
+  const offset = (page - 1) * pageRows;
+  return {
+    counts,
+    total: entries.length,
+    matching: kept.length,
+    page,
+    pages,
+    pastLast: query.page > pages ? query.page : null,
+    offset,
+    rows: kept.slice(offset, offset + pageRows),
+  };
 }

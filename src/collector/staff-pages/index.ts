@@ -29,13 +29,18 @@ export { MIN_VALID_DEFAULT, periodDays, periodGranularity, PERIOD_GRANULARITIES,
 export {
   assessDevice,
   CLOCK_SKEW_NOTICE_MS,
+  FLEET_PAGE_ROWS,
   loadFleet,
+  pageOfFleet,
   queueOldestOnCollectorClock,
+  searchFold,
   sortFleet,
   STALE_AFTER_MS,
   type DeviceFacts,
   type FleetEntry,
+  type FleetPageView,
   type FleetProblem,
+  type FleetQuery,
 } from './fleet';
 export { conflictDifferences, SET_ASIDE_CSV_COLUMNS, type DifferenceLine } from './set-aside';
 export { LANG_COOKIE, LANGS, pickLang, staffT, STAFF_NS, type Lang, type StaffT } from './i18n';

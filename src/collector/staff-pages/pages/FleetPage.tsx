@@ -1,8 +1,9 @@
 /** @jsxRuntime automatic @jsxImportSource preact */
 import { formatBytes, formatCount, formatDateTime } from '../../../shared/l10n';
-import { CLOCK_SKEW_NOTICE_MS, type FleetEntry, type FleetProblem } from '../fleet';
+import { CLOCK_SKEW_NOTICE_MS, FLEET_SEARCH_MAX, FLEET_STATES, type FleetEntry, type FleetPageView, type FleetProblem } from '../fleet';
 import { formatAgoText, formatSpan, type Lang, type StaffT } from '../i18n';
 import type { PageContext } from './context';
+import { ProblemsBox } from './FilterFields';
 import { Page } from './Layout';
 import { FleetFunnelCell } from './FunnelSection';
 
@@ -204,39 +205,182 @@ export function rememberingT(t: StaffT): StaffT {
   return remembering as unknown as StaffT;
 }
 
-/** The fleet view: every device, the ones needing a visit first, each problem in words. */
-export function FleetPage({ ctx: pageCtx, entries, now }: { ctx: PageContext; entries: readonly FleetEntry[]; now: Date }) {
-  const ctx: PageContext = { ...pageCtx, t: rememberingT(pageCtx.t) };
+/** The fleet page's path; its page links and search form point here. */
+export const FLEET_PAGE_PATH = '/admin/fleet';
+
+/** The fleet page's link with these filters and page (page 1 left out, as the form sends it). */
+function fleetHref(values: Record<string, string>, page: number): string {
+  const params = new URLSearchParams();
+  for (const key of ['q', 'state']) if (values[key]) params.set(key, values[key]);
+  if (page > 1) params.set('page', String(page));
+  const text = params.toString();
+  return text ? `${FLEET_PAGE_PATH}?${text}` : FLEET_PAGE_PATH;
+}
+
+/** Page numbers the pager links to: the first, the last, and two either side of the current one; null is a gap. */
+export function pagerNumbers(page: number, pages: number): Array<number | null> {
+  const shown = [...new Set([1, page - 2, page - 1, page, page + 1, page + 2, pages])].filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b);
+  const withGaps: Array<number | null> = [];
+  for (const n of shown) {
+    const last = withGaps[withGaps.length - 1];
+    if (typeof last === 'number' && n > last + 1) withGaps.push(null);
+    withGaps.push(n);
+  }
+  return withGaps;
+}
+
+/** Previous / numbered / next links between the fleet's pages, the current one marked for assistive technology. */
+function FleetPager({ ctx, view, values }: { ctx: PageContext; view: FleetPageView; values: Record<string, string> }) {
+  const { t, lang } = ctx;
+  if (view.pages <= 1) return null;
+  return (
+    <nav class="pager no-print" aria-label={t('fleetPaging.navLabel')}>
+      <p>
+        {view.page > 1 ? (
+          <a href={fleetHref(values, view.page - 1)} rel="prev">
+            ← {t('fleetPaging.previous')}
+          </a>
+        ) : (
+          <span class="hint">← {t('fleetPaging.previous')}</span>
+        )}{' '}
+        {pagerNumbers(view.page, view.pages).map((n) =>
+          n === null ? (
+            <span aria-hidden="true">… </span>
+          ) : (
+            <>
+              <a
+                href={fleetHref(values, n)}
+                aria-current={n === view.page ? 'page' : undefined}
+                aria-label={t('fleetPaging.pageOf', { page: formatCount(lang, n), pages: formatCount(lang, view.pages) })}
+              >
+                {n === view.page ? <strong>{formatCount(lang, n)}</strong> : formatCount(lang, n)}
+              </a>{' '}
+            </>
+          ),
+        )}
+        {view.page < view.pages ? (
+          <a href={fleetHref(values, view.page + 1)} rel="next">
+            {t('fleetPaging.next')} →
+          </a>
+        ) : (
+          <span class="hint">{t('fleetPaging.next')} →</span>
+        )}
+      </p>
+    </nav>
+  );
+}
+
+/** The search by label or codes and the state filter; a new search starts again at page 1. */
+function FleetSearch({ ctx, values, filtered }: { ctx: PageContext; values: Record<string, string>; filtered: boolean }) {
   const { t } = ctx;
-  const tally = (state: FleetEntry['state']) => entries.filter((e) => e.state === state).length;
+  return (
+    <form class="filters" method="get" action={FLEET_PAGE_PATH} role="search" aria-label={t('fleetPaging.searchLabel')}>
+      <label>
+        {t('fleetPaging.search')}
+        <span class="hint">{t('fleetPaging.searchHint')}</span>
+        <input type="search" name="q" value={values.q ?? ''} maxLength={FLEET_SEARCH_MAX} />
+      </label>
+      <label>
+        {t('fleetPaging.stateFilter')}
+        <select name="state">
+          <option value="" selected={!values.state}>
+            {t('fleetPaging.anyState')}
+          </option>
+          {FLEET_STATES.map((state) => (
+            <option value={state} selected={values.state === state}>
+              {t(`fleetPaging.states.${state}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div class="actions">
+        <button type="submit">{t('fleetPaging.apply')}</button>
+        {filtered ? <a href={FLEET_PAGE_PATH}>{t('fleetPaging.clear')}</a> : null}
+      </div>
+    </form>
+  );
+}
+
+/**
+ * The fleet view: one page of the devices, the ones needing a visit first, each problem in words; the
+ * counts of the whole fleet above it, a search to reach any device, links between the pages.
+ */
+export function FleetPage({
+  ctx: pageCtx,
+  view,
+  values,
+  problems = [],
+  now,
+}: {
+  ctx: PageContext;
+  view: FleetPageView;
+  /** The query's fields as given, kept by the search form and the page links. */
+  values: Record<string, string>;
+  /** What was wrong with the query: the page then shows the counts and the form, no rows. */
+  problems?: readonly string[];
+  now: Date;
+}) {
+  const ctx: PageContext = { ...pageCtx, t: rememberingT(pageCtx.t) };
+  const { t, lang } = ctx;
+  const filtered = Boolean(values.q || values.state);
+  const count = (n: number) => formatCount(lang, n);
   return (
     <Page ctx={ctx} title={t('fleet.title')} active="fleet">
       <p class="lead">{t('fleet.intro')}</p>
       <p>
-        <strong>{t('fleet.summary', { attention: tally('attention'), ok: tally('ok'), revoked: tally('revoked') })}</strong>
+        <strong>{t('fleet.summary', { attention: view.counts.attention, ok: view.counts.ok, revoked: view.counts.revoked })}</strong>
       </p>
-      {entries.length === 0 ? (
+      <ProblemsBox ctx={ctx} problems={problems} />
+      {view.total === 0 ? (
         <p>{t('fleet.empty')}</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>{t('fleet.device')}</th>
-              <th>{t('fleet.lastContact')}</th>
-              <th>{t('fleet.state')}</th>
-              <th>{t('fleet.queue')}</th>
-              <th class="num">{t('fleet.received')}</th>
-              <th>{t('fleet.gaps')}</th>
-              <th>{t('fleet.versions')}</th>
-              <th>{t('funnel.fleetHeading')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((entry) => (
-              <FleetRow ctx={ctx} entry={entry} now={now} />
-            ))}
-          </tbody>
-        </table>
+        <>
+          <FleetSearch ctx={ctx} values={values} filtered={filtered} />
+          {problems.length > 0 ? null : (
+            <>
+              {view.pastLast !== null ? (
+                <p role="status" class="bad">
+                  {t('fleetPaging.pastLast', { asked: count(view.pastLast), pages: count(view.pages) })}
+                </p>
+              ) : null}
+              {view.matching === 0 ? (
+                <p role="status">{t('fleetPaging.noMatch')}</p>
+              ) : (
+                <>
+                  <p role="status">
+                    {t(filtered ? 'fleetPaging.shownOfMatching' : 'fleetPaging.shown', {
+                      from: count(view.offset + 1),
+                      to: count(view.offset + view.rows.length),
+                      matching: count(view.matching),
+                      total: count(view.total),
+                    })}{' '}
+                    {t('fleetPaging.pageOf', { page: count(view.page), pages: count(view.pages) })}
+                  </p>
+                  <table>
+                    <thead>
+                      <tr>
+                        <th>{t('fleet.device')}</th>
+                        <th>{t('fleet.lastContact')}</th>
+                        <th>{t('fleet.state')}</th>
+                        <th>{t('fleet.queue')}</th>
+                        <th class="num">{t('fleet.received')}</th>
+                        <th>{t('fleet.gaps')}</th>
+                        <th>{t('fleet.versions')}</th>
+                        <th>{t('funnel.fleetHeading')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {view.rows.map((entry) => (
+                        <FleetRow ctx={ctx} entry={entry} now={now} />
+                      ))}
+                    </tbody>
+                  </table>
+                  <FleetPager ctx={ctx} view={view} values={values} />
+                </>
+              )}
+            </>
+          )}
+        </>
       )}
     </Page>
   );
