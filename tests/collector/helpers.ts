@@ -228,7 +228,7 @@ export async function signIn(app: FastifyInstance, password = ADMIN_PASSWORD, he
 }
 
 /** A scrypt cost for tests that are not about the password: about 1 ms instead of about 375 ms. */
-const TEST_SCRYPT_COST = { N: 2 ** 10, r: 8, p: 1 };
+export const TEST_SCRYPT_COST = { N: 2 ** 10, r: 8, p: 1 };
 
 /** A collector with the staff password set and a session, plus helpers to call staff routes. */
 export async function startAdminCollector(options: TestCollectorOptions = {}): Promise<AdminTestCollector> {

@@ -30,6 +30,15 @@ interface ScreenReport {
   problems: string[];
   blocked: boolean;
   scale: boolean;
+  /** The screen ignores taps until it has been seen a moment (its input guard). */
+  guarded: boolean;
+}
+
+declare global {
+  interface Window {
+    /** The walk's page-side helpers, installed in every document of the walk (see walkProbe). */
+    __layoutProbe?: { inspect: () => ScreenReport; tap: (selector: string) => void };
+  }
 }
 
 /** Runs in the page: what is on screen and what is wrong with its layout. */
@@ -62,6 +71,7 @@ function inspectScreen(): ScreenReport {
     problems,
     blocked: document.querySelector('.next.unavailable') !== null,
     scale: document.querySelector('.answers.satisfaction') !== null,
+    guarded: main?.getAttribute('data-accepting') === 'false',
   };
 }
 
@@ -77,26 +87,59 @@ function tapInPage(selector: string): void {
   target.click();
 }
 
-/** The next screen (a new main element), inspected. */
-async function nextScreen(page: Page): Promise<ScreenReport> {
-  await page.locator('main:not([data-seen])').waitFor({ timeout: 5_000 }).catch(async (error: Error) => {
-    throw new Error(`no next screen after "${await page.locator('h1').first().textContent()}": ${error.message}`);
+/**
+ * The script that installs inspectScreen and tapInPage in every document of the walk. The walk sees
+ * about 800 screens, and each call into the page is a round trip to Chromium (about 10 ms on a busy
+ * machine, as much as the screen's own work): with the helpers in the page, one call taps and
+ * inspects the screen it leads to.
+ */
+function walkProbe(): string {
+  return `window.__layoutProbe = { inspect: ${inspectScreen.toString()}, tap: ${tapInPage.toString()} };`;
+}
+
+/** Runs in the page: the new screen (a main element not yet seen), inspected; null while none is up. */
+function inspectNew(): ScreenReport | null {
+  return document.querySelector('main:not([data-seen])') ? window.__layoutProbe!.inspect() : null;
+}
+
+/**
+ * Runs in the page: taps as tapInPage does, lets the page run one task (Preact renders in a
+ * microtask; a message is a task the kiosk clock does not hold back), then inspectNew.
+ */
+async function tapThenInspect(selector: string): Promise<ScreenReport | null> {
+  window.__layoutProbe!.tap(selector);
+  await new Promise<void>((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
   });
+  return document.querySelector('main:not([data-seen])') ? window.__layoutProbe!.inspect() : null;
+}
+
+/** The next screen (a new main element), inspected: `shown` if it was already inspected as it came up. */
+async function nextScreen(page: Page, shown: ScreenReport | null): Promise<ScreenReport> {
+  let report = shown;
+  if (!report) {
+    await page.locator('main:not([data-seen])').waitFor({ timeout: 5_000 }).catch(async (error: Error) => {
+      throw new Error(`no next screen after "${await page.locator('h1').first().textContent()}": ${error.message}`);
+    });
+    report = await page.evaluate(inspectScreen);
+  }
   // Question screens reset their scroll before their first paint; other screens may do it in an
   // effect after it, so those are inspected once effects have run.
-  if ((await page.locator('main.question').count()) === 0) await page.clock.runFor(EFFECTS_MS);
+  if (report.kind === 'question') return report;
+  await page.clock.runFor(EFFECTS_MS);
   return page.evaluate(inspectScreen);
 }
 
-/** Taps in the page and returns the next screen's report. */
-async function leaveBy(page: Page, selector: string): Promise<ScreenReport> {
+/** Taps in the page and returns the next screen's report; `report` is the screen being left. */
+async function leaveBy(page: Page, report: ScreenReport, selector: string): Promise<ScreenReport> {
   // A screen with an input guard (checkpoint, review) ignores taps until it has been seen a moment.
-  if (selector !== '.action-bar .next' && (await page.locator('main[data-accepting="false"]').count()) > 0) {
+  if (selector !== '.action-bar .next' && report.guarded) {
     await page.clock.runFor(INPUT_GUARD_MS + EFFECTS_MS);
     await page.locator('main[data-accepting="true"]').waitFor();
   }
-  await page.evaluate(tapInPage, selector);
-  return nextScreen(page);
+  return nextScreen(page, await page.evaluate(tapThenInspect, selector));
 }
 
 /** Answers a single-choice question the way a citizen does: after the input guard, then the advance delay. */
@@ -104,11 +147,12 @@ async function answerWith(page: Page, heading: string): Promise<ScreenReport> {
   await page.clock.runFor(INPUT_GUARD_MS + EFFECTS_MS);
   await page.locator('main.question[data-accepting="true"]').waitFor();
   // "Có" on a feedback filter opens component 5; elsewhere the first option.
-  const yes = await page.evaluate(() => [...document.querySelectorAll('main [role="radio"]')].findIndex((radio) => radio.textContent === 'Có'));
-  const index = /phản ánh/i.test(heading) && yes >= 0 ? yes + 1 : 1;
-  await page.evaluate(tapInPage, `main .answers [role="radio"]:nth-of-type(${index})`);
+  await page.evaluate((feedbackFilter) => {
+    const yes = [...document.querySelectorAll('main [role="radio"]')].findIndex((radio) => radio.textContent === 'Có');
+    window.__layoutProbe!.tap(`main .answers [role="radio"]:nth-of-type(${feedbackFilter && yes >= 0 ? yes + 1 : 1})`);
+  }, /phản ánh/i.test(heading));
   await page.clock.runFor(ADVANCE_DELAY_MS);
-  return nextScreen(page);
+  return nextScreen(page, await page.evaluate(inspectNew));
 }
 
 async function shoot(page: Page, name: string): Promise<void> {
@@ -155,13 +199,13 @@ async function walk(page: Page, label: string, textSteps: number, highContrast: 
       shotRequired = true;
       await shoot(page, `${label}-required`);
     }
-    if (report.kind === 'welcome') report = await leaveBy(page, '.action-bar .start');
+    if (report.kind === 'welcome') report = await leaveBy(page, report, '.action-bar .start');
     // Optional questions are skipped (the skip state is the one to fit); required ones and the
     // feedback filter are answered, so component 5 opens.
-    else if (report.kind === 'question') report = report.blocked ? await answerWith(page, report.heading) : await leaveBy(page, '.action-bar .next');
-    else if (report.kind === 'checkpoint') report = await leaveBy(page, 'main .more');
-    else if (report.kind === 'review') report = await leaveBy(page, '.action-bar .submit');
-    else if (report.kind === 'notice') report = await leaveBy(page, 'main button.primary');
+    else if (report.kind === 'question') report = report.blocked ? await answerWith(page, report.heading) : await leaveBy(page, report, '.action-bar .next');
+    else if (report.kind === 'checkpoint') report = await leaveBy(page, report, 'main .more');
+    else if (report.kind === 'review') report = await leaveBy(page, report, '.action-bar .submit');
+    else if (report.kind === 'notice') report = await leaveBy(page, report, 'main button.primary');
     else throw new Error(`${label}: unknown screen "${report.heading}"`);
   }
   return { problems, screens, kinds };
@@ -185,6 +229,7 @@ describe('every citizen screen fits every tablet', { timeout: 300_000 }, () => {
     const seen: Record<string, { screens: number; kinds: string[] }> = {};
     try {
       await installKioskClock(profile.context);
+      await profile.context.addInitScript(walkProbe());
       const page = await profile.context.newPage();
       await page.goto(collector.url);
       await page.locator('main.welcome').waitFor();

@@ -11,13 +11,21 @@ import {
   verifyPassword,
 } from '../../../src/collector/staff-pages';
 import { createCollector, openStore, setAdminPassword, type CollectorStore, type ThrottleOptions } from '../../../src/collector';
-import { ADMIN_PASSWORD, DEFINITIONS, ORIGIN, signIn, startTestCollector, tempDatabase, type TestCollector, deferCleanups, adminCollectors } from '../helpers';
+import { ADMIN_PASSWORD, DEFINITIONS, ORIGIN, signIn, startTestCollector, tempDatabase, type TestCollector, deferCleanups, adminCollectors, TEST_SCRYPT_COST } from '../helpers';
 import { storedBytes } from '../test-databases';
 import { openSqliteStore } from '../../../src/collector';
 
 const defer = deferCleanups();
 
 const admin = adminCollectors(defer);
+
+/**
+ * Sets the staff password at the tests' cheap scrypt cost (it travels with the hash, so every check
+ * of it is cheap too): for cases about sessions and lock-outs, not the hash. The production cost is
+ * pinned by "stores the password … only as hashes" and the password hashing cases, and kept where
+ * 40 parallel guesses race one slow check.
+ */
+const setCheapPassword = (store: CollectorStore, password: string, now?: Date) => setAdminPassword(store, password, now, 'admin-cli', TEST_SCRYPT_COST);
 
 async function plain(options: Parameters<typeof startTestCollector>[0] = {}): Promise<TestCollector> {
   const c = await startTestCollector(options);
@@ -105,7 +113,7 @@ describe('staff routes without a valid session', () => {
 
   it('remembers the page asked for and returns to it after signing in, but never leaves /admin', async () => {
     const c = await plain();
-    await setAdminPassword(c.store, ADMIN_PASSWORD);
+    await setCheapPassword(c.store, ADMIN_PASSWORD);
     const refused = await c.app.inject({ method: 'GET', url: '/admin/report?agency=SNV' });
     expect(refused.headers.location).toBe(`/admin/login?next=${encodeURIComponent('/admin/report?agency=SNV')}`);
     const page = await c.app.inject({ method: 'GET', url: refused.headers.location as string });
@@ -268,7 +276,7 @@ describe('staff sign-in', () => {
     let clock = new Date('2026-03-02T02:00:00.000Z');
     const c = await admin({ now: () => clock });
     expect((await c.get('/admin/fleet')).statusCode).toBe(200);
-    await setAdminPassword(c.store, 'một mật khẩu mới hơn', clock);
+    await setCheapPassword(c.store, 'một mật khẩu mới hơn', clock);
     expect((await c.get('/admin/fleet')).statusCode).toBe(303);
     await expect(signIn(c.app)).rejects.toThrow(/401/);
     clock = new Date(clock.getTime() + 1000);
@@ -472,7 +480,7 @@ describe('sign-in lock-out kept in the database', () => {
     defer(db.cleanup);
     const clock = new Date('2026-03-02T02:00:00.000Z');
     const c = await countingCollector(db.file, { now: () => clock });
-    await setAdminPassword(c.store, ADMIN_PASSWORD, clock);
+    await setCheapPassword(c.store, ADMIN_PASSWORD, clock);
     expect((await attemptFrom(c.app, 'sai lần một')).statusCode).toBe(401);
     const before = c.checks();
     const answers = await Promise.all(Array.from({ length: 40 }, () => attemptFrom(c.app, ADMIN_PASSWORD)));
@@ -502,7 +510,7 @@ describe('sign-in lock-out kept in the database', () => {
     defer(db.cleanup);
     let clock = new Date('2026-03-02T02:00:00.000Z');
     const first = await countingCollector(db.file, { now: () => clock });
-    await setAdminPassword(first.store, ADMIN_PASSWORD, clock);
+    await setCheapPassword(first.store, ADMIN_PASSWORD, clock);
     for (let i = 0; i < 3; i++) {
       expect((await attemptFrom(first.app, `sai ${i}`)).statusCode).toBe(401);
       clock = new Date(clock.getTime() + 1000 * 2 ** i);
@@ -525,7 +533,7 @@ describe('sign-in lock-out kept in the database', () => {
     const clock = new Date('2026-03-02T02:00:00.000Z');
     const c = await countingCollector(db.file, { now: () => clock });
     expect((await attemptFrom(c.app, 'bất kỳ')).statusCode).toBe(403);
-    await setAdminPassword(c.store, ADMIN_PASSWORD, clock);
+    await setCheapPassword(c.store, ADMIN_PASSWORD, clock);
     expect((await attemptFrom(c.app, ADMIN_PASSWORD)).statusCode).toBe(303);
   });
 });
@@ -539,7 +547,7 @@ describe('sign-in behind a reverse proxy', () => {
     defer(db.cleanup);
     const clock = new Date('2026-03-02T02:00:00.000Z');
     const c = await countingCollector(db.file, { now: () => clock, trustProxy: [PROXY] });
-    await setAdminPassword(c.store, ADMIN_PASSWORD, clock);
+    await setCheapPassword(c.store, ADMIN_PASSWORD, clock);
     expect((await viaProxy(c.app, 'sai mật khẩu', '203.0.113.5')).statusCode).toBe(401);
     expect((await viaProxy(c.app, ADMIN_PASSWORD, '203.0.113.5')).statusCode).toBe(429);
     expect((await viaProxy(c.app, ADMIN_PASSWORD, '203.0.113.6')).statusCode).toBe(303);
@@ -557,7 +565,7 @@ describe('sign-in behind a reverse proxy', () => {
     defer(db.cleanup);
     const clock = new Date('2026-03-02T02:00:00.000Z');
     const untrusted = await countingCollector(db.file, { now: () => clock });
-    await setAdminPassword(untrusted.store, ADMIN_PASSWORD, clock);
+    await setCheapPassword(untrusted.store, ADMIN_PASSWORD, clock);
     // Without --trust-proxy a forged header changes nothing: the lock is on the connection's address.
     expect((await attemptFrom(untrusted.app, 'sai', '10.9.9.9', { 'x-forwarded-for': '203.0.113.5' })).statusCode).toBe(401);
     expect((await attemptFrom(untrusted.app, ADMIN_PASSWORD, '10.9.9.9', { 'x-forwarded-for': '203.0.113.99' })).statusCode).toBe(429);
@@ -565,7 +573,7 @@ describe('sign-in behind a reverse proxy', () => {
     const db2 = tempDatabase();
     defer(db2.cleanup);
     const trusting = await countingCollector(db2.file, { now: () => clock, trustProxy: ['10.0.0.0/24'] });
-    await setAdminPassword(trusting.store, ADMIN_PASSWORD, clock);
+    await setCheapPassword(trusting.store, ADMIN_PASSWORD, clock);
     // A proxy is trusted, but this request did not come through it.
     expect((await attemptFrom(trusting.app, 'sai', '10.9.9.9', { 'x-forwarded-for': '203.0.113.5' })).statusCode).toBe(401);
     expect((await attemptFrom(trusting.app, ADMIN_PASSWORD, '10.9.9.9', { 'x-forwarded-for': '203.0.113.99' })).statusCode).toBe(429);

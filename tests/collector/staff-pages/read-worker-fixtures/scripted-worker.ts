@@ -6,8 +6,10 @@
  * `fail`: opening a snapshot throws. `crash`: opening a snapshot ends the thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openStore, type CollectorStore, type ResponseSnapshot } from '../../../../src/collector';
-import { serveReads, type WorkerConfig } from '../../../../src/collector/staff-pages';
+// What the real worker loads (the stores and the read worker), not the whole collector behind
+// src/collector's index: its pages, plugins and fastify cost each scripted worker a second or more to load.
+import { openStore, type CollectorStore, type ResponseSnapshot } from '../../../../src/collector/stores';
+import { serveReads, type WorkerConfig } from '../../../../src/collector/staff-pages/read-worker';
 import { GATE_OPEN, GATE_REACHED, ROWS_READ, type Script } from './gate';
 
 /** Longest a gated read waits (a test that never opens the gate fails instead of hanging). */
