@@ -8,7 +8,8 @@
  */
 import { once } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { excel } from './excel';
 import { CSV_BOM, csvLine, HEADER_MAX_CHARS, METADATA_COLUMNS, responseColumns, type CellValue, type Column, type CsvSeparator } from '../../shared/csv';
 import { definitionKey } from '../../shared/ids';
 import { localize, VIETNAM_OFFSET_MS } from '../../shared/l10n';
@@ -377,7 +378,7 @@ export async function writeXlsx(
   headers: 'names' | 'codes' | 'both' = 'codes',
 ): Promise<void> {
   // Styles are on for the date cells' number format (without it Excel shows a bare serial number).
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
+  const workbook = new (excel().stream.xlsx.WorkbookWriter)({ stream: out, useSharedStrings: false, useStyles: true });
   workbook.creator = 'SIPAS kiosk collector';
   const heads = headerRows(columns, headers);
   const sheet = workbook.addWorksheet(XLSX_DATA_SHEET, { views: [{ state: 'frozen', ySplit: heads.length }] });

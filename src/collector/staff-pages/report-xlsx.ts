@@ -10,7 +10,8 @@
  * decimals, as on the page) while the cell keeps the exact value. Gaps and changes are percentage
  * points, plain signed numbers ('+0.00;-0.00;0.00'), since a difference of percentages is not a share.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { excel } from './excel';
 import { formatDateTime, formatDay, localize, vietnamDay } from '../../shared/l10n';
 import type { LocalizedText, SurveyDefinition } from '../../shared/survey';
 import { staffT, type Lang, type StaffT } from './i18n';
@@ -240,7 +241,7 @@ export function reportWorkbook(input: ReportDocumentInput): ExcelJS.Workbook {
   const metText = (gap: ReturnType<typeof targetGap>) =>
     gap === null ? null : gap.met ? t('reportDocument.values.met') : t('reportDocument.values.missed');
 
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (excel().Workbook)();
   workbook.creator = 'SIPAS kiosk collector';
   workbook.created = new Date(report.generatedAt);
 
