@@ -121,6 +121,13 @@ function surrogateWords(text: string, at: number): string {
   return `a lone surrogate U+${unit} at character ${at}`;
 }
 
+const NOT_ASCII = /[^\u0000-\u007f]/;
+
+/** Text in NFC; ASCII text (ids, codes, times: most of a response) already is, and one regex test says so. */
+function nfc(text: string): string {
+  return NOT_ASCII.test(text) ? text.normalize('NFC') : text;
+}
+
 /** Largest key count for which normalisation collisions are reported one by one. */
 const MAX_COLLISIONS = 5;
 
@@ -139,12 +146,12 @@ export function normalizeText(value: unknown, root = '$'): { ok: true; value: un
     return keys.reverse();
   };
   const walk = (current: unknown, path: Path): unknown => {
-    if (typeof current === 'string') return current.normalize('NFC');
+    if (typeof current === 'string') return nfc(current);
     if (Array.isArray(current)) return current.map((item, index) => walk(item, { parent: path, key: index }));
     if (current === null || typeof current !== 'object') return current;
     const copy: Record<string, unknown> = {};
     for (const key of Object.keys(current)) {
-      const normal = key.normalize('NFC');
+      const normal = nfc(key);
       if (Object.hasOwn(copy, normal)) {
         if (problems.length < MAX_COLLISIONS) {
           problems.push(`${formatPath(root, [...pathOf(path), normal])}: expected each key once, found it twice in different Unicode forms (NFC and another)`);
