@@ -12,7 +12,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -21,10 +20,10 @@ import pg from 'pg';
 import { createCollector, openStore, setAdminPassword } from '../../src/collector';
 import { parsePostgresUrl } from '../../src/collector/stores';
 import { DEFINITIONS_DIR, loadDefinitionsFromDir } from '../../src/build/definitions';
-import { ADMIN_PASSWORD, signIn, tempDatabase } from '../collector/helpers';
-import { freshPostgresDatabase, TEST_DATABASE_URL } from '../collector/test-databases';
+import { ADMIN_PASSWORD, signIn } from '../collector/helpers';
 import { sipasResponse } from './collector-admin';
 import { bulkSeed } from './bulk-seed';
+import { benchDatabase } from './bench-database';
 import { bulkSeedPostgres } from './pg-bulk-seed';
 import type { BenchStore } from './tallies';
 
@@ -54,14 +53,8 @@ export async function benchExportMemory(n: number, kind: BenchStore): Promise<Ex
   const kioskIds = Array.from({ length: 20 }, () => randomUUID());
   // EXPORT_BENCH_FILE names a SQLite file kept between runs: seeded once when missing, then reused
   // (seeding a million rows takes minutes; profiling the export takes several runs).
-  const kept = kind === 'sqlite' ? process.env.EXPORT_BENCH_FILE : undefined;
-  const reuse = kept !== undefined && existsSync(kept);
-  const db =
-    kind === 'postgres'
-      ? freshPostgresDatabase(TEST_DATABASE_URL)
-      : kept !== undefined
-        ? { url: kept, cleanup: async () => undefined }
-        : (() => { const file = tempDatabase(); return { url: file.file, cleanup: async () => file.cleanup() }; })();
+  const db = benchDatabase(kind, 'EXPORT_BENCH_FILE');
+  const { reuse } = db;
   try {
     const began = performance.now();
     if (reuse) {

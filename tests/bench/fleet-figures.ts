@@ -5,16 +5,15 @@
  * apart from it the read of what it shows (loadFleet), the part that grew with the responses.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createCollector, openStore, registerDevice, setAdminPassword } from '../../src/collector';
 import { DEFINITIONS_DIR, loadDefinitionsFromDir } from '../../src/build/definitions';
 import { FLEET_PAGE_ROWS, loadFleet } from '../../src/collector/staff-pages';
 import type { IngestItem } from '../../src/collector/stores';
-import { makeResponse, signIn, tempDatabase, validItem } from '../collector/helpers';
+import { makeResponse, signIn, validItem } from '../collector/helpers';
 import { bulkSeed } from './bulk-seed';
+import { benchDatabase } from './bench-database';
 import { bulkSeedPostgres } from './pg-bulk-seed';
-import { freshPostgresDatabase, TEST_DATABASE_URL } from '../collector/test-databases';
 import type { BenchStore } from './tallies';
 
 /** Figures of one size. */
@@ -66,14 +65,8 @@ export async function benchFleet(devices: number, n: number, kind: BenchStore = 
   // PostgreSQL: a fresh schema in TEST_DATABASE_URL, seeded above INGEST_SEED_MAX by COPY and the store's fleet rebuild.
   // FLEET_BENCH_FILE names a SQLite file kept between runs: seeded once when missing, then reused
   // (seeding a million rows takes minutes; profiling the page takes several runs).
-  const kept = kind === 'sqlite' ? process.env.FLEET_BENCH_FILE : undefined;
-  const reuse = kept !== undefined && existsSync(kept);
-  const db =
-    kind === 'postgres'
-      ? freshPostgresDatabase(TEST_DATABASE_URL)
-      : kept !== undefined
-        ? { url: kept, cleanup: async () => undefined }
-        : (() => { const file = tempDatabase(); return { url: file.file, cleanup: async () => file.cleanup() }; })();
+  const db = benchDatabase(kind, 'FLEET_BENCH_FILE');
+  const { reuse } = db;
   try {
     const ids: string[] = [];
     const registering = await openStore(db.url);
