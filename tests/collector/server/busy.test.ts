@@ -5,6 +5,17 @@ import { deferCleanups, makeBatch, makeResponse, resultsOf, startTestCollector }
 
 const defer = deferCleanups();
 
+/** Counts the store's recordContact calls from now on (each one is a write, on PostgreSQL a commit). */
+function countContacts(store: CollectorStore): { n: number } {
+  const count = { n: 0 };
+  const recordContact = store.recordContact.bind(store);
+  store.recordContact = async (...args) => {
+    count.n++;
+    return recordContact(...args);
+  };
+  return count;
+}
+
 describe('POST /api/v1/responses when the collector is busy', () => {
   it('answers 503 busy with Retry-After beyond the batches it admits at once, and admits again once one is done', async () => {
     let release!: () => void;
@@ -37,28 +48,18 @@ describe('POST /api/v1/responses when the collector is busy', () => {
     let clock = Date.parse('2026-03-02T02:00:00.000Z');
     const c = await startTestCollector({ maxConcurrentBatches: 0, now: () => new Date(clock) });
     defer(() => c.close());
-    let contacts = 0;
-    const recordContact = c.store.recordContact.bind(c.store);
-    (c.store as CollectorStore).recordContact = async (...args) => {
-      contacts++;
-      return recordContact(...args);
-    };
+    const contacts = countContacts(c.store);
     expect((await c.submit(makeBatch([makeResponse({ seq: 1 })]))).statusCode).toBe(503);
-    expect(contacts).toBe(1);
+    expect(contacts.n).toBe(1);
     expect((await c.store.getDevice(c.deviceId))?.lastContactAt).toBe('2026-03-02T02:00:00.000Z');
 
     const open = await startTestCollector({ now: () => new Date(clock) });
     defer(() => open.close());
-    let openContacts = 0;
-    const recordOpen = open.store.recordContact.bind(open.store);
-    (open.store as CollectorStore).recordContact = async (...args) => {
-      openContacts++;
-      return recordOpen(...args);
-    };
+    const openContacts = countContacts(open.store);
     clock = Date.parse('2026-03-02T02:05:00.000Z');
     expect(resultsOf(await open.submit(makeBatch([makeResponse({ seq: 1, completedAt: '2026-03-02T02:04:00.000Z' })]))).results[0].status).toBe('created');
     // The ingest wrote it in the batch's transaction; no second write of the same contact.
-    expect(openContacts).toBe(0);
+    expect(openContacts.n).toBe(0);
     expect((await open.store.getDevice(open.deviceId))?.lastContactAt).toBe('2026-03-02T02:05:00.000Z');
   });
 
