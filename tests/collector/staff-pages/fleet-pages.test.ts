@@ -75,6 +75,9 @@ describe('fleet page: one page of devices at a time (issue 12)', () => {
     const pager = /<nav class="pager[\s\S]*?<\/nav>/.exec(page.body)![0];
     expect(pager.match(/aria-current="page"/g)).toHaveLength(1);
     expect(pager).not.toContain('page=3" aria-current');
+    // At 175% text the table is wider than a tablet: it scrolls in a box of its own, reachable by
+    // keyboard, instead of pushing the whole page sideways.
+    expect(page.body).toContain('<div class="table-wrap" tabindex="0"><table>');
   });
 
   it('continues on page 2 where page 1 stopped, and the pages together are the JSON fleet in its order', async () => {

@@ -356,25 +356,28 @@ export function FleetPage({
                     })}{' '}
                     {t('fleetPaging.pageOf', { page: count(view.page), pages: count(view.pages) })}
                   </p>
-                  <table>
-                    <thead>
-                      <tr>
-                        <th>{t('fleet.device')}</th>
-                        <th>{t('fleet.lastContact')}</th>
-                        <th>{t('fleet.state')}</th>
-                        <th>{t('fleet.queue')}</th>
-                        <th class="num">{t('fleet.received')}</th>
-                        <th>{t('fleet.gaps')}</th>
-                        <th>{t('fleet.versions')}</th>
-                        <th>{t('funnel.fleetHeading')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {view.rows.map((entry) => (
-                        <FleetRow ctx={ctx} entry={entry} now={now} />
-                      ))}
-                    </tbody>
-                  </table>
+                  {/* Wider than a tablet at 175% text: the table scrolls in its own box (keyboard-focusable), not the page. */}
+                  <div class="table-wrap" tabIndex={0}>
+                    <table>
+                      <thead>
+                        <tr>
+                          <th>{t('fleet.device')}</th>
+                          <th>{t('fleet.lastContact')}</th>
+                          <th>{t('fleet.state')}</th>
+                          <th>{t('fleet.queue')}</th>
+                          <th class="num">{t('fleet.received')}</th>
+                          <th>{t('fleet.gaps')}</th>
+                          <th>{t('fleet.versions')}</th>
+                          <th>{t('funnel.fleetHeading')}</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {view.rows.map((entry) => (
+                          <FleetRow ctx={ctx} entry={entry} now={now} />
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
                   <FleetPager ctx={ctx} view={view} values={values} />
                 </>
               )}
