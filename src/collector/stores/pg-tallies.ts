@@ -388,7 +388,8 @@ export function pgTallies(pool: pg.Pool) {
             addFlat(found.flat, flat);
           }
         });
-        stored.push(...summedByKey.values());
+        // One at a time: spread into push, a few hundred thousand rows overflow the call stack.
+        for (const row of summedByKey.values()) stored.push(row);
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK').catch((rollbackError: unknown) => {
