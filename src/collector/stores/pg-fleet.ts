@@ -7,7 +7,7 @@
  */
 import type pg from 'pg';
 import { fleetFiguresFromRows, gapsOpenedAbove, rangesLeftAfterStoring, rangesOfText, type SequenceRange } from './sequence-figures';
-import type { Queryable } from './pg-pool';
+import { inTransaction, type Queryable } from './pg-pool';
 import { SEQUENCE_ACCOUNT_MAX, type DeviceFleetFigures, type SequenceGap, type SetAsideSequence } from './store';
 
 /** The kiosks that sent through each device: by its stored responses, its rejections and its conflicts. */
@@ -123,10 +123,7 @@ export function pgFleetFigures(pool: pg.Pool) {
     },
     /** Every device's figures in six queries, in one REPEATABLE READ transaction so they see the same moment. */
     async listFleetFigures(): Promise<DeviceFleetFigures[]> {
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      return inTransaction(pool, async (client) => {
         const received = await client.query<{ deviceId: string; n: number }>('SELECT device_id AS "deviceId", sum(stored) AS n FROM device_kiosk_stored GROUP BY device_id');
         // One row per device and kiosk, its ranges as "from-to,…" in order (as on SQLite): a row per
         // range is tens of thousands of rows to parse for a fleet of a thousand kiosks.
@@ -163,7 +160,6 @@ export function pgFleetFigures(pool: pg.Pool) {
         );
         const conflicts = await client.query<{ deviceId: string; n: number }>('SELECT device_id AS "deviceId", count(*) AS n FROM conflicts WHERE device_id IS NOT NULL GROUP BY device_id');
         const rejections = await client.query<{ deviceId: string; n: number }>('SELECT device_id AS "deviceId", count(*) AS n FROM rejections WHERE device_id IS NOT NULL GROUP BY device_id');
-        await client.query('COMMIT');
         return fleetFiguresFromRows({
           received: received.rows.map((row) => ({ deviceId: row.deviceId, n: Number(row.n) })),
           gaps: gaps.rows.flatMap(([deviceId, kioskId, ranges]) => rangesOfText(deviceId, kioskId, ranges)),
@@ -172,14 +168,7 @@ export function pgFleetFigures(pool: pg.Pool) {
           conflicts: conflicts.rows.map((row) => ({ deviceId: row.deviceId, n: Number(row.n) })),
           rejections: rejections.rows.map((row) => ({ deviceId: row.deviceId, n: Number(row.n) })),
         });
-      } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-        });
-        throw error;
-      } finally {
-        client.release(broken);
-      }
+      }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     },
   };
 }

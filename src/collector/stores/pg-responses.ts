@@ -16,6 +16,7 @@ import { pgSetAsideQueries } from './pg-set-aside';
 import { pgRecordBatchContact } from './pg-devices';
 import { homeShardOf, pgTallies } from './pg-tallies';
 import { addToFleetFigures, pgFleetFigures } from './pg-fleet';
+import { inTransaction } from './pg-pool';
 import { tallyFlagBits, type TallySource } from './tally-groups';
 import type {
   DefinitionCount,
@@ -32,7 +33,7 @@ import type {
   StoredRow,
 } from './store';
 import { NO_COLLECTOR_FLAGS, type LatestAnswers } from './store';
-import { textAnswerMark } from './store-rows';
+import { latestAnswersOf, textAnswerMark } from './store-rows';
 
 /** Rows a snapshot hands over at a time (as SQLite's), unless the caller asks for another size. */
 const SNAPSHOT_BATCH_ROWS = 256;
@@ -178,24 +179,11 @@ function sqlState(error: unknown): string | undefined {
 /** Runs `work` in one transaction on a client of its own; a deadlock or serialisation failure runs it again. */
 async function inRetriedTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const client = await pool.connect();
-    let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
+      return await inTransaction(pool, work);
     } catch (error) {
-      try {
-        await client.query('ROLLBACK');
-      } catch (rollbackError) {
-        // A connection that cannot even roll back is not given back to the pool.
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-      }
       if (attempt < INGEST_ATTEMPTS && RETRYABLE.has(sqlState(error) ?? '')) continue;
       throw error;
-    } finally {
-      client.release(broken);
     }
   }
 }
@@ -572,24 +560,14 @@ async function latestAnswers(pool: Pool, filter: ResponseFilter, versions: reado
   const sql = `SELECT completed_at, agency_code, counter_code, answers_json, id, placed_at FROM responses
     WHERE ${conditions.join(' AND ')} AND ($${afterAt}::text IS NULL OR (placed_at, id) < ($${afterAt}::text, $${afterId}::text))
     ORDER BY placed_at DESC, id DESC LIMIT $${pageSize}`;
-  const client = await pool.connect();
   const found: LatestAnswers[] = [];
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  await inTransaction(pool, async (client) => {
     reading: for (;;) {
       const { rows } = await client.query<unknown[]>({ text: sql, values: params, rowMode: 'array' });
       for (const row of rows) {
-        const all = JSON.parse(row[3] as string) as Record<string, unknown>;
-        const answers: Record<string, unknown> = {};
-        let any = false;
-        for (const id of questionIds) {
-          if (!Object.prototype.hasOwnProperty.call(all, id)) continue;
-          answers[id] = all[id];
-          if (typeof all[id] === 'string' && all[id].trim() !== '') any = true;
-        }
-        if (!any) continue;
-        found.push({ completedAt: row[0] as string, agencyCode: row[1] as string, counterCode: row[2] as string, answers });
+        const comment = latestAnswersOf({ completedAt: row[0] as string, agencyCode: row[1] as string, counterCode: row[2] as string, answersJson: row[3] as string }, questionIds);
+        if (!comment) continue;
+        found.push(comment);
         if (found.length >= limit) break reading;
       }
       if (rows.length < page) break;
@@ -597,12 +575,6 @@ async function latestAnswers(pool: Pool, filter: ResponseFilter, versions: reado
       params[afterAt - 1] = last[5];
       params[afterId - 1] = last[4];
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    broken = error instanceof Error ? error : new Error(String(error));
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   return found;
 }

@@ -11,7 +11,7 @@ import type pg from 'pg';
 import Cursor from 'pg-cursor';
 import { definitionKey } from '../../shared/ids';
 import { serialiseTally, tallyFromFlat, tallyLayout, TALLY_LAYOUT_VERSION, type SurveyDefinition, type TallyLayout } from '../../shared/survey';
-import type { Queryable } from './pg-pool';
+import { inTransaction, type Queryable } from './pg-pool';
 import type { PlaceTallyQuery, PlaceTallyRow, TallyDifference, TallyQuery, TallyRow } from './store';
 import {
   addFlat,
@@ -261,10 +261,7 @@ export function pgTallies(pool: pg.Pool) {
    */
   async function refresh(definitionId: string | null, definitions: readonly SurveyDefinition[], allLayouts = false): Promise<void> {
     const byKey = new Map(definitions.map((d) => [definitionKey(d.id, d.version), d]));
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
+    return inTransaction(pool, async (client) => {
       // Every shard, in order, before the table: a running batch holds one to its commit, so this waits
       // for them, and a new batch waits for its shard until the rebuilt tallies commit, so it reads them,
       // not what they replace (a batch holds no shard while it waits for one, so none waits in a circle).
@@ -293,15 +290,7 @@ export function pgTallies(pool: pg.Pool) {
         if (definition) await recompute(client, id, Number(version), definition);
         else if (!counts_kept) await recompute(client, id, Number(version), undefined);
       }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    });
   }
 
   /** The definition a stored tally's answers are read with: the query's, else the store's. */
@@ -357,13 +346,10 @@ export function pgTallies(pool: pg.Pool) {
 
     async checkTallies(definitions: readonly SurveyDefinition[]): Promise<TallyDifference[]> {
       const byKey = new Map(definitions.map((d) => [definitionKey(d.id, d.version), d]));
-      const client = await pool.connect();
       const groups = new TallyGroups();
       const stored: Array<{ key: TallyKey; flat: FlatTally; sameLayout: boolean }> = [];
-      let broken: Error | undefined;
-      try {
-        // One consistent view of rows and tallies, as SQLite's read transaction gives.
-        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      // One consistent view of rows and tallies, as SQLite's read transaction gives.
+      await inTransaction(pool, async (client) => {
         const staleRows = await client.query<{ id: string; version: number }>('SELECT definition_id AS id, definition_version AS version FROM tally_stale_versions');
         const stale = new Set(staleRows.rows.map((s) => definitionKey(s.id, Number(s.version))));
         await eachRow(client, `SELECT ${SOURCE_COLUMNS} FROM responses`, [], (row) => {
@@ -390,15 +376,7 @@ export function pgTallies(pool: pg.Pool) {
         });
         // One at a time: spread into push, a few hundred thousand rows overflow the call stack.
         for (const row of summedByKey.values()) stored.push(row);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-        });
-        throw error;
-      } finally {
-        client.release(broken);
-      }
+      }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const expected = groups.rows();
       const describe = (key: TallyKey, flat: FlatTally): string => {
         try {

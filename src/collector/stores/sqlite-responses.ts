@@ -18,10 +18,11 @@ import type {
 } from './store';
 import { NO_COLLECTOR_FLAGS, reportAfterBatch } from './store';
 import { sqliteSetAsideQueries } from './sqlite-set-aside';
-import { batchClockSkew, textAnswerMark } from './store-rows';
+import { batchClockSkew, latestAnswersOf, textAnswerMark } from './store-rows';
 import { sqliteTallies } from './sqlite-tallies';
 import { sqliteFleetFigures } from './sqlite-fleet';
-import { TALLY_FLAG_BITS, type LatestAnswers } from './store';
+import type { LatestAnswers } from './store';
+import { tallyFlagBits } from './tally-groups';
 
 /** Rows a snapshot hands over at a time. */
 const SNAPSHOT_BATCH_ROWS = 256;
@@ -104,12 +105,7 @@ export function sqliteResponseStore(db: Database.Database): ResponseStore {
           counterCode: r.counterCode,
           answers: r.answers,
           ...(r.sectionsOff ? { sectionsOff: r.sectionsOff } : {}),
-          flags:
-            (r.flags.tooFast ? TALLY_FLAG_BITS.tooFast : 0) |
-            (r.flags.belowMinInterval ? TALLY_FLAG_BITS.belowMinInterval : 0) |
-            (flags.placeMismatch ? TALLY_FLAG_BITS.placeMismatch : 0) |
-            (flags.clockSkew ? TALLY_FLAG_BITS.clockSkew : 0) |
-            (r.endedBy === 'timeout' ? TALLY_FLAG_BITS.endedByTimeout : 0),
+          flags: tallyFlagBits(r.flags, flags, r.endedBy),
           placedAt,
         });
         figureBatch.add(r.kioskId, r.seq);
@@ -310,16 +306,9 @@ function latestAnswers(db: Database.Database, filter: ResponseFilter, versions: 
   );
   const found: LatestAnswers[] = [];
   for (const row of statement.iterate(params)) {
-    const all = JSON.parse(row.answers_json) as Record<string, unknown>;
-    const answers: Record<string, unknown> = {};
-    let any = false;
-    for (const id of questionIds) {
-      if (!Object.prototype.hasOwnProperty.call(all, id)) continue;
-      answers[id] = all[id];
-      if (typeof all[id] === 'string' && all[id].trim() !== '') any = true;
-    }
-    if (!any) continue;
-    found.push({ completedAt: row.completed_at, agencyCode: row.agency_code, counterCode: row.counter_code, answers });
+    const comment = latestAnswersOf({ completedAt: row.completed_at, agencyCode: row.agency_code, counterCode: row.counter_code, answersJson: row.answers_json }, questionIds);
+    if (!comment) continue;
+    found.push(comment);
     if (found.length >= limit) break;
   }
   return found;

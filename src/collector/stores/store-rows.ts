@@ -6,6 +6,7 @@ import {
   SET_ASIDE_PAGE_MAX,
   type IngestBatch,
   type KioskOnSeveralDevices,
+  type LatestAnswers,
   type SequenceAccount,
   type SequenceGap,
   type SetAsideFilter,
@@ -145,4 +146,24 @@ export function textAnswerMark(definition: SurveyDefinition | undefined, answers
     if (typeof value === 'string' && value.trim() !== '') return true;
   }
   return false;
+}
+
+/**
+ * A stored row as one of the latest comments: the answers to `questionIds` it has, or null when none
+ * is a non-blank text (an unmarked row, or one whose text is only spaces). Both dialects' reads keep
+ * exactly these rows.
+ */
+export function latestAnswersOf(
+  row: { completedAt: string; agencyCode: string; counterCode: string; answersJson: string },
+  questionIds: readonly string[],
+): LatestAnswers | null {
+  const all = JSON.parse(row.answersJson) as Record<string, unknown>;
+  const answers: Record<string, unknown> = {};
+  let any = false;
+  for (const id of questionIds) {
+    if (!Object.prototype.hasOwnProperty.call(all, id)) continue;
+    answers[id] = all[id];
+    if (typeof all[id] === 'string' && all[id].trim() !== '') any = true;
+  }
+  return any ? { completedAt: row.completedAt, agencyCode: row.agencyCode, counterCode: row.counterCode, answers } : null;
 }
