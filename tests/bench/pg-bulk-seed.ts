@@ -1,8 +1,8 @@
 /**
  * Seeds a PostgreSQL collector database in bulk for the benchmarks at 1 and 10 million responses, as
  * bulk-seed.ts does on SQLite: the rows through COPY (pg-copy-streams, text format, no ingest checks,
- * no tally per response), every version marked stale with no counts kept, then the fleet figures by
- * the store's own rebuild. The tallies are computed by the store's own recomputation from the rows,
+ * no tally per response; the comment mark set as ingest sets it), every version marked stale with no
+ * counts kept, then the fleet figures by the store's own rebuild. The tallies are computed by the store's own recomputation from the rows,
  * at its next useDefinitions (as after a copy from SQLite).
  */
 import { pipeline } from 'node:stream/promises';
@@ -11,13 +11,14 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { canonicalJson, type SurveyResponse } from '../../src/shared/survey';
 import { openStore } from '../../src/collector';
-import { parsePostgresUrl, rebuildPgFleetFigures } from '../../src/collector/stores';
+import { parsePostgresUrl, rebuildPgFleetFigures, textAnswerMark } from '../../src/collector/stores';
+import { benchDefinitionOf } from './bulk-seed';
 
 /** The columns copied, in the order each line gives them (the others keep their defaults). */
 const COLUMNS = [
   'id', 'device_id', 'kiosk_id', 'seq', 'definition_id', 'definition_version', 'status', 'agency_code', 'counter_code',
   'locale', 'started_at', 'completed_at', 'duration_ms', 'flag_too_fast', 'flag_below_min_interval', 'device_label',
-  'app_version', 'answers_json', 'content_hash', 'received_at', 'source', 'placed_at',
+  'app_version', 'answers_json', 'content_hash', 'received_at', 'source', 'placed_at', 'has_text_answer',
 ] as const;
 
 /** A value in COPY's text format: \N for null; backslash, tab and line ends escaped. */
@@ -39,6 +40,7 @@ export async function bulkSeedPostgres(url: string, n: number, make: (i: number)
   try {
     const versions = new Set<string>();
     const receivedAt = new Date().toISOString();
+    const definitionOf = benchDefinitionOf();
     function* chunks(): Generator<string> {
       for (let start = 0; start < n; start += LINES_PER_CHUNK) {
         const lines: string[] = [];
@@ -51,6 +53,7 @@ export async function bulkSeedPostgres(url: string, n: number, make: (i: number)
             r.id, deviceId, r.kioskId, r.seq, r.definitionId, r.definitionVersion, r.status, r.agencyCode, r.counterCode,
             r.locale, new Date(r.startedAt).toISOString(), completedAt, r.durationMs, r.flags.tooFast, r.flags.belowMinInterval,
             r.deviceLabel, r.appVersion, canonicalJson(r.answers), `bulk-${i}`, receivedAt, deviceId === null ? 'import' : 'sync', completedAt,
+            textAnswerMark(definitionOf(r.definitionId, r.definitionVersion), r.answers),
           ];
           lines.push(values.map(copyText).join('\t'));
         }

@@ -17,3 +17,4 @@ export { TALLY_SHARD_LOCK_KEY, TALLY_SHARDS } from './pg-tallies';
 export { DATABASE_FILE, openSqliteStore, type SqliteStoreOptions } from './sqlite-store';
 export { readSqliteMigrations, SCHEMA_VERSION, SQLITE_MIGRATIONS_DIR, type Migration } from './sqlite-migrations';
 export { MAX_UNIT_ROWS } from './unit-rules';
+export { textAnswerMark } from './store-rows';
