@@ -1,15 +1,15 @@
 /**
  * The report's scoring tallies against the rows they were counted from (safe while the collector runs:
  * one read transaction):
- *   tsx src/collector/cli/tallies-cli.ts check [--data ./data] [--definitions survey-definitions]
+ *   tsx src/collector/cli/tallies-cli.ts check [--data ./data | --database <URL>] [--definitions survey-definitions]
  * Recomputes every tally from the stored responses with the definitions, prints each stored tally
  * that differs (or is missing, or left over) and exits 1 when there is any.
  */
 import { DEFINITIONS_DIR, formatProblem, loadDefinitionsFromDir } from '../../build/definitions';
 import type { ResponseStore, TallyDifference } from '../stores';
-import { dataDirOf, defineCli, existingStoreIn, fail, parseCommandLine, withStore } from './cli-helpers';
+import { defineCli, existingStoreOf, fail, parseCommandLine, withStore } from './cli-helpers';
 
-const USAGE = 'usage: tsx src/collector/cli/tallies-cli.ts check [--data <dir>] [--definitions <dir>]';
+const USAGE = 'usage: tsx src/collector/cli/tallies-cli.ts check [--data <dir> | --database <URL>] [--definitions <dir>]';
 
 /** Differences printed in full; the rest are counted. */
 const PRINTED_DIFFERENCES = 50;
@@ -21,8 +21,9 @@ async function main(args?: string[]): Promise<void> {
   if (positionals.length !== 1 || positionals[0] !== 'check') fail(USAGE);
   const { definitions, problems } = loadDefinitionsFromDir(values.definitions ?? DEFINITIONS_DIR);
   if (problems.length > 0) fail(`${problems.length} problem(s) in the survey definitions\n${problems.map(formatProblem).join('\n')}`);
-  const file = existingStoreIn(dataDirOf(values.data));
-  const differences = await withStore(file, (store) => checkTallies(store, definitions));
+  // --database (or COLLECTOR_DATABASE_URL) checks a PostgreSQL collector, as the other staff commands do.
+  const url = existingStoreOf(values);
+  const differences = await withStore(url, (store) => checkTallies(store, definitions));
   if (differences.length > 0) fail(`${differences.length} tally row(s) differ from the responses they count`);
 }
 

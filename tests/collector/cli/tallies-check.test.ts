@@ -7,6 +7,7 @@ import { DEFINITIONS_DIR, loadDefinitionsFromDir } from '../../../src/build/defi
 import { openStore } from '../../../src/collector';
 import { talliesCli } from '../../../src/collector/cli';
 import { deferCleanups, makeResponse, seedResponses } from '../helpers';
+import { freshPostgresDatabase, queryPostgres, TEST_DATABASE_URL } from '../test-databases';
 
 const defer = deferCleanups();
 
@@ -14,9 +15,15 @@ const defer = deferCleanups();
 async function dataDirWithResponses(count: number): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'sipas-tallies-cli-'));
   defer(() => rmSync(dir, { recursive: true, force: true }));
+  await seedStore(join(dir, 'collector.sqlite'), count);
+  return dir;
+}
+
+/** Stores `count` sipas-2023 responses at `url`, tallied with the shipped definitions. */
+async function seedStore(url: string, count: number): Promise<void> {
   const { definitions } = loadDefinitionsFromDir(DEFINITIONS_DIR);
   const sipas = definitions.filter((d) => d.id === 'sipas-2023').sort((a, b) => b.version - a.version)[0];
-  const store = await openStore(join(dir, 'collector.sqlite'));
+  const store = await openStore(url);
   try {
     await store.useDefinitions(definitions);
     await seedResponses(store, null, count, (i) =>
@@ -25,7 +32,6 @@ async function dataDirWithResponses(count: number): Promise<string> {
   } finally {
     await store.close();
   }
-  return dir;
 }
 
 /** Runs the command line, capturing what it prints. */
@@ -57,6 +63,17 @@ describe('tallies check (tsx src/collector/cli/tallies-cli.ts check)', () => {
     const { code, output } = await run(['check', '--data', dir]);
     expect(output).toMatch(/differs: sipas-2023@\d+ rollup=0 agency="UBND-Q1" counter="Q01" field="tu-phap" period=2026-03-02 flags=0/);
     expect(output).toMatch(/tally row\(s\) differ/);
+    expect(code).toBe(1);
+  });
+
+  it.skipIf(TEST_DATABASE_URL === undefined)('checks a PostgreSQL collector named by --database, and finds a corrupted row there (needs TEST_DATABASE_URL)', async () => {
+    const db = freshPostgresDatabase();
+    defer(() => db.cleanup());
+    await seedStore(db.url, 30);
+    expect(await run(['check', '--database', db.url])).toEqual({ code: 0, output: 'Tallies match the stored responses.' });
+    await queryPostgres(db.url, "UPDATE tallies SET responses = 0 WHERE rollup = 0 AND service_field = 'tu-phap' AND length(period) = 10");
+    const { code, output } = await run(['check', '--database', db.url]);
+    expect(output).toMatch(/differs: sipas-2023@\d+ rollup=0 agency="UBND-Q1" counter="Q01" field="tu-phap" period=2026-03-02 flags=0/);
     expect(code).toBe(1);
   });
 
