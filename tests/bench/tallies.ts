@@ -24,6 +24,11 @@ export interface TalliesBenchResult {
   store: BenchStore;
   responses: number;
   seedPerSecond: number;
+  /** Of the seed in bulk: the rows written, then the tallies recounted from them by the store (useDefinitions). */
+  bulkRowsSeconds?: number;
+  recountSeconds?: number;
+  /** The bench process's resident set after the recount (the store runs in it, as does PostgreSQL's client). */
+  rssAfterSeedMb: number;
   /** Median of 5 reports after one warm-up, in ms. */
   reportMs: number;
   filteredReportMs: number;
@@ -73,18 +78,25 @@ export async function benchTallies(n: number, options: { countsOnly?: boolean; s
   const began = performance.now();
   if (bulk && kind === 'postgres') await bulkSeedPostgres(db.url, n, make);
   else if (bulk) await bulkSeed(db.url, n, make);
+  const rowsWritten = performance.now();
   const store = await openStore(db.url);
   try {
     // In bulk, this is where the stale versions' tallies are computed from the rows.
     if (!options.countsOnly) await store.useDefinitions(definitions);
     if (!bulk) await seedResponses(store, null, n, make, 'import');
-    const seedPerSecond = Math.round(n / ((performance.now() - began) / 1000));
-    if (options.countsOnly) return { store: kind, responses: n, seedPerSecond, reportMs: NaN, filteredReportMs: NaN };
+    const seeded = performance.now();
+    const seedPerSecond = Math.round(n / ((seeded - began) / 1000));
+    const seconds = (ms: number) => Math.round(ms / 100) / 10;
+    const phases = bulk ? { bulkRowsSeconds: seconds(rowsWritten - began), recountSeconds: seconds(seeded - rowsWritten) } : {};
+    const rssAfterSeedMb = Math.round(process.memoryUsage().rss / 1_048_576);
+    if (options.countsOnly) return { store: kind, responses: n, seedPerSecond, rssAfterSeedMb, reportMs: NaN, filteredReportMs: NaN };
     // The responses run through 2025: its second quarter is inside every size here.
     return {
       store: kind,
       responses: n,
       seedPerSecond,
+      ...phases,
+      rssAfterSeedMb,
       reportMs: await timeReport(store, {}),
       filteredReportMs: await timeReport(store, { agency: 'STP', from: '2025-04-01', to: '2025-06-30' }),
     };
