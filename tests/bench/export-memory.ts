@@ -8,6 +8,11 @@
  * (coldRssGrowthMb counts from before it). An export that streams grows by a constant, whatever n
  * is: the target is ≤ 50 MB at 1,000,000. The tallies are not computed (the export reads rows only):
  * the bulk seed's stale marks are cleared so opening the collector does not spend minutes on them.
+ * EXPORT_BENCH_TRACE=1 breaks the growth down on stderr, every second and at the peak: the main
+ * thread's heap and ArrayBuffers, the read worker's own (tests/bench/export-memory-worker.ts shares
+ * them; they are per thread) and the resident set by mapping (/proc/self/smaps: glibc's per-thread
+ * malloc arenas, the main [heap], files, other anonymous memory such as V8's heaps). Its sampling
+ * allocates on the main thread: take the figures from a run without it.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -18,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { createCollector, openStore, setAdminPassword } from '../../src/collector';
+import { ReadPool } from '../../src/collector/staff-pages';
 import { parsePostgresUrl } from '../../src/collector/stores';
 import { DEFINITIONS_DIR, loadDefinitionsFromDir } from '../../src/build/definitions';
 import { ADMIN_PASSWORD, signIn } from '../collector/helpers';
@@ -26,6 +32,9 @@ import { bulkSeed } from './bulk-seed';
 import { benchDatabase } from './bench-database';
 import { bulkSeedPostgres } from './pg-bulk-seed';
 import type { BenchStore } from './tallies';
+import { smapsBreakdown, WORKER_BUFFERS, WORKER_BUFFERS_PEAK, WORKER_FIGURES, WORKER_HEAP, WORKER_HEAP_PEAK } from './memory-breakdown';
+
+const TRACING_WORKER = new URL('./export-memory-worker.ts', import.meta.url);
 
 /** Figures of one export. */
 export interface ExportBenchResult {
@@ -78,7 +87,11 @@ export async function benchExportMemory(n: number, kind: BenchStore): Promise<Ex
     // As `npm start` runs it: the store URL given, so the export is read by a read worker of its own.
     // EXPORT_BENCH_WORKERS=0 reads it on the main thread instead (the pool's fallback).
     const readWorkers = process.env.EXPORT_BENCH_WORKERS === undefined ? undefined : Number(process.env.EXPORT_BENCH_WORKERS);
-    const app = await createCollector({ store, definitions, storeUrl: db.url, readWorkers });
+    // EXPORT_BENCH_TRACE=1: the same worker, which also writes its own thread's heap figures here.
+    const tracing = process.env.EXPORT_BENCH_TRACE !== undefined;
+    const workerFigures = new Float64Array(new SharedArrayBuffer(WORKER_FIGURES * Float64Array.BYTES_PER_ELEMENT));
+    const reader = tracing ? new ReadPool({ store, storeUrl: db.url, workers: readWorkers, workerEntry: TRACING_WORKER, workerData: workerFigures.buffer }) : undefined;
+    const app = await createCollector({ store, definitions, storeUrl: db.url, readWorkers, reader });
     try {
       await app.listen({ port: 0, host: '127.0.0.1' });
       const cookie = await signIn(app);
@@ -104,9 +117,20 @@ export async function benchExportMemory(n: number, kind: BenchStore): Promise<Ex
       };
       const timer = setInterval(sample, 5);
       // EXPORT_BENCH_TRACE=1: the memory every second on stderr, to tell a climb from a step.
-      const trace = process.env.EXPORT_BENCH_TRACE ? setInterval(() => {
+      // Where the resident set is, by mapping kind: at the baseline, every second, and at each new peak.
+      const baseMaps = tracing ? smapsBreakdown() : undefined;
+      let peakMaps = baseMaps;
+      let tracedPeak = baselineRss;
+      const peakTrace = tracing ? setInterval(() => {
+        const rss = process.memoryUsage().rss;
+        if (rss > tracedPeak + 1024 * 1024) {
+          tracedPeak = rss;
+          peakMaps = smapsBreakdown();
+        }
+      }, 20) : undefined;
+      const trace = tracing ? setInterval(() => {
         const now = process.memoryUsage();
-        console.error(`rss ${mb(now.rss)} heap ${mb(now.heapUsed)} arrayBuffers ${mb(now.arrayBuffers)}`);
+        console.error(`rss ${mb(now.rss)} main heap ${mb(now.heapUsed)} ab ${mb(now.arrayBuffers)} | worker heap ${mb(workerFigures[WORKER_HEAP]!)} ab ${mb(workerFigures[WORKER_BUFFERS]!)} | ${JSON.stringify(smapsBreakdown())}`);
       }, 1000) : undefined;
       const start = performance.now();
       let read: ClientRead;
@@ -116,7 +140,13 @@ export async function benchExportMemory(n: number, kind: BenchStore): Promise<Ex
       } finally {
         clearInterval(timer);
         clearInterval(trace);
+        clearInterval(peakTrace);
         sample();
+      }
+      if (tracing) {
+        console.error(`baseline maps ${JSON.stringify(baseMaps)}`);
+        console.error(`peak maps ${JSON.stringify(peakMaps)} (rss ${mb(tracedPeak)})`);
+        console.error(`worker heap peak ${mb(workerFigures[WORKER_HEAP_PEAK]!)} ab peak ${mb(workerFigures[WORKER_BUFFERS_PEAK]!)}`);
       }
       if (read.status !== 200) throw new Error(`export answered ${read.status}: ${read.error ?? ''}`);
       const { bytes, lineEnds } = read;

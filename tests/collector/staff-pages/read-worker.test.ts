@@ -16,6 +16,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createCollector, openStore, registerDevice, setAdminPassword, type CollectorStore } from '../../../src/collector';
 import { ERROR_CODES, HTTP_ERRORS } from '../../../src/collector/errors';
 import { ReadPool, type ReadPoolOptions } from '../../../src/collector/staff-pages';
+import { EXPORT_BATCH_ROWS, openExport } from '../../../src/collector/staff-pages/read-worker';
 import { SUBMIT_PATH } from '../../../src/shared/wire';
 import { ADMIN_PASSWORD, DEFINITIONS, deferCleanups, makeBatch, makeResponse, resultsOf, seedResponses, signIn, tempDatabase, TEST_SCRYPT_COST } from '../helpers';
 import { GATE_OPEN, GATE_REACHED, ROWS_READ, type Script } from './read-worker-fixtures/gate';
@@ -275,6 +276,33 @@ describe('read worker', () => {
     // The chunks asked for, the one being written and one batch of the snapshot (256 rows) at most.
     expect(Atomics.load(read, ROWS_READ)).toBeLessThanOrEqual(8 * rowsPerChunk + 256);
     expect(Atomics.load(read, ROWS_READ)).toBeLessThan(total / 3);
+  });
+
+  it('reads an export a few rows at a time, so the rows it holds die young in the worker', async () => {
+    const { store } = await seededStore(100);
+    const batches: number[] = [];
+    // The real store, its snapshot's row batches counted as the export takes them.
+    const counting: CollectorStore = Object.assign(Object.create(store) as CollectorStore, {
+      openResponseSnapshot: async (...args: Parameters<CollectorStore['openResponseSnapshot']>) => {
+        const snapshot = await store.openResponseSnapshot(...args);
+        return {
+          ...snapshot,
+          async *responses() {
+            for await (const batch of snapshot.responses()) {
+              batches.push(batch.length);
+              yield batch;
+            }
+          },
+        };
+      },
+    });
+    const body = await openExport(counting, DEFINITIONS, {}, 'vi', 'csv');
+    let csv = '';
+    for await (const piece of body.stream) csv += String(piece);
+    expect(body.rowCount).toBe(100);
+    expect(csv.trimEnd().split('\r\n')).toHaveLength(101);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(100);
+    expect(Math.max(...batches)).toBe(EXPORT_BATCH_ROWS);
   });
 
   // A real process loading the collector twice (its main thread and a worker thread, both through tsx):

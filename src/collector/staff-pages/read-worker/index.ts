@@ -3,6 +3,6 @@
  * own store connections (ReadPool), through the same job functions the in-process fallback runs.
  */
 export { DEFAULT_JOBS_PER_WORKER, DEFAULT_READ_WORKERS, ReadPool, type ReadPoolOptions, type ReadPoolStats } from './pool';
-export { openExport, type ExportBody } from './jobs';
+export { EXPORT_BATCH_ROWS, openExport, type ExportBody } from './jobs';
 export { serveReads } from './serve';
 export type { WorkerConfig } from './protocol';

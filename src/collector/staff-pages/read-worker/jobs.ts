@@ -19,6 +19,14 @@ export interface ExportBody extends StreamHead {
 }
 
 /**
+ * Rows an export takes from its snapshot at a time. A batch is live until its last row is written, and
+ * the store's default of 256 (about 1 MB of parsed rows) outlived the read worker's scavenges: those
+ * rows were promoted and filled its old space with 45 MB of dead rows between mark-compacts (issue 12's
+ * export memory: 83 → 23 MB growth at 1,000,000 rows on SQLite, same speed). 32 rows die young.
+ */
+export const EXPORT_BATCH_ROWS = 32;
+
+/**
  * Opens an export of the responses matching `query`: one consistent snapshot gives the row count, the
  * definitions present (their questions become columns) and the rows, serialised as `format`.
  */
@@ -29,7 +37,7 @@ export async function openExport(
   lang: string,
   format: ExportFormat,
 ): Promise<ExportBody> {
-  const snapshot = await store.openResponseSnapshot(toResponseFilter(query));
+  const snapshot = await store.openResponseSnapshot(toResponseFilter(query), { batchRows: EXPORT_BATCH_ROWS });
   try {
     const rowCount = snapshot.count ?? 0; // opened with its summary, so always known
     const present = exportDefinitions(known, snapshot.definitions);
