@@ -4,8 +4,8 @@
  * child process (as a browser is: its buffers are not the collector's); its time and the collector
  * process's memory growth while it runs (resident set, sampled every 5 ms, which includes the read
  * worker's heap and its SQLite connection; and the main thread's heap and ArrayBuffers). The collector
- * runs as `npm start` runs it, with its read worker, started by an empty export before the baseline
- * (coldRssGrowthMb counts from before it). An export that streams grows by a constant, whatever n
+ * runs as `npm start` runs it, its read worker started with it; an empty export is made before the
+ * baseline (coldRssGrowthMb counts from before it: what the first export after a start costs). An export that streams grows by a constant, whatever n
  * is: the target is ≤ 50 MB at 1,000,000. The tallies are not computed (the export reads rows only):
  * the bulk seed's stale marks are cleared so opening the collector does not spend minutes on them.
  * EXPORT_BENCH_TRACE=1 breaks the growth down on stderr, every second and at the peak: the main
@@ -45,9 +45,9 @@ export interface ExportBenchResult {
   seconds: number;
   baselineRssMb: number;
   peakRssMb: number;
-  /** Growth during the export, the read worker already started (by a first, empty export). */
+  /** Growth during the export, after a first, empty one. */
   rssGrowthMb: number;
-  /** Growth from before the read worker started: what the first export after a start costs. */
+  /** Growth from the collector just started (its read worker started with it, as `npm start` does): what the first export after a start costs. */
   coldRssGrowthMb: number;
   heapGrowthMb: number;
   /** Growth of the main thread's ArrayBuffer memory (outside its heap: the chunks on their way to the socket). */
@@ -91,15 +91,15 @@ export async function benchExportMemory(n: number, kind: BenchStore): Promise<Ex
     const tracing = process.env.EXPORT_BENCH_TRACE !== undefined;
     const workerFigures = new Float64Array(new SharedArrayBuffer(WORKER_FIGURES * Float64Array.BYTES_PER_ELEMENT));
     const reader = tracing ? new ReadPool({ store, storeUrl: db.url, workers: readWorkers, workerEntry: TRACING_WORKER, workerData: workerFigures.buffer }) : undefined;
-    const app = await createCollector({ store, definitions, storeUrl: db.url, readWorkers, reader });
+    const app = await createCollector({ store, definitions, storeUrl: db.url, readWorkers, reader, startReadWorkers: true });
     try {
       await app.listen({ port: 0, host: '127.0.0.1' });
       const cookie = await signIn(app);
       const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
       global.gc?.();
       const coldRss = process.memoryUsage().rss;
-      // An empty export first starts the read worker (its own thread, heap and store connection, made
-      // once per collector), so the figures below are the export's own and the cold one says the rest.
+      // An empty export first (the read worker's store connection and code warmed by one export), so
+      // the figures below are an export's own and the cold one says what the first one adds.
       const empty = await readInChild(`${base}/api/v1/admin/responses.csv?definition=sipas-2023&from=2999-01-01`, cookie);
       if (empty.status !== 200) throw new Error(`empty export answered ${empty.status}: ${empty.error ?? ''}`);
       global.gc?.();

@@ -110,7 +110,7 @@ async function main(words?: string[]): Promise<void> {
     const admin = await ensureAdminPassword(store, { envPassword: process.env.COLLECTOR_ADMIN_PASSWORD, demo: args.demo });
     // Read once; child processes need not inherit it.
     delete process.env.COLLECTOR_ADMIN_PASSWORD;
-    app = await createCollector({ store, definitions, staticDir, logger: true, publicUrl, trustProxy, storeUrl, readWorkers });
+    app = await createCollector({ store, definitions, staticDir, logger: true, publicUrl, trustProxy, storeUrl, readWorkers, startReadWorkers: true });
     await app.listen({ port, host });
     await announce(app, store, { host, storeUrl, definitions, staticDir, publicUrl, demo: args.demo, admin });
   } catch (error) {

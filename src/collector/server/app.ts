@@ -50,6 +50,8 @@ export interface CollectorOptions {
   storeUrl?: string;
   /** Read worker threads when storeUrl is given (default 1). */
   readWorkers?: number;
+  /** Start the first read worker with the app, not at the first report or export (`npm start` does). */
+  startReadWorkers?: boolean;
   /** A read pool made by the caller instead of storeUrl/readWorkers (tests, the bench); closed with the app. */
   reader?: ReadPool;
   /**
@@ -287,6 +289,7 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
     options.reader ??
     new ReadPool({ store, storeUrl: options.storeUrl, workers: options.readWorkers, log: (message, error) => app.log.warn({ err: error }, message) });
   app.addHook('onClose', () => reader.close());
+  if (options.startReadWorkers) await reader.start();
   await app.register(staffSide, {
     store,
     definitions: options.definitions,

@@ -191,6 +191,30 @@ describe('read worker', () => {
     expect(pool.stats).toMatchObject({ workerJobs: 0, inProcessJobs: 2, workersStarted: 1 });
   });
 
+  it('starts its worker with the collector when asked (as npm start does), so the first report runs on it without starting another', async () => {
+    const { store, file } = await seededStore(12);
+    const pool = workerPool(store, file);
+    const app = await createCollector({ store, definitions: DEFINITIONS, now: () => NOW, reader: pool, startReadWorkers: true });
+    defer(() => app.close());
+    expect(pool.stats).toEqual({ workerJobs: 0, inProcessJobs: 0, workersStarted: 1, workersAlive: 1 });
+    const cookie = await signIn(app);
+    const report = await app.inject({ method: 'GET', url: '/api/v1/admin/report?definition=sipas-test', headers: { cookie } });
+    expect(report.statusCode).toBe(200);
+    expect(pool.stats).toEqual({ workerJobs: 1, inProcessJobs: 0, workersStarted: 1, workersAlive: 1 });
+  });
+
+  it('falls back to reading in-process, saying so once, when the worker started with the collector cannot start', async () => {
+    const { store, file, token } = await seededStore(12);
+    const logged: string[] = [];
+    const pool = workerPool(store, file, { workerEntry: new URL('./read-worker-fixtures/no-such-worker.ts', import.meta.url), log: (message) => logged.push(message) });
+    await pool.start();
+    expect(logged).toEqual(['read workers cannot start here; reports and exports run on the main thread']);
+    const c = await serve(store, token, pool);
+    expect((await c.get('/api/v1/admin/report?definition=sipas-test')).statusCode).toBe(200);
+    expect(pool.stats).toMatchObject({ workerJobs: 0, inProcessJobs: 1, workersStarted: 1 });
+    expect(logged).toHaveLength(1);
+  });
+
   it.each([
     { storeUrl: undefined, workers: 1, why: 'no store URL' },
     { storeUrl: ':memory:', workers: 1, why: 'an in-memory database (private to its connection)' },
