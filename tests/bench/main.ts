@@ -17,6 +17,7 @@ import { benchExportMemory } from './export-memory';
 import { benchFleet } from './fleet-figures';
 import { benchRanking } from './ranking';
 import { benchMultiProcessIngest } from './multi-process';
+import { benchIngestCeiling } from './ingest-ceiling';
 import { benchStoreIngest } from './store-ingest';
 import { measureTapToPaint } from './tap-to-paint';
 import { loadavg } from 'node:os';
@@ -183,6 +184,21 @@ async function main() {
     figures.collector_pg_2proc_exactly_once = multi.exactlyOnce;
     figures.collector_pg_2proc_busy_retries = multi.busyRetries;
     figures.collector_pg_2proc_load_average = round(loadavg()[0]);
+  }
+
+  // The ceiling under that figure (issue 12): the same batches' statements replayed on PostgreSQL alone,
+  // then through the store, then with the checks, at the 12 batches in flight the two processes admit.
+  const ceiling = await benchIngestCeiling({ kiosks: 50, batchesPerKiosk: 10, batchSize: 100, connections: 12 });
+  if (ceiling === null) {
+    figures.collector_pg_ingest_ceiling_skipped = true;
+  } else {
+    for (const [part, rate] of [['replay', ceiling.replay], ['store', ceiling.store], ['checked', ceiling.checked]] as const) {
+      figures[`collector_pg_ceiling_${part}_per_second`] = rate.perSecond;
+      figures[`collector_pg_ceiling_${part}_batch_p99_ms`] = rate.batchMs.p99;
+      figures[`collector_pg_ceiling_${part}_exactly_once`] = rate.exactlyOnce;
+      figures[`collector_pg_ceiling_${part}_load_average`] = rate.loadAverage;
+    }
+    figures.collector_pg_ceiling_statements_per_batch = ceiling.statementsPerBatch;
   }
 
   // Queue empty after an outage ends (virtual clock): the health check during backoff, not the 15-min cap.

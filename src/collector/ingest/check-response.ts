@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { definitionKey } from '../../shared/ids';
 import { surveyResponseSchema, uuidV4Problem, type SurveyResponse } from '../../shared/schemas';
 import { canonicalJson, validateAnswers, type SurveyDefinition } from '../../shared/survey';
@@ -112,7 +112,8 @@ export function checkResponse(raw: unknown, index: number, definitions: Definiti
     kind: 'valid',
     response,
     canonical,
-    contentHash: createHash('sha256').update(canonical, 'utf8').digest('hex'),
+    // One call, no Hash object per response: the same digest as createHash('sha256').update(canonical, 'utf8').
+    contentHash: hash('sha256', canonical, 'hex'),
     collectorFlags: { clockSkewMs, clockSkew: isClockSkewed(clockSkewMs), placeMismatch: false },
   };
 }
