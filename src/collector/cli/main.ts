@@ -4,8 +4,9 @@
  *                             [--database postgres://user:password@host:5432/db]
  *                             [--definitions survey-definitions] [--public-url https://sipas.example]
  *                             [--trust-proxy 10.0.0.2,10.1.0.0/16] [--read-workers 1]
+ *                             [--read-database postgres://user:password@replica:5432/db]
  * Environment: COLLECTOR_PORT, COLLECTOR_HOST, COLLECTOR_DATA_DIR, COLLECTOR_DATABASE_URL, COLLECTOR_PUBLIC_URL, COLLECTOR_TRUST_PROXY,
- * COLLECTOR_READ_WORKERS
+ * COLLECTOR_READ_WORKERS, COLLECTOR_READ_DATABASE_URL
  * (flags win), and
  * COLLECTOR_ADMIN_PASSWORD: the staff password, taken only when none is set yet.
  * --demo also makes up a staff password when none is set and prints it with the staff pages' address.
@@ -18,7 +19,7 @@ import { DEFINITIONS_DIR, formatProblem, loadDefinitionsFromDir } from '../../bu
 import { definitionKey, isCollectorUrl } from '../../shared/ids';
 import { buildProvisioningLink, HEALTH_PATH } from '../../shared/wire';
 import { createCollector, ensureAdminPassword, issueDemoDeviceToken, openStore, type AdminPasswordOrigin, type DeviceStore } from '../index';
-import { describeStoreUrl } from '../stores';
+import { describeStoreUrl, openReadStore } from '../stores';
 import { provisioningFor } from '../devices';
 import { databaseUrlOf, dataDirOf, defineCli, fail, parseCommandLine, storeUrlIn } from './cli-helpers';
 import { migrateToPostgres } from './migrate-to-postgres';
@@ -27,7 +28,7 @@ import { migrateToPostgres } from './migrate-to-postgres';
 const MIGRATE_TO_POSTGRES = 'migrate-to-postgres';
 
 const USAGE =
-  'usage: tsx src/collector/cli/main.ts [--port 8080] [--host 127.0.0.1] [--data ./data] [--database postgres://user:password@host:5432/db] [--static dist] [--demo] [--definitions survey-definitions] [--public-url <URL>] [--trust-proxy <IP or CIDR>,…] [--read-workers 1]';
+  'usage: tsx src/collector/cli/main.ts [--port 8080] [--host 127.0.0.1] [--data ./data] [--database postgres://user:password@host:5432/db] [--static dist] [--demo] [--definitions survey-definitions] [--public-url <URL>] [--trust-proxy <IP or CIDR>,…] [--read-workers 1] [--read-database postgres://…replica]';
 
 async function main(words?: string[]): Promise<void> {
   // `npm run collector -- migrate-to-postgres …` moves a site up instead of serving.
@@ -45,6 +46,7 @@ async function main(words?: string[]): Promise<void> {
       'public-url': { type: 'string' },
       'trust-proxy': { type: 'string' },
       'read-workers': { type: 'string' },
+      'read-database': { type: 'string' },
     },
   });
   if (!commandLine) return;
@@ -76,9 +78,22 @@ async function main(words?: string[]): Promise<void> {
 
   // --database or COLLECTOR_DATABASE_URL (postgres://…) names the store; else it is the SQLite file in the data folder.
   const databaseUrl = databaseUrlOf(args.database);
+  // --read-database or COLLECTOR_READ_DATABASE_URL: a streaming replica the read workers read from.
+  const readStoreUrl = (args['read-database'] ?? process.env.COLLECTOR_READ_DATABASE_URL)?.trim() || undefined;
+  if (readStoreUrl !== undefined && databaseUrl === undefined) fail('--read-database: a replica serves a collector on PostgreSQL (--database), not on the SQLite file');
+  if (readStoreUrl !== undefined && readWorkers === 0) fail('--read-database: only read workers read the replica; with --read-workers 0 reports and exports would read the primary');
   if (databaseUrl === undefined) mkdirSync(dataDir, { recursive: true });
   const storeUrl = databaseUrl ?? storeUrlIn(dataDir);
   const store = await openStore(storeUrl);
+  if (readStoreUrl !== undefined) {
+    // Proven readable now (reachable, read-only, this schema), not at the first report.
+    try {
+      await (await openReadStore(readStoreUrl)).close();
+    } catch (error) {
+      await store.close();
+      fail(`--read-database: ${(error as Error).message}`);
+    }
+  }
   let app: FastifyInstance | undefined;
   let closing = false;
   /** Closes the server (if started) and then the store, once, however the collector ends. */
@@ -110,9 +125,9 @@ async function main(words?: string[]): Promise<void> {
     const admin = await ensureAdminPassword(store, { envPassword: process.env.COLLECTOR_ADMIN_PASSWORD, demo: args.demo });
     // Read once; child processes need not inherit it.
     delete process.env.COLLECTOR_ADMIN_PASSWORD;
-    app = await createCollector({ store, definitions, staticDir, logger: true, publicUrl, trustProxy, storeUrl, readWorkers, startReadWorkers: true });
+    app = await createCollector({ store, definitions, staticDir, logger: true, publicUrl, trustProxy, storeUrl, readStoreUrl, readWorkers, startReadWorkers: true });
     await app.listen({ port, host });
-    await announce(app, store, { host, storeUrl, definitions, staticDir, publicUrl, demo: args.demo, admin });
+    await announce(app, store, { host, storeUrl, readStoreUrl, definitions, staticDir, publicUrl, demo: args.demo, admin });
   } catch (error) {
     // Not serving after all (a port in use, say): close what was opened, then fail through runCli.
     await close();
@@ -145,6 +160,7 @@ function parseTrustProxy(text: string | undefined): string[] {
 interface Announcement {
   host: string;
   storeUrl: string;
+  readStoreUrl?: string;
   definitions: ReadonlyArray<{ id: string; version: number }>;
   staticDir: string | undefined;
   publicUrl: string | undefined;
@@ -160,7 +176,7 @@ async function announce(app: FastifyInstance, store: DeviceStore, a: Announcemen
   const base = `http://${shownHost}:${address.port}`;
 
   // A PostgreSQL URL is printed without its password.
-  console.log(`Collector: ${base} (data ${describeStoreUrl(a.storeUrl)}, definitions ${a.definitions.map((d) => definitionKey(d.id, d.version)).join(', ')})`);
+  console.log(`Collector: ${base} (data ${describeStoreUrl(a.storeUrl)}${a.readStoreUrl === undefined ? '' : `, reports and exports read ${describeStoreUrl(a.readStoreUrl)}`}, definitions ${a.definitions.map((d) => definitionKey(d.id, d.version)).join(', ')})`);
   if (a.demo) {
     const { deviceId, token } = await issueDemoDeviceToken(store);
     const device = await store.getDevice(deviceId);

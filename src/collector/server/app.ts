@@ -50,6 +50,8 @@ export interface CollectorOptions {
   storeUrl?: string;
   /** Read worker threads when storeUrl is given (default 1). */
   readWorkers?: number;
+  /** A PostgreSQL replica of the store the read workers read from instead (read-only; see ReadPoolOptions.readStoreUrl). */
+  readStoreUrl?: string;
   /** Start the first read worker with the app, not at the first report or export (`npm start` does). */
   startReadWorkers?: boolean;
   /** A read pool made by the caller instead of storeUrl/readWorkers (tests, the bench); closed with the app. */
@@ -287,7 +289,13 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
   // Reports and exports read on their own threads; the workers end with the app.
   const reader =
     options.reader ??
-    new ReadPool({ store, storeUrl: options.storeUrl, workers: options.readWorkers, log: (message, error) => app.log.warn({ err: error }, message) });
+    new ReadPool({
+      store,
+      storeUrl: options.storeUrl,
+      readStoreUrl: options.readStoreUrl,
+      workers: options.readWorkers,
+      log: (message, error) => app.log.warn({ err: error }, message),
+    });
   app.addHook('onClose', () => reader.close());
   if (options.startReadWorkers) await reader.start();
   await app.register(staffSide, {

@@ -8,7 +8,7 @@ export { gapsOpenedAbove, rangesLeftAfterStoring, type SequenceRange } from './s
 export { rebuildFleetFigures } from './sqlite-fleet';
 export { rebuildPgFleetFigures } from './pg-fleet';
 export { StoreOpenError, type StoreOpenErrorCode } from './store-error';
-export { describeStoreUrl, isPostgresUrl, openStore, sqliteFileOf, STORE_SCHEMES } from './open-store';
+export { describeStoreUrl, isPostgresUrl, openReadStore, openStore, sqliteFileOf, STORE_SCHEMES } from './open-store';
 export { openPostgresStore, type PostgresStoreOptions } from './pg-store';
 export { copySqliteToPostgres, type CopiedTable, type CopyResult } from './copy-to-postgres';
 export { parsePostgresUrl, POSTGRES_SCHEMES, type PostgresTarget } from './pg-pool';

@@ -76,6 +76,15 @@ export function checkSchemaVersion(migrations: readonly Migration[], dialect: Mi
   }
 }
 
+/** The refusal of a database opened only to read (a replica) that no collector has migrated to this version yet. */
+export function schemaBehindError(found: number, where: string): StoreOpenError {
+  return new StoreOpenError(
+    'store.schema-behind',
+    `${where}: database schema version ${found}, this collector needs ${SCHEMA_VERSION}; a read database is never migrated: start the collector on the primary first, and wait for the replica to replay it`,
+    { found, expected: SCHEMA_VERSION },
+  );
+}
+
 /** The refusal of a database that a newer collector has moved past what these queries understand. */
 export function schemaNewerError(found: number): StoreOpenError {
   return new StoreOpenError(

@@ -1,5 +1,5 @@
 import { POSTGRES_SCHEMES, parsePostgresUrl } from './pg-pool';
-import { openPostgresStore } from './pg-store';
+import { openPostgresReadStore, openPostgresStore } from './pg-store';
 import { openSqliteStore } from './sqlite-store';
 import type { CollectorStore } from './store';
 import { StoreOpenError } from './store-error';
@@ -20,6 +20,17 @@ const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]+):/;
 export async function openStore(url: string): Promise<CollectorStore> {
   if (isPostgresUrl(url)) return openPostgresStore(url);
   return openSqliteStore(sqliteFileOf(url));
+}
+
+/**
+ * Opens the store reports and exports read from when they are sent to a replica (`--read-database`):
+ * PostgreSQL only (a streaming replica of the collector's database), read-only, never migrated.
+ */
+export async function openReadStore(url: string): Promise<CollectorStore> {
+  if (!isPostgresUrl(url)) {
+    throw new StoreOpenError('store.unsupported-scheme', `a read database must be PostgreSQL (a replica of the collector's database), found ${describeStoreUrl(url)}`, { url: describeStoreUrl(url) });
+  }
+  return openPostgresReadStore(url);
 }
 
 /** Whether a store URL names a PostgreSQL database (postgres: or postgresql:). */

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { checkSchemaVersion, readMigrations, SCHEMA_VERSION, schemaNewerError, type Migration } from './migration-files';
+import { checkSchemaVersion, readMigrations, SCHEMA_VERSION, schemaBehindError, schemaNewerError, type Migration } from './migration-files';
 import { inTransaction } from './pg-pool';
 
 /** Where the PostgreSQL schema steps live, numbered as the SQLite ones (step N is the same change in both). */
@@ -24,6 +24,17 @@ const MIGRATION_LOCK_KEY = 0x51_9a_5c_01;
  * database exactly as it was. A database a newer collector has moved past these queries is refused
  * before anything is applied. With `schema`, the schema is created first when missing.
  */
+/**
+ * Checks, without writing, that a database opened only to read (a replica of a collector's) has this
+ * collector's schema: the primary's collectors migrate it, a replica replays that; behind or newer, refused.
+ */
+export async function checkPostgresSchema(pool: pg.Pool, where: string): Promise<void> {
+  const table = await pool.query<{ present: boolean }>(`SELECT to_regclass('schema_migrations') IS NOT NULL AS present`);
+  const newest = table.rows[0].present ? Number((await pool.query<{ newest: number | null }>('SELECT max(version) AS newest FROM schema_migrations')).rows[0].newest ?? 0) : 0;
+  if (newest > SCHEMA_VERSION) throw schemaNewerError(newest);
+  if (newest < SCHEMA_VERSION) throw schemaBehindError(newest, where);
+}
+
 export async function migratePostgres(pool: pg.Pool, migrations: readonly Migration[], schema?: string): Promise<void> {
   checkSchemaVersion(migrations, 'PostgreSQL');
   await inTransaction(pool, async (client) => {

@@ -93,6 +93,8 @@ export interface PostgresPoolOptions {
   max?: number;
   /** How long a query waits for a free connection, or a new one, before the store answers busy (default CONNECT_TIMEOUT_MS). */
   connectionTimeoutMs?: number;
+  /** Every transaction read-only (default_transaction_read_only): the pool of a store that only reads, e.g. on a replica. */
+  readOnly?: boolean;
 }
 
 /**
@@ -100,13 +102,22 @@ export interface PostgresPoolOptions {
  * password or an unreachable server fails here, as a StoreOpenError with a code, rather than at the
  * first kiosk's batch. The schema named by `?schema=` is every connection's search_path.
  */
+/** The settings every connection starts with: the URL's schema as its search_path; read-only when asked. */
+function startupOptions(target: PostgresTarget, options: PostgresPoolOptions): { options?: string } {
+  const settings = [
+    ...(target.schema === undefined ? [] : [`-c search_path=${target.schema}`]),
+    ...(options.readOnly ? ['-c default_transaction_read_only=on'] : []),
+  ];
+  return settings.length === 0 ? {} : { options: settings.join(' ') };
+}
+
 export async function openPostgresPool(target: PostgresTarget, options: PostgresPoolOptions = {}): Promise<pg.Pool> {
   const pool = new pg.Pool({
     connectionString: target.connectionString,
     max: options.max ?? DEFAULT_POOL_MAX,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? CONNECT_TIMEOUT_MS,
     // Set at connection start-up, so even a connection made later (the pool grows) has it before its first query.
-    ...(target.schema === undefined ? {} : { options: `-c search_path=${target.schema}` }),
+    ...startupOptions(target, options),
     application_name: 'sipas-collector',
     types,
   });

@@ -1,5 +1,6 @@
 import { pgDeviceStore } from './pg-devices';
-import { migratePostgres, POSTGRES_MIGRATIONS_DIR, readPostgresMigrations } from './pg-migrations';
+import type pg from 'pg';
+import { checkPostgresSchema, migratePostgres, POSTGRES_MIGRATIONS_DIR, readPostgresMigrations } from './pg-migrations';
 import { connectError, openPostgresPool, parsePostgresUrl, type PostgresPoolOptions } from './pg-pool';
 import { pgResponseStore, type OpenSnapshots } from './pg-responses';
 import { pgStaffAuthStore } from './pg-staff-auth';
@@ -12,6 +13,23 @@ import type { CollectorStore } from './store';
 export interface PostgresStoreOptions extends PostgresPoolOptions {
   /** Where the numbered `.sql` steps are read from; only tests of the migration rules change it. */
   migrationsDir?: string;
+}
+
+/**
+ * Opens a store that only reads (the read workers' connection to a replica, `--read-database`): every
+ * transaction read-only, nothing migrated, the schema checked to be this collector's. A write through
+ * it fails as the server refuses it (on a primary too), so it can never change what it reports on.
+ */
+export async function openPostgresReadStore(url: string, options: PostgresPoolOptions = {}): Promise<CollectorStore> {
+  const target = parsePostgresUrl(url);
+  const pool = await openPostgresPool(target, { ...options, readOnly: true });
+  try {
+    await checkPostgresSchema(pool, `PostgreSQL at ${target.display}`);
+  } catch (error) {
+    await pool.end();
+    throw error instanceof StoreOpenError ? error : migrationError(error, target.display);
+  }
+  return storeOverPool(pool);
 }
 
 /**
@@ -32,6 +50,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     // A refusal of ours (newer schema) as it is; a server's error while migrating, named with the URL shown without password.
     throw error instanceof StoreOpenError ? error : migrationError(error, target.display);
   }
+  return storeOverPool(pool);
+}
+
+/** The store's domain query modules over one pool. */
+function storeOverPool(pool: pg.Pool): CollectorStore {
   let closed: Promise<void> | undefined;
   const openSnapshots: OpenSnapshots = new Set();
   return {

@@ -4,6 +4,8 @@ export type StoreOpenErrorCode =
   | 'store.bad-url'
   | 'store.migration-files'
   | 'store.schema-newer'
+  /** A database opened only to read (a replica) whose schema is behind this collector's: nothing there migrates it. */
+  | 'store.schema-behind'
   /** A database server that does not answer (refused, unknown host, timed out). */
   | 'store.unreachable'
   /** The server refused the user name or password. */

@@ -62,4 +62,24 @@ describe('choosing the store on the command line', () => {
     defer(() => store.close());
     expect((await store.listDevices()).map((d) => [d.agencyCode, d.counterCode])).toEqual([['SO-TU-PHAP', 'QUAY-2']]);
   });
+
+  it('refuses --read-database for a collector on the SQLite file, writing no data folder', async () => {
+    const { dir, cleanup } = tempDatabase();
+    defer(cleanup);
+    vi.stubEnv('COLLECTOR_DATABASE_URL', undefined);
+    const dataDir = `${dir}/data`;
+    const r = await runHere(collectorCli, ['--port', '0', '--data', dataDir, '--read-database', 'postgres://sipas@replica/sipas']);
+    expect(r).toEqual({ code: 1, output: 'collector: --read-database: a replica serves a collector on PostgreSQL (--database), not on the SQLite file\n' });
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it.skipIf(TEST_DATABASE_URL === undefined)('refuses to start when the read database is not a replica of this schema, naming it (needs TEST_DATABASE_URL)', async () => {
+    const [db, empty] = [freshPostgresDatabase(), freshPostgresDatabase()];
+    defer(() => db.cleanup());
+    defer(() => empty.cleanup());
+    const r = await runHere(collectorCli, ['--port', '0', '--database', db.url, '--read-database', empty.url]);
+    expect(r.code).toBe(1);
+    expect(r.output).toMatch(/^collector: --read-database: PostgreSQL at .*: database schema version 0, this collector needs \d+; a read database is never migrated/);
+    expect(r.output).not.toContain(':sipas@');
+  });
 });

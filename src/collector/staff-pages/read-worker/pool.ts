@@ -49,6 +49,12 @@ export interface ReadPoolOptions {
   store: ResponseStore;
   /** The URL the store was opened with; workers open their own connection to it. None: in-process. */
   storeUrl?: string;
+  /**
+   * A PostgreSQL replica of that database the workers read from instead (openReadStore: read-only,
+   * never migrated). Reports and exports are then as fresh as the replica's replay; the in-process
+   * fallback still reads the collector's own store.
+   */
+  readStoreUrl?: string;
   /** Worker threads (default 1); 0 runs every read in-process. */
   workers?: number;
   /** Jobs each worker runs at a time (default 4). */
@@ -154,8 +160,11 @@ export class ReadPool {
   constructor(private readonly options: ReadPoolOptions) {
     this.maxWorkers = Math.max(0, Math.floor(options.workers ?? DEFAULT_READ_WORKERS));
     this.jobsPerWorker = Math.max(1, Math.floor(options.jobsPerWorker ?? DEFAULT_JOBS_PER_WORKER));
-    const shareable = options.storeUrl !== undefined && workersCanOpen(options.storeUrl);
-    this.config = shareable ? { entry: (options.workerEntry ?? WORKER_URL).href, storeUrl: options.storeUrl as string, data: options.workerData } : undefined;
+    const workerUrl = options.readStoreUrl ?? options.storeUrl;
+    const shareable = workerUrl !== undefined && workersCanOpen(workerUrl);
+    this.config = shareable
+      ? { entry: (options.workerEntry ?? WORKER_URL).href, storeUrl: workerUrl, readOnly: options.readStoreUrl !== undefined, data: options.workerData }
+      : undefined;
     this.inProcess = this.maxWorkers === 0 || this.config === undefined;
   }
 

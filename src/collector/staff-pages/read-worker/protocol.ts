@@ -11,6 +11,8 @@ export interface WorkerConfig {
   entry: string;
   /** The store URL the worker opens its own connection with (openStore). */
   storeUrl: string;
+  /** Opened only to read (openReadStore: a replica, never migrated) instead. */
+  readOnly?: boolean;
   /** Whatever a custom entry needs (tests); structured-cloned. */
   data?: unknown;
 }

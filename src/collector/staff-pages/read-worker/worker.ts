@@ -4,16 +4,16 @@
  */
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { openStore } from '../../stores';
+import { openReadStore, openStore } from '../../stores';
 import { fromError, type FromWorker, type WorkerConfig } from './protocol';
 import { serveReads } from './serve';
 
 const port = parentPort;
 if (!port) throw new Error('the read worker runs in a worker thread');
-const { storeUrl } = workerData as WorkerConfig;
+const { storeUrl, readOnly } = workerData as WorkerConfig;
 lowerThreadPriority();
 try {
-  serveReads(port, await openStore(storeUrl));
+  serveReads(port, await (readOnly ? openReadStore(storeUrl) : openStore(storeUrl)));
 } catch (error) {
   port.postMessage({ type: 'failed', error: fromError(error) } satisfies FromWorker);
   process.exit(1);
