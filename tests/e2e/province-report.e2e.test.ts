@@ -182,19 +182,20 @@ describe('a province office sets up units and targets, and reads the ranking and
       for (const name of [PROVINCE, CENTRE, BRANCH, COMMUNE, 'Quầy 1 Từ Sơn', 'Quầy một cửa xã']) expect(tree).toContain(name);
 
       // ── Targets for 2025: province-wide, and the branch held to a lower overall figure. ──
-      const setTargets = async (unit: string, figures: Record<string, string>) => {
+      const setTargets = async (unit: string, who: string, figures: Record<string, string>) => {
         // Opened on the unit (as the table's figures are per unit): the form starts from that unit's own figures.
         await page.goto(`${collector.url}/admin/targets?year=2025&unit=${unit}`);
-        const form = page.locator('form[method="post"][action="/admin/targets"]');
-        expect(await form.locator('input[name="year"]').inputValue()).toBe('2025');
-        expect(await form.locator('select[name="unit"]').inputValue()).toBe(unit);
+        const form = page.getByRole('form', { name: `Mục tiêu của ${who}, năm 2025` });
+        expect(await form.getAttribute('action')).toBe('/admin/targets');
+        expect(await form.locator('input[type="hidden"][name="year"]').inputValue()).toBe('2025');
+        expect(await form.locator('input[type="hidden"][name="unit"]').inputValue()).toBe(unit);
         for (const [figure, value] of Object.entries(figures)) await form.locator(`input[name="${figure}"]`).fill(value);
         await form.getByRole('button', { name: 'Lưu mục tiêu' }).click();
         await page.waitForURL(/saved=1/);
-        expect(await page.locator('p.note[role="status"]').innerText()).toBe('Đã lưu mục tiêu năm 2025.');
+        expect(await page.locator('p.note[role="status"]').innerText()).toBe(`Đã lưu mục tiêu của ${who}, năm 2025.`);
       };
-      await setTargets('', { overall: '95', c1: '95', c2: '97,5', c3: '97', c4: '98,5', c5: '95,5' });
-      await setTargets('CN-TS', { overall: '90' });
+      await setTargets('', 'toàn tỉnh', { overall: '95', c1: '95', c2: '97,5', c3: '97', c4: '98,5', c5: '95,5' });
+      await setTargets('CN-TS', BRANCH, { overall: '90' });
       const branchTargets = page.locator('table tbody tr').filter({ has: page.locator('td:first-child', { hasText: new RegExp(`^${BRANCH}$`) }) });
       expect(await branchTargets.count()).toBe(1);
       // Its own overall figure in bold, the rest inherited from the province.

@@ -15,6 +15,13 @@ const TREE_CSV = 'code,name,parent_code,kind\nBN,Tỉnh Bắc Ninh,,province\nTT
 /** The visible text of a page, tags dropped and spaces joined. */
 const textOf = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&nbsp;|\u00a0/g, ' ').replace(/\s+/g, ' ');
 
+/** The page's one form that posts to `action`, as markup ('' when there is none). */
+const postForm = (html: string, action: string) => new RegExp(`<form[^>]*method="post" action="${action}"[^>]*>[\\s\\S]*?</form>`).exec(html)?.[0] ?? '';
+
+/** What a browser submits for a form as served: each named input's value (the fields nobody touches). */
+const fieldsOf = (form: string): Record<string, string> =>
+  Object.fromEntries([...form.matchAll(/<input[^>]*name="([^"]+)"[^>]*>/g)].map(([tag, name]) => [name, /value="([^"]*)"/.exec(tag)?.[1] ?? '']));
+
 describe('units pages', () => {
   it('imports a tree, lists it indented with names, exports it back as the same CSV, and audits the import', async () => {
     const c = await admin({ now: () => new Date('2026-03-02T02:00:00.000Z') });
@@ -106,7 +113,7 @@ describe('targets pages', () => {
     expect((await c.post('/admin/targets', { year: '2026', unit: 'TTHCC', overall: '96', c1: '', c2: '', c3: '', c4: '', c5: '' })).statusCode).toBe(303);
     const page = await c.get('/admin/targets?year=2026&unit=TTHCC&saved=1');
     const text = textOf(page.body);
-    expect(text).toContain('Đã lưu mục tiêu năm 2026.');
+    expect(text).toContain('Đã lưu mục tiêu của Trung tâm Phục vụ hành chính công tỉnh, năm 2026.');
     // The branch (depth 3 below the province row) under TTHCC takes its overall target from TTHCC and the components from the province.
     const branchRow = /padding-left:5rem">Chi nhánh Từ Sơn<\/td>([\s\S]*?)<\/tr>/.exec(page.body)?.[1] ?? '';
     expect(textOf(branchRow)).toBe(' 96,00% (theo Trung tâm Phục vụ hành chính công tỉnh) 95,00% (theo Toàn tỉnh) 97,50% (theo Toàn tỉnh) 97,00% (theo Toàn tỉnh) 98,50% (theo Toàn tỉnh) 95,50% (theo Toàn tỉnh) ');
@@ -116,13 +123,83 @@ describe('targets pages', () => {
     expect(audit.map((e) => e.details)).toEqual([{ year: 2026, unit: 'TTHCC', overall: 96 }, { year: 2026, unit: '', overall: 95, c1: 95, c2: 97.5, c3: 97, c4: 98.5, c5: 95.5 }]);
   });
 
+  it('opens another unit with its own stored figures, and its form saves under it and leaves the first unit as it was', async () => {
+    const c = await admin({ now: () => new Date('2026-03-02T02:00:00.000Z') });
+    await c.post('/admin/units/import', { csv: TREE_CSV });
+    expect((await c.post('/admin/targets', { year: '2026', unit: 'TTHCC', overall: '96', c1: '90', c2: '', c3: '', c4: '', c5: '' })).statusCode).toBe(303);
+    expect((await c.post('/admin/targets', { year: '2026', unit: 'CN-TS', overall: '80', c1: '', c2: '', c3: '', c4: '', c5: '' })).statusCode).toBe(303);
+    const first = await c.get('/admin/targets?year=2026&unit=TTHCC');
+    expect(fieldsOf(postForm(first.body, '/admin/targets'))).toEqual({ year: '2026', unit: 'TTHCC', overall: '96', c1: '90', c2: '', c3: '', c4: '', c5: '' });
+    // Choosing the unit is the GET form's, so the save form has nothing that could point it at another unit.
+    const chooser = /<form method="get" action="\/admin\/targets"[^>]*>([\s\S]*?)<\/form>/.exec(first.body)?.[1] ?? '';
+    expect(chooser).toMatch(/<select name="unit">[\s\S]*<option value="CN-TS">/);
+    expect(textOf(chooser)).toContain('Mở');
+    expect(postForm(first.body, '/admin/targets')).not.toContain('<select');
+    // What the chooser's "Mở" asks for.
+    const second = await c.get('/admin/targets?year=2026&unit=CN-TS');
+    expect(second.statusCode).toBe(200);
+    expect(second.body).toMatch(/<h2 id="target-form-heading">Mục tiêu của Chi nhánh Từ Sơn, năm 2026<\/h2>/);
+    expect(second.body).toMatch(/<option value="CN-TS" selected>/);
+    const fields = fieldsOf(postForm(second.body, '/admin/targets'));
+    expect(fields).toEqual({ year: '2026', unit: 'CN-TS', overall: '80', c1: '', c2: '', c3: '', c4: '', c5: '' });
+    // A clerk changes one figure of the branch and saves the form as the browser sends it.
+    const saved = await c.post('/admin/targets', { ...fields, c2: '85' });
+    expect(saved.statusCode).toBe(303);
+    expect(saved.headers.location).toBe('/admin/targets?year=2026&unit=CN-TS&saved=1');
+    const byUnit = Object.fromEntries((await c.store.listTargets()).map((r) => [`${r.year} ${r.unitCode}`, r.figures]));
+    expect(byUnit).toEqual({ '2026 TTHCC': { overall: 96, c1: 90 }, '2026 CN-TS': { overall: 80, c2: 85 } });
+    const after = await c.get(saved.headers.location as string);
+    expect(textOf(after.body)).toContain('Đã lưu mục tiêu của Chi nhánh Từ Sơn, năm 2026.');
+    expect(after.body).toMatch(/<h2 id="target-form-heading">Mục tiêu của Chi nhánh Từ Sơn, năm 2026<\/h2>/);
+    expect(fieldsOf(postForm(after.body, '/admin/targets'))).toMatchObject({ unit: 'CN-TS', overall: '80', c2: '85' });
+  });
+
+  it('opens the province for this Vietnamese year when nothing is asked, and another year of a unit with the figures of that year', async () => {
+    // 2026-12-31T18:00Z is already 1 January 2027 in Vietnam.
+    const c = await admin({ now: () => new Date('2026-12-31T18:00:00.000Z') });
+    await c.post('/admin/units/import', { csv: TREE_CSV });
+    await c.post('/admin/targets', { year: '2027', unit: '', overall: '95', c1: '', c2: '', c3: '', c4: '', c5: '' });
+    await c.post('/admin/targets', { year: '2025', unit: 'TTHCC', overall: '91', c1: '', c2: '', c3: '', c4: '', c5: '' });
+    await c.post('/admin/targets', { year: '2026', unit: 'TTHCC', overall: '93', c1: '', c2: '', c3: '', c4: '', c5: '' });
+    const plain = await c.get('/admin/targets');
+    expect(plain.statusCode).toBe(200);
+    expect(plain.body).toMatch(/<h2 id="target-form-heading">Mục tiêu của toàn tỉnh, năm 2027<\/h2>/);
+    expect(fieldsOf(postForm(plain.body, '/admin/targets'))).toMatchObject({ year: '2027', unit: '', overall: '95' });
+    const earlier = await c.get('/admin/targets?year=2025&unit=TTHCC');
+    expect(fieldsOf(postForm(earlier.body, '/admin/targets'))).toMatchObject({ year: '2025', unit: 'TTHCC', overall: '91' });
+    expect(earlier.body).toMatch(/<input name="year" type="number" min="2017" max="2100" value="2025"/);
+  });
+
+  it('answers a malformed year or an unknown unit in the query with 400 and the problem on the field it names, offering no save form', async () => {
+    const c = await admin({ now: () => new Date('2026-03-02T02:00:00.000Z') });
+    await c.post('/admin/units/import', { csv: TREE_CSV });
+    const yearProblem = /<label>Năm<input name="year"[^>]*aria-invalid="true"\/><span class="error">Năm phải từ 2017 đến 2100\.<\/span><\/label>/;
+    for (const query of ['year=20x6&unit=TTHCC', 'year=1999', 'year=', 'year=2026&year=2027', 'year=%E2%80%8B2026']) {
+      const answer = await c.get(`/admin/targets?${query}`);
+      expect(answer.statusCode, query).toBe(400);
+      expect(answer.body, query).toMatch(yearProblem);
+      expect(textOf(answer.body), query).toContain('Chưa mở được: hãy sửa các ô được đánh dấu.');
+      expect(postForm(answer.body, '/admin/targets'), query).toBe('');
+    }
+    const unknown = await c.get('/admin/targets?year=2026&unit=%3Cb%3ENOPE');
+    expect(unknown.statusCode).toBe(400);
+    // The code is named as typed, escaped, beside the unit field; the year's table still shows.
+    expect(unknown.body).toMatch(/<label>Đơn vị<select name="unit" aria-invalid="true">[\s\S]*?<\/select><span class="error">Không có đơn vị mã “&lt;b>NOPE” trong cây\.<\/span><\/label>/);
+    expect(textOf(unknown.body)).toContain('Mục tiêu áp dụng năm 2026');
+    expect(postForm(unknown.body, '/admin/targets')).toBe('');
+    // A repeated parameter is refused as sent, not half-read as the province.
+    const repeated = await c.get('/admin/targets?year=2026&unit=A&unit=B');
+    expect(repeated.statusCode).toBe(400);
+    expect(textOf(repeated.body)).toContain('Không có đơn vị mã “A,B” trong cây.');
+  });
+
   it('refuses a percentage over 100, a bad year and an unknown unit, saving nothing', async () => {
     const c = await admin();
     const answer = await c.post('/admin/targets', { year: '20x6', unit: 'NOPE', overall: '101', c1: '95,123', c2: '', c3: '', c4: '', c5: '' });
     expect(answer.statusCode).toBe(400);
     const text = textOf(answer.body);
     expect(text).toContain('Năm phải từ 2017 đến 2100.');
-    expect(text).toContain('Không có đơn vị này trong cây.');
+    expect(text).toContain('Không có đơn vị mã “NOPE” trong cây.');
     expect(text.match(/Nhập một phần trăm từ 0 đến 100/g)).toHaveLength(2);
     expect(await c.store.listTargets()).toEqual([]);
   });

@@ -24,7 +24,7 @@ export { BarChart, TrendChart, type Bar, type TrendMark } from './Charts';
 export { jsonForScript, JsonScript, TrustedSvg } from './trusted';
 export { FleetFunnelCell, FunnelSection } from './FunnelSection';
 export { EMPTY_UNIT_FORM, UnitEditPage, unitProblemText, UnitsPage, UNITS_PATHS, type UnitForm, type UnplacedPlace } from './UnitsPage';
-export { TargetsPage, TARGETS_PATH, type TargetForm, type TargetFormErrors } from './TargetsPage';
+export { TargetsPage, TARGETS_PATH, type TargetChoice, type TargetChoiceErrors, type TargetForm, type TargetFormErrors } from './TargetsPage';
 export { formatPoints, TargetBadge } from './TargetBadge';
 export { componentTarget, counterText, unitText, withPlaceNames, type ReportPlaces } from './ReportPlaces';
 export { RankingPage, RANKING_PATHS } from './RankingPage';

@@ -36,6 +36,9 @@ ul.problems { margin: 0; padding-left: 1.1rem; color: var(--bad); }
 .warning { background: var(--bad-bg); border: 2px solid var(--bad); padding: .6rem .8rem; font-weight: 600; }
 .big { font-size: 2.4rem; font-weight: 700; }
 form.filters { display: flex; flex-wrap: wrap; gap: .75rem 1rem; align-items: flex-end; background: var(--soft); padding: .75rem; border-radius: .4rem; }
+/* A select as wide as its longest option (a deep unit's long name) shrinks to the box rather than push the page sideways at large text. */
+form.filters > label { max-width: 100%; grid-template-columns: minmax(0, 1fr); }
+form.filters select { min-width: 0; max-width: 100%; }
 form.stack { display: grid; gap: .75rem; max-width: 32rem; }
 label { display: grid; gap: .2rem; font-weight: 600; }
 label.inline { display: flex; gap: .5rem; align-items: center; font-weight: 400; }
