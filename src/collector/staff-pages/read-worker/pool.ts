@@ -190,22 +190,9 @@ export class ReadPool {
    * taken at start, not in the middle of the first export (issue 12's export figure: about 50 MB).
    */
   async start(): Promise<void> {
-    if (this.inProcess || this.closed) return;
-    const slot = this.roomy();
-    if (!slot) return;
-    // Held like a job while it starts, so a start failure falls back exactly as a job's would.
-    this.take(slot);
-    try {
-      await slot.ready;
-      this.release(slot);
-    } catch (error) {
-      this.release(slot);
-      if (!slot.wasReady && !this.inProcess) {
-        this.inProcess = true;
-        this.options.log?.('read workers cannot start here; reports and exports run on the main thread', error);
-        this.dispatch();
-      }
-    }
+    // Taken and given back as a job would be: a worker that cannot start falls back exactly as at a first read.
+    const slot = await this.acquire();
+    if (slot) this.release(slot);
   }
 
   /** Ends every worker (their running reads are cut); reads after this run in-process. */
