@@ -10,7 +10,7 @@
  *               no query building, no HTTP; what is left is the database and the wire.
  *   store       store.ingest of items checked before the clock starts (query building, tally grouping).
  *   checked     the collector's work minus HTTP: the body's bytes read as JSON (readJsonBody), the
- *               envelope and every response checked (checkResponse), then store.ingest.
+ *               envelope and every response checked (checkBatch, as the submit route does), then store.ingest.
  * The store and checked figures run in this one Node process (two stores, as two collectors have two
  * pools): their checks share one thread, where two collector processes would have two.
  * Needs TEST_DATABASE_URL; without it the figures are skipped with a note.
@@ -21,11 +21,10 @@ import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { checkResponse, indexDefinitions, openStore, type CollectorStore } from '../../src/collector';
-import { clockSkewOf, findUnsafeJson, normalizeText, parseOrExplain, readJsonBody } from '../../src/collector/ingest';
-import type { IngestBatch, IngestItem } from '../../src/collector/stores';
+import { indexDefinitions, openStore, type CollectorStore } from '../../src/collector';
+import { checkBatch, readJsonBody } from '../../src/collector/ingest';
+import type { IngestBatch } from '../../src/collector/stores';
 import { DEFINITIONS_DIR, loadDefinitionsFromDir } from '../../src/build/definitions';
-import { submitBatchSchema, type KioskReport } from '../../src/shared/schemas';
 import type { SurveyDefinition } from '../../src/shared/survey';
 import { kioskBodies, registerKiosks, storedSequences, type SimulatedKiosk } from '../collector/multi-process/kiosk-load';
 import { freshPostgresDatabase, TEST_DATABASE_URL, type TestDatabase } from '../collector/test-databases';
@@ -143,24 +142,18 @@ export async function benchIngestCeiling(options: { kiosks?: number; batchesPerK
 }
 
 /**
- * What app.ts does with a batch's bytes before the store (minus the token check and the place
- * flag, which find nothing to flag here): JSON read strictly, the envelope checked, each response
- * checked against its definition. Throws on anything refused: the bench's bodies are all valid.
+ * What the submit route does with a batch's bytes before the store (minus the token check and the
+ * place flag, which find nothing to flag here): JSON read strictly, then the route's own checkBatch.
+ * Throws on anything refused: the bench's bodies are all valid.
  */
 function checkedBatch(body: Buffer, kiosk: SimulatedKiosk, definitions: ReturnType<typeof indexDefinitions>, receivedAt: string): IngestBatch {
   const read = readJsonBody(body);
   if (!read.ok) throw new Error(`bench body refused: ${read.problem.kind}`);
-  const unsafe = findUnsafeJson(read.value, '$', { skipItemsOf: 'responses' });
-  if (unsafe.length > 0) throw new Error(`bench body refused: ${unsafe.join('; ')}`);
-  const envelope = parseOrExplain(submitBatchSchema, read.value);
-  if (!envelope.ok) throw new Error(`bench body refused: ${envelope.problems.join('; ')}`);
-  const clockSkewMs = clockSkewOf(envelope.data, receivedAt);
-  const items: IngestItem[] = envelope.data.responses.map((raw, i) => checkResponse(raw, i, definitions, { receivedAt, clockSkewMs }));
-  // The report as app.ts keeps it (canonicalReport): text in NFC, the kiosk id in lower case, no funnel.
-  const { funnel: _funnel, ...sent } = envelope.data.kiosk;
-  const normalized = normalizeText(sent);
-  const report = (normalized.ok ? normalized.value : sent) as KioskReport;
-  return { deviceId: kiosk.deviceId, receivedAt, report: { ...report, kioskId: report.kioskId.toLowerCase() }, source: 'sync', items, clockSkewMs };
+  const checked = checkBatch(read.value, definitions, receivedAt, (error) => {
+    throw error;
+  });
+  if (!checked.ok) throw new Error(`bench body refused: ${checked.problems.join('; ')}`);
+  return { deviceId: kiosk.deviceId, receivedAt, report: checked.report, source: 'sync', items: checked.items, clockSkewMs: checked.clockSkewMs };
 }
 
 async function storeOrThrow(store: CollectorStore, batch: IngestBatch): Promise<void> {

@@ -9,6 +9,7 @@ export {
   type CheckContext,
   type DefinitionIndex,
 } from './check-response';
+export { checkBatch, type CheckedBatch } from './check-batch';
 export { CLOCK_SKEW_LIMIT_MS, clockSkewOf, isClockSkewed } from './clock-skew';
 export { describeValue, explainAnswerProblem, formatPath, parseOrExplain } from './describe-issues';
 export { invalidUtf8Offset, MAX_JSON_DEPTH, readJsonBody, tooDeepPath, type JsonBody } from './json-body';

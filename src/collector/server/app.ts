@@ -1,10 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { submitBatchSchema, type KioskReport } from '../../shared/schemas';
 import { HEALTH_PATH, MAX_BATCH_RESPONSES, MAX_BODY_BYTES, SUBMIT_PATH, type SubmitResult } from '../../shared/wire';
 import type { SurveyDefinition } from '../../shared/survey';
-import { checkResponse, clockSkewOf, findUnsafeJson, indexDefinitions, normalizeText, parseOrExplain } from '../ingest';
+import { checkBatch, indexDefinitions } from '../ingest';
 import { answerMalformedStaffUrl, ReadPool, staffSide, type ThrottleOptions } from '../staff-pages';
 import { authenticateToken, bearerToken, flagPlaceMismatch, placeOfDevice } from '../devices';
 import { registerKioskFiles } from './static-files';
@@ -208,33 +207,15 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
     if (body === undefined) throw new HttpError('emptyBody');
     const count = countResponses(body);
     if (count > MAX_BATCH_RESPONSES) throw new HttpError('tooManyResponses', { expected: MAX_BATCH_RESPONSES, found: count });
-    // Prototype keys and lone surrogates in the envelope refuse the batch; in a response, only that item.
-    const unsafe = findUnsafeJson(body, '$', { skipItemsOf: 'responses' });
-    if (unsafe.length > 0) throw new HttpError('invalidBatch', { problems: unsafe });
-    const envelope = parseOrExplain(submitBatchSchema, body);
-    if (!envelope.ok) throw new HttpError('invalidBatch', { problems: envelope.problems });
-    // The funnel counts are kept in their own table (below), not repeated in the device's last report.
-    const { funnel, ...report } = canonicalReport(envelope.data.kiosk);
-
     const receivedAt = now().toISOString();
-    // The kiosk's clock against ours: its responses' times are judged (and, when far off, placed) corrected by it.
-    const clockSkewMs = clockSkewOf(envelope.data, receivedAt);
-    const items = envelope.data.responses.map((raw, index): IngestItem => {
-      try {
-        return checkResponse(raw, index, definitions, { receivedAt, clockSkewMs });
-      } catch (error) {
-        // A collector bug on one odd item must not turn the whole batch into a poison pill the kiosk
-        // retries forever: that item is rejected (the kiosk keeps it for staff), the others go through.
-        request.log.error({ err: error, index }, 'checking a response failed');
-        const id = (raw as { id?: unknown } | null)?.id;
-        return { kind: 'rejected', responseId: typeof id === 'string' ? id.slice(0, 100) : null, reason: 'the collector could not check this response; it is kept on the kiosk for staff' };
-      }
-    });
+    const checked = checkBatch(body, definitions, receivedAt, (error, index) => request.log.error({ err: error, index }, 'checking a response failed'));
+    if (!checked.ok) throw new HttpError('invalidBatch', { problems: checked.problems });
+    const { report, funnel, items, clockSkewMs } = checked;
     // The device's registration is the tablet's place: a response claiming another is stored as sent, flagged.
     for (const [index, item] of items.entries()) items[index] = flagPlaceMismatch(item, device);
     // A rejected item keeps the kiosk id and sequence number it claimed, so the fleet view can tell a
     // number received but rejected from one never received.
-    for (const [index, item] of items.entries()) items[index] = withClaimedSequence(item, envelope.data.responses[index]);
+    for (const [index, item] of items.entries()) items[index] = withClaimedSequence(item, checked.sent[index]);
     const outcomes = await store.ingest({ deviceId: device.id, receivedAt, report, source: 'sync', items, clockSkewMs }).catch((error: unknown) => {
       // A busy database stored nothing of the batch (one transaction): the kiosk is told when to come back.
       if (!isStoreBusy(error)) throw error;
@@ -257,7 +238,7 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
         const item = items[index];
         // The id as the kiosk sent it (it matches results by id); stored in lower case.
         const canonicalId = item.kind === 'valid' ? item.response.id : item.responseId;
-        const id = canonicalId === null ? null : sentIdOf(envelope.data.responses[index], canonicalId);
+        const id = canonicalId === null ? null : sentIdOf(checked.sent[index], canonicalId);
         return outcome.reason === undefined ? { id, index, status: outcome.status } : { id, index, status: outcome.status, reason: outcome.reason };
       }),
       receivedAt,
@@ -314,13 +295,6 @@ export async function createCollector(options: CollectorOptions): Promise<Fastif
   }
 
   return app;
-}
-
-/** The kiosk report as kept: text in NFC, its kiosk id in lower case like the responses'. */
-function canonicalReport(report: KioskReport): KioskReport {
-  const normalized = normalizeText(report);
-  const kept = (normalized.ok ? normalized.value : report) as KioskReport;
-  return { ...kept, kioskId: kept.kioskId.toLowerCase() };
 }
 
 /** The id of a raw item as it was sent, when it is the same UUID as `canonicalId` (in another case). */
